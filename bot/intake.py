@@ -1,0 +1,169 @@
+"""The intake as a service every shell calls: load the draft, run the engine, save, deliver.
+
+Serialises each user's events (two updates from one user never race: aiogram issue #1317) and
+keeps the draft in SQLite as the only conversation state, so a restart forgets nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.notifications import enqueue_submission
+from bot.settings import Settings
+from dialogs import engine
+from dialogs.events import Context, Event, Unsupported, Upload, UploadRefused
+from dialogs.i18n import pick_lang
+from dialogs.model import Draft, StoredFile, utcnow
+from dialogs.progress import without_stale_answers
+from dialogs.validators import Invalid
+from dialogs.validators.filetypes import check_upload
+from storage import StaleDraftError, Storage
+
+log = logging.getLogger(__name__)
+
+Download = Callable[[], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who an event comes from, as every shell knows it."""
+
+    user_id: int
+    chat_id: int
+    language_code: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferedFile:
+    """A file the claimant sent, before it is downloaded."""
+
+    name: str
+    declared_mime: str | None
+    declared_size: int | None
+    download: Download
+    telegram_file_id: str | None = None
+    quiet: bool = False  # one of an album: answered once for the whole album
+
+
+class IntakeService:
+    def __init__(
+        self, storage: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.clock = clock
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, user_id: int) -> asyncio.Lock:
+        lock = self._locks.get(user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[user_id] = lock
+        return lock
+
+    def context(self, sender: Sender) -> Context:
+        return Context(
+            user_id=sender.user_id,
+            chat_id=sender.chat_id,
+            now=self.clock(),
+            lang_hint=pick_lang(sender.language_code),
+            platform_name=self.settings.platform_name,
+            privacy_policy_url=self.settings.privacy_policy_url,
+            link_rules=self.settings.listing_links,
+        )
+
+    async def handle(self, sender: Sender, event: Event) -> engine.Outcome:
+        async with self._lock(sender.user_id):
+            return await self._apply(sender, event)
+
+    async def offer_file(self, sender: Sender, offered: OfferedFile) -> engine.Outcome:
+        """Download, check by content and store a file, then hand it to the engine.
+
+        Nothing is downloaded unless the current step collects files, and nothing over the
+        size limit is downloaded at all.
+        """
+        async with self._lock(sender.user_id):
+            draft = await self.storage.drafts.load(sender.user_id)
+            section = engine.expected_file_section(draft)
+            if section is None:
+                return await self._apply(sender, Unsupported("file"), draft)
+            limit = self.settings.max_file_mb * 1024 * 1024
+            size = offered.declared_size or 0
+            if size > limit:
+                verdict: Invalid | None = check_upload(
+                    b"?", offered.name, offered.declared_mime, size, section, max_bytes=limit
+                )
+                assert isinstance(verdict, Invalid)
+                return await self._apply(sender, UploadRefused(verdict), draft)
+            data = await offered.download()
+            checked = check_upload(
+                data,
+                offered.name,
+                offered.declared_mime,
+                len(data),
+                section,
+                max_bytes=limit,
+            )
+            if isinstance(checked, Invalid):
+                return await self._apply(sender, UploadRefused(checked), draft)
+            sha256 = await self.storage.files.put_async(data)
+            async with self.storage.db.transaction() as conn:
+                await self.storage.files.record(conn, sha256, size=len(data), mime=checked.value)
+            stored = StoredFile(
+                sha256=sha256,
+                name=offered.name,
+                mime=checked.value,
+                size=len(data),
+                section=section,
+                telegram_file_id=offered.telegram_file_id,
+            )
+            return await self._apply(sender, Upload(stored, quiet=offered.quiet), draft)
+
+    async def album_settled(self, sender: Sender, count: int) -> engine.Outcome:
+        """One answer for a whole album: how many files arrived, and the step again."""
+        async with self._lock(sender.user_id):
+            draft = await self.storage.drafts.load(sender.user_id)
+            return engine.show_current(draft, self.context(sender), album=count)
+
+    async def _apply(
+        self, sender: Sender, event: Event, draft: Draft | None = None, *, attempt: int = 0
+    ) -> engine.Outcome:
+        if draft is None:
+            draft = await self.storage.drafts.load(sender.user_id)
+        ctx = self.context(sender)
+        outcome = engine.handle(draft, event, ctx)
+        try:
+            if outcome.submit:
+                assert outcome.draft is not None
+                return await self._submit(outcome.draft, sender, ctx)
+            if outcome.draft is None:
+                await self.storage.drafts.discard(sender.user_id)
+            elif outcome.changed:
+                saved = await self.storage.drafts.save(outcome.draft, now=ctx.now)
+                return engine.Outcome(saved, outcome.replies, True, False, outcome.toast)
+        except StaleDraftError:
+            # Another process saved first (the lock only covers this one): decide again on
+            # the fresh draft rather than overwrite an answer.
+            if attempt >= 2:
+                raise
+            log.warning("stale draft for user %s, retrying", sender.user_id)
+            return await self._apply(sender, event, attempt=attempt + 1)
+        return outcome
+
+    async def _submit(self, draft: Draft, sender: Sender, ctx: Context) -> engine.Outcome:
+        """The case, the draft's removal and every notification, in one transaction."""
+        final = without_stale_answers(draft)
+        async with self.storage.db.transaction() as conn:
+            case = await self.storage.cases.submit(conn, final, now=ctx.now)
+            await self.storage.drafts.discard(sender.user_id, conn=conn)
+            await enqueue_submission(
+                conn, self.storage, case, self.settings, username=sender.username
+            )
+        log.info("case %s submitted by user %s", case.number, sender.user_id)
+        return engine.Outcome(None, [], changed=True, submit=True)

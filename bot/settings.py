@@ -1,0 +1,37 @@
+"""Configuration from the environment and `.env` (the runtime contract in the design)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dialogs.model import Lang
+from dialogs.validators.links import ListingLinkRules
+
+PUBLIC_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = PUBLIC_API_URL
+    staff_chat_id: int | None = None
+    staff_lang: Lang = "en"
+    data_dir: Path = Path("data")
+
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram"
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret: SecretStr | None = None
+
+    platform_name: str = "AliExpress"
+    privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
+    listing_links: ListingLinkRules = Field(default_factory=ListingLinkRules)
+
+    max_file_mb: int = 20
+    album_settle_seconds: float = 1.2
+    outbox_poll_seconds: float = 0.5

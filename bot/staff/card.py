@@ -1,0 +1,90 @@
+"""The case card staff act on: one message per case, edited in place as the case moves.
+
+Its buttons carry only an action; the case is found server-side from the message the button
+is attached to, so callback data cannot be forged into acting on another case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dialogs.i18n import texts
+from dialogs.model import Case, CaseStatus, Lang
+from dialogs.render import summary
+from storage import Storage
+
+STAFF_PREFIX = "st"
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+ACTIONS_BY_STATUS: dict[CaseStatus, tuple[str, ...]] = {
+    CaseStatus.SUBMITTED: ("take", "ask", "accept", "reject"),
+    CaseStatus.IN_REVIEW: ("ask", "accept", "reject"),
+    CaseStatus.INFO_REQUESTED: ("ask", "accept", "reject"),
+    CaseStatus.ACCEPTED: ("forward",),
+    CaseStatus.REJECTED: (),
+    CaseStatus.FORWARDED: (),
+}
+
+
+def staff_button_data(action: str, arg: str = "") -> str:
+    return f"{STAFF_PREFIX}:{action}:{arg}"
+
+
+@dataclass(frozen=True)
+class Card:
+    text: str
+    markup: dict[str, Any]
+
+
+async def render_card(
+    storage: Storage, case: Case, lang: Lang, *, username: str | None = None
+) -> Card:
+    t = texts(lang)
+    draft = case.draft
+    lines = [
+        t(
+            "staff-card-title",
+            number=case.number,
+            status=t.plain(f"status-{case.status.value}"),
+        ),
+        t("staff-card-submitted", at=case.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        t(
+            "staff-card-claimant",
+            name=draft.answers.get("contact_name", "—"),
+            user_id=case.user_id,
+            username=f"@{username}" if username else "—",
+        ),
+    ]
+    if case.assignee_name:
+        lines.append(t("staff-card-assignee", name=case.assignee_name))
+    record = await storage.cases.claimant_record(case.user_id)
+    lines.append(
+        t(
+            "staff-card-record",
+            filed=sum(record.values()),
+            accepted=record.get(CaseStatus.ACCEPTED, 0) + record.get(CaseStatus.FORWARDED, 0),
+            rejected=record.get(CaseStatus.REJECTED, 0),
+        )
+    )
+    earlier: dict[str, Case] = {}
+    for link in draft.links:
+        for other in await storage.cases.cases_with_link(link, exclude_case_id=case.id):
+            earlier.setdefault(other.number, other)
+    if earlier:
+        listed = ", ".join(
+            f"{number} ({t.plain('status-' + other.status.value)})"
+            for number, other in earlier.items()
+        )
+        lines.append(t("staff-card-earlier", cases=listed))
+    text = "\n".join(lines) + "\n\n" + summary(draft, t)
+    return Card(text, card_markup(case, lang))
+
+
+def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
+    t = texts(lang)
+    buttons = [
+        {"text": t.plain(f"staff-btn-{action}"), "callback_data": staff_button_data(action)}
+        for action in ACTIONS_BY_STATUS[case.status]
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return {"inline_keyboard": rows}

@@ -1,0 +1,69 @@
+"""What the claimant did, as the engine sees it: no Telegram types, only intent and data.
+
+The shells translate their updates into these; uploads arrive already stored (or already
+refused by the shell's size and content checks), so the engine never does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dialogs.model import Lang, StoredFile
+from dialogs.validators import Invalid
+from dialogs.validators.links import ListingLinkRules
+
+
+@dataclass(frozen=True)
+class Command:
+    """/start, /back, /cancel, /help, /language."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """An inline button; `data` is its callback data (see `dialogs.buttons`)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    file: StoredFile
+    quiet: bool = False  # part of an album: the shell sends one answer for the whole album
+
+
+@dataclass(frozen=True)
+class UploadRefused:
+    """The shell could not accept a file (too big, wrong content); the reason is the code."""
+
+    error: Invalid
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A message of a kind no step takes (sticker, voice, location…)."""
+
+    kind: str
+
+
+Event = Command | Text | Press | Upload | UploadRefused | Unsupported
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts from outside the dialogue that it needs to decide: who, when, which settings."""
+
+    user_id: int
+    chat_id: int
+    now: datetime
+    lang_hint: Lang = "en"
+    platform_name: str = "AliExpress"
+    privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
+    link_rules: ListingLinkRules = field(default_factory=ListingLinkRules)

@@ -1,0 +1,144 @@
+"""The intake, declared once, in the order of the platform's rules page.
+
+Read top to bottom it is the rules page: screening for matters the platform does not consider,
+who is filing, the right and what was infringed, the listings, the evidence, the documents of
+rights and of authority, the contacts, the disclosure and the three confirmations, then review.
+Adding or reordering a step is a change here and in the catalogs only.
+"""
+
+from __future__ import annotations
+
+from dialogs.model import FileSection
+from dialogs.steps import Kind, Option, Section, Step, answer_is
+from dialogs.validators.contacts import (
+    check_email,
+    check_organisation,
+    check_person_name,
+    check_phone,
+)
+from dialogs.validators.text import check_free_text, check_reg_number
+
+SCREENING = Section(1, "screening")
+FILER = Section(2, "filer")
+RIGHT = Section(3, "right")
+RIGHTS_CITED = Section(4, "rights")
+LISTINGS = Section(5, "listings")
+EVIDENCE = Section(6, "evidence")
+RIGHTS_DOCS = Section(7, "rights_docs")
+AUTHORITY = Section(8, "authority")
+CONTACTS = Section(9, "contacts")
+CONFIRMATIONS = Section(10, "confirmations")
+SECTIONS = (
+    SCREENING,
+    FILER,
+    RIGHT,
+    RIGHTS_CITED,
+    LISTINGS,
+    EVIDENCE,
+    RIGHTS_DOCS,
+    AUTHORITY,
+    CONTACTS,
+    CONFIRMATIONS,
+)
+WELCOME = Section(0, "welcome")
+REVIEW = Section(11, "review")
+
+registered_right = answer_is("right_type", "trademark", "patent")
+
+FLOW: tuple[Step, ...] = (
+    Step("welcome", WELCOME, Kind.INFO),
+    # "Which matters we do not consider" — asked first, before anything is typed at length.
+    Step(
+        "screen_listing",
+        SCREENING,
+        Kind.CHOICE,
+        options=(Option("yes"), Option("no", reject="no_listing")),
+    ),
+    Step(
+        "screen_matter",
+        SCREENING,
+        Kind.CHOICE,
+        options=(
+            Option("infringement"),
+            Option("distributor", reject="distributor"),
+            Option("resale", reject="resale"),
+            Option("advice", reject="advice"),
+        ),
+    ),
+    # Confirmation (3): authorised by the rights holder — the holder itself or a representative.
+    Step("role", FILER, Kind.CHOICE, options=(Option("holder"), Option("representative"))),
+    # "The object of infringement".
+    Step(
+        "right_type",
+        RIGHT,
+        Kind.CHOICE,
+        options=(Option("trademark"), Option("patent"), Option("copyright")),
+    ),
+    Step(
+        "patent_kind",
+        RIGHT,
+        Kind.CHOICE,
+        options=(Option("invention"), Option("industrial_design"), Option("utility_model")),
+        when=answer_is("right_type", "patent"),
+    ),
+    # 1. Description of the infringement: which rights have been infringed; subject of the claim.
+    Step(
+        "rights_number", RIGHTS_CITED, Kind.TEXT, validator=check_reg_number, when=registered_right
+    ),
+    Step(
+        "rights_jurisdiction",
+        RIGHTS_CITED,
+        Kind.TEXT,
+        validator=check_free_text,
+        when=registered_right,
+    ),
+    Step(
+        "work_description",
+        RIGHTS_CITED,
+        Kind.TEXT,
+        validator=check_free_text,
+        when=answer_is("right_type", "copyright"),
+    ),
+    Step("rights_holder", RIGHTS_CITED, Kind.TEXT, validator=check_organisation),
+    Step("infringement_description", RIGHTS_CITED, Kind.TEXT, validator=check_free_text),
+    Step(
+        "claim_subject",
+        RIGHTS_CITED,
+        Kind.CHOICE,
+        options=(Option("remove_listings"), Option("other")),
+    ),
+    Step(
+        "claim_subject_other",
+        RIGHTS_CITED,
+        Kind.TEXT,
+        validator=check_free_text,
+        when=answer_is("claim_subject", "other"),
+    ),
+    # A direct link to the URL of each listing infringing the rights.
+    Step("links", LISTINGS, Kind.LINKS),
+    # An evidence of the infringement.
+    Step("evidence_files", EVIDENCE, Kind.FILES, file_section=FileSection.EVIDENCE),
+    Step("evidence_note", EVIDENCE, Kind.TEXT, validator=check_free_text, optional=True),
+    # 2. Documents evidencing your rights (by right type, see the catalog's checklist).
+    Step("rights_docs", RIGHTS_DOCS, Kind.FILES, file_section=FileSection.RIGHTS_DOCS),
+    # 3. Documents evidencing your authority over the IP object.
+    Step("authority_docs", AUTHORITY, Kind.FILES, file_section=FileSection.AUTHORITY_DOCS),
+    # 4. Your contact details for communication.
+    Step("contact_name", CONTACTS, Kind.TEXT, validator=check_person_name),
+    Step("contact_org", CONTACTS, Kind.TEXT, validator=check_organisation, optional=True),
+    Step("contact_email", CONTACTS, Kind.TEXT, validator=check_email),
+    Step("contact_phone", CONTACTS, Kind.TEXT, validator=check_phone),
+    # "We may redirect your request to the Seller…", then confirmations (1), (2), (3).
+    Step("disclosure", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
+    Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
+    Step("confirm_third_party", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
+    Step("confirm_authorised", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
+    Step("review", REVIEW, Kind.REVIEW),
+)
+
+STEPS: dict[str, Step] = {step.id: step for step in FLOW}
+
+# "Which matters we do not consider": each leaf says why and what to do instead.
+REJECTIONS: tuple[str, ...] = tuple(
+    option.reject for step in FLOW for option in step.options if option.reject
+)

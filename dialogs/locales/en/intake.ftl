@@ -1,0 +1,258 @@
+## The intake, in English. Telegram HTML: only <b>, <i>, <a href>, <code>; arguments are escaped.
+
+progress = <b>Step { $number } of { $total }</b> · { $section }
+
+section-welcome = Welcome
+section-screening = Is it a matter we consider?
+section-filer = Who is filing
+section-right = The right infringed
+section-rights = Rights and the claim
+section-listings = Infringing listings
+section-evidence = Evidence of the infringement
+section-rights_docs = Documents of your rights
+section-authority = Documents of your authority
+section-contacts = Contact details
+section-confirmations = Disclosure and confirmations
+section-review = Review
+
+## Welcome
+
+ask-welcome =
+    <b>Report an intellectual-property infringement on { $platform }</b>
+
+    I will guide you through a complete complaint, one step at a time ({ $total } steps, about 10–15 minutes). Your answers are saved as you go: you can stop and come back later.
+
+    <b>Have at hand</b>
+    • a direct link to each infringing listing on { $platform };
+    • evidence of the infringement: photos, screenshots, test-purchase documents;
+    • documents of your rights:
+      – trademark (incl. counterfeits): the trademark certificate;
+      – patent: the patent for the invention, industrial design or utility model;
+      – copyright and other: original files, contracts with the author or right holder (author's order, alienation, licence), a certificate of deposit;
+    • documents of your authority: your own proof as the right holder, or a power of attorney if you represent the right holder;
+    • your contact details.
+
+    The platform does not give legal opinions or advice on applying or interpreting the law.
+
+    Commands: /back — previous step, /cancel — discard, /help, /language.
+btn-start = Start
+lang-en = English
+lang-ru = Русский
+
+## Screening: "Which matters we do not consider"
+
+ask-screen_listing = Do you have a direct link to a <b>particular listing</b> on { $platform } that infringes your rights?
+opt-screen_listing-yes = Yes, I have the listing link(s)
+opt-screen_listing-no = No, not a particular listing
+ask-screen_matter = What is your complaint about?
+opt-screen_matter-infringement = My trademark, patent or copyright is used without permission
+opt-screen_matter-distributor = A dispute with a distributor / exclusive distribution
+opt-screen_matter-resale = Genuine goods resold by a third party
+opt-screen_matter-advice = I need a legal opinion or advice
+
+reject-no_listing =
+    <b>We cannot take this complaint.</b>
+    The platform considers only matters with a link to a particular infringement — a specific listing on { $platform }.
+
+    <b>What you can do:</b> open the listing that infringes your rights, copy its address (it looks like https://aliexpress.ru/item/1005001234567890.html) and start again.
+reject-distributor =
+    <b>We cannot take this complaint.</b>
+    Matters about the relationship with a distributor, including exclusive distribution, are not infringements of exclusive rights, so the platform does not consider them.
+
+    <b>What you can do:</b> settle it under your distribution agreement with the distributor, or through the courts.
+reject-resale =
+    <b>We cannot take this complaint.</b>
+    Selling by third parties of goods that have already been put into civil circulation in the country (genuine goods resold) is not an infringement the platform considers.
+
+    <b>What you can do:</b> if the goods are in fact counterfeit, start again and choose that your trademark is used without permission, with evidence that the goods are not genuine.
+reject-advice =
+    <b>We cannot help with this.</b>
+    The platform does not give legal opinions or advice on applying or interpreting the law.
+
+    <b>What you can do:</b> consult a lawyer or a patent attorney. If you have a specific infringing listing, start again to report it.
+btn-start-again = Start again
+
+## Who is filing
+
+ask-role = Who are you in this complaint?
+opt-role-holder = I am the right holder (or its employee)
+opt-role-representative = I represent the right holder (lawyer, agent)
+
+## The right
+
+ask-right_type = Which right has been infringed?
+opt-right_type-trademark = Trademark (incl. counterfeit goods)
+opt-right_type-patent = Patent
+opt-right_type-copyright = Copyright and other rights
+ask-patent_kind = What is the patent for?
+opt-patent_kind-invention = An invention
+opt-patent_kind-industrial_design = An industrial design
+opt-patent_kind-utility_model = A utility model
+
+## Rights cited and the claim
+
+ask-rights_number = { $right_type ->
+    [patent] Send the <b>patent number</b>.
+   *[trademark] Send the <b>trademark registration number</b> (from the certificate).
+  }
+ask-rights_jurisdiction = In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
+ask-work_description = Describe the <b>work</b> that is protected: what it is (photo, design, text, software…), its title and when it was created.
+ask-rights_holder = Who is the <b>right holder</b>? Send the full name of the person or company as in the documents.
+ask-infringement_description = Describe the <b>infringement</b>: what the listings do that infringes the right (e.g. use the logo on counterfeit goods, copy the patented design, use your photos).
+ask-claim_subject = What do you ask the platform to do?
+opt-claim_subject-remove_listings = Remove the infringing listings
+opt-claim_subject-other = Something else (I will describe it)
+ask-claim_subject_other = Describe what you ask the platform to do.
+
+## Listings
+
+ask-links =
+    Send the <b>direct link to each infringing listing</b>. You can paste several, one per line.
+    A listing link looks like https://aliexpress.ru/item/1005001234567890.html — not a search page, not a store front.
+links-saved = Links saved: { $count }. Send more, or press “Done”.
+link-accepted = ✅ { $link }
+link-duplicate = ↩️ { $link } — already added
+link-rejected = ❌ { $link } — { $reason }
+links-cleared = The links were removed. Send the listing links again.
+btn-clear-links = Remove all links and start over
+
+## Files
+
+ask-evidence_files = Send the <b>evidence of the infringement</b>: photos or screenshots of the listings, photos of the goods, test-purchase documents. Send files one by one or as an album; press “Done” when all are sent.
+ask-evidence_note = If you wish, explain the evidence in a few words (e.g. what each photo shows). Or press “Skip”.
+ask-rights_docs = { $right_type ->
+    [patent] Send the <b>patent</b> for the { $patent_kind ->
+        [industrial_design] industrial design
+        [utility_model] utility model
+       *[invention] invention
+      } (a scan or PDF).
+    [copyright] Send the documents of your <b>copyright</b>: original files of the work; contracts with the author or other right holder (author's order, alienation, licence or other); a certificate of deposit, if any.
+   *[trademark] Send the <b>trademark certificate</b> (a scan or PDF).
+  }
+    Press “Done” when all are sent.
+ask-authority_docs = { $role ->
+    [representative] Send the <b>power of attorney</b> (or another document) by which the right holder authorises you to act for it, and documents linking it to the right holder.
+   *[holder] Send a document proving that you are the right holder or act for it (e.g. an extract from the company register, an order appointing the director, an employee's power of attorney).
+  }
+    ⚠️ A letter of consent from the right holder for the sale of goods is <b>not</b> an authorisation of the right holder.
+    Press “Done” when all are sent.
+file-received = 📎 Received “{ $name }” ({ $count } in this step). Send more, or press “Done”.
+file-duplicate = “{ $name }” is already attached to this step.
+album-received = 📎 Received { $count ->
+    [one] { $count } file
+   *[other] { $count } files
+  } from the album.
+files-count = { $count ->
+    [0] no files
+    [one] { $count } file
+   *[other] { $count } files
+  }
+files-more = , and { $count } more
+files-cleared = The files of this step were removed. Send them again.
+btn-clear-files = Remove the files of this step
+
+## Contacts
+
+ask-contact_name = Your <b>full name</b>, for communication about this complaint.
+ask-contact_org = Your <b>organisation</b> (company or law firm), if any. Or press “Skip”.
+ask-contact_email = Your <b>email</b>.
+ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67).
+
+## Disclosure and confirmations
+
+ask-disclosure = <b>Before you confirm</b>
+confirm-disclosure = To protect the interests of both parties, the platform may redirect your request to the seller who listed the disputed item. The information, materials and data you submit may be disclosed to the third parties against whom you complain.
+btn-confirm-disclosure = I understand
+ask-confirm_data_processing = <b>Confirmation 1 of 3</b>
+confirm-confirm_data_processing = I consent to the processing of data for the purposes of resolving my matter and agree to the platform's privacy policy ({ $privacy_url }).
+btn-confirm-confirm_data_processing = I confirm
+ask-confirm_third_party = <b>Confirmation 2 of 3</b>
+confirm-confirm_third_party = I confirm that I have obtained the relevant consents from third parties to provide the platform with these materials and information.
+btn-confirm-confirm_third_party = I confirm
+ask-confirm_authorised = <b>Confirmation 3 of 3</b>
+confirm-confirm_authorised = I confirm that I am authorised by the rights holder to represent their interests.
+btn-confirm-confirm_authorised = I confirm
+btn-decline = I do not confirm
+declined = Without this confirmation the platform cannot consider the complaint. Your answers stay saved: confirm when you are ready, or /cancel to discard.
+confirmed-at = confirmed { $at }
+
+## Review and submission
+
+ask-review = Review
+review-title = <b>Review your complaint</b>. Tap a section to change it; the rest stays as it is.
+review-missing = <b>Still missing ({ $count }):</b>
+review-ready = Everything needed is here. Press “Submit” to send the complaint.
+btn-submit = ✅ Submit the complaint
+btn-edit = ✏️ { $section }
+not-answered = —
+receipt =
+    ✅ <b>Your complaint is filed.</b> Case number: <b>{ $number }</b>
+    Quote it in any communication. The IP team will review it and may ask you for more information here. You will be told of each decision.
+submit-failed = We could not file the complaint just now; your answers are saved. Please press “Submit” again in a minute.
+
+label-screen_listing = Particular listing
+label-screen_matter = Matter
+label-role = Filed by
+label-right_type = Right
+label-patent_kind = Patent for
+label-rights_number = Registration / patent number
+label-rights_jurisdiction = Registered in
+label-work_description = The work
+label-rights_holder = Right holder
+label-infringement_description = The infringement
+label-claim_subject = Subject of the claim
+label-claim_subject_other = The claim
+label-links = Listing links
+label-evidence_files = Evidence
+label-evidence_note = Explanation
+label-rights_docs = Documents of rights
+label-authority_docs = Documents of authority
+label-contact_name = Name
+label-contact_org = Organisation
+label-contact_email = Email
+label-contact_phone = Phone
+label-disclosure = Disclosure notice
+label-confirm_data_processing = Data processing and privacy policy
+label-confirm_third_party = Third-party consents
+label-confirm_authorised = Authorised by the rights holder
+
+## Navigation
+
+btn-done = ✅ Done
+btn-keep = Keep the saved answer
+btn-skip = Skip
+btn-back = ⬅️ Back
+btn-continue = Continue where I stopped
+btn-restart = Discard and start over
+btn-discard = Discard this complaint
+btn-discard-yes = Yes, discard everything
+btn-discard-no = No, keep my answers
+current-answer = Saved answer: <i>{ $value }</i>. Send a new one to change it, or keep it.
+resume-offer = You have an unfinished complaint (now at “{ $section }”). Continue, or discard it and start over?
+welcome-back = Welcome back! You are continuing the complaint you started on { $date }. Nothing was lost.
+discard-question = Discard this complaint and everything you have sent? This cannot be undone.
+discarded = Your draft was discarded.
+nothing-to-go-back-to = This is the first step.
+stale-button = That button belongs to an earlier message. Here is where you are now:
+stale-button-toast = That button is out of date.
+choose-language = Choose the language:
+unknown-command = I do not know that command.
+help =
+    I collect an intellectual-property complaint step by step and pass it to the platform's IP team.
+    /back — the previous step (your answers stay)
+    /cancel — discard the draft
+    /language — English / Русский
+    /start — start, or continue where you stopped
+    The platform does not give legal opinions or advice.
+
+## Input of the wrong kind
+
+err-expected-info = Press “Start” to begin.
+err-expected-choice = Please choose one of the buttons below.
+err-expected-text = Please answer with a text message.
+err-expected-links = Please send the listing link(s) as text.
+err-expected-files = Please send files (photos or documents) here, or press “Done”.
+err-expected-confirm = Please use the buttons below.
+err-expected-review = Please use the buttons below to change a section or submit.
+err-links-none = Please send at least one listing link.
+err-files-none = Please send at least one file for this step.

@@ -1,0 +1,79 @@
+"""The vocabulary the intake tree is declared in: steps, their options and input kinds.
+
+A step names what the claimant is doing; its texts come from the catalogs by key
+(`ask-<step id>`, `opt-<step id>-<option id>`), so the declaration holds no prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dialogs.model import Draft, FileSection
+from dialogs.validators import Invalid, Valid
+
+TextValidator = Callable[[str], Valid[str] | Invalid]
+Condition = Callable[[Draft], bool]
+
+
+class Kind(StrEnum):
+    """What kind of input a step takes."""
+
+    INFO = "info"  # a screen with a single "go on" button
+    CHOICE = "choice"  # inline buttons, one tap
+    TEXT = "text"  # one typed answer, validated
+    LINKS = "links"  # listing links, several per message, until Done
+    FILES = "files"  # uploads, several, until Done
+    CONFIRM = "confirm"  # an explicit confirmation, stored with its exact wording
+    REVIEW = "review"  # everything at once, edit any section, submit
+
+
+def always(_: Draft) -> bool:
+    return True
+
+
+def answer_is(key: str, *values: str) -> Condition:
+    """A condition on an earlier answer: the step is asked only when it holds."""
+
+    def condition(draft: Draft) -> bool:
+        return draft.answers.get(key) in values
+
+    condition.__doc__ = f"{key} in {values}"
+    return condition
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice. `reject` names the rejection leaf it ends in, if any."""
+
+    id: str
+    reject: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of the complaint ("Step 4 of 10")."""
+
+    number: int
+    id: str
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    section: Section
+    kind: Kind
+    options: tuple[Option, ...] = ()
+    validator: TextValidator | None = None
+    optional: bool = False
+    when: Condition = always
+    file_section: FileSection | None = None
+    confirmation: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def applies(self, draft: Draft) -> bool:
+        return self.when(draft)
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)

@@ -1,0 +1,69 @@
+"""Persistence for the intake bot: SQLite through aiosqlite plus a content-addressed file store.
+
+Stores take an explicit connection for writes so one ``db.transaction()`` can cover a draft save,
+a case submission, its audit rows and outbox messages together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.audit import AuditEntry, AuditLog
+from storage.cases import CaseNotFoundError, CaseStore, case_number
+from storage.database import Database
+from storage.drafts import DraftStore, StaleDraftError
+from storage.files import FileStore, InvalidDigestError
+from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
+from storage.outbox import Outbox, OutboxItem
+
+FILES_DIRNAME = "files"
+
+__all__ = [
+    "FILES_DIRNAME",
+    "MIGRATIONS",
+    "AuditEntry",
+    "AuditLog",
+    "CaseNotFoundError",
+    "CaseStore",
+    "Database",
+    "DraftStore",
+    "FileStore",
+    "InvalidDigestError",
+    "Migration",
+    "Outbox",
+    "OutboxItem",
+    "SchemaTooNewError",
+    "StaleDraftError",
+    "Storage",
+    "case_number",
+]
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Everything persistent, opened together from one data directory."""
+
+    db: Database
+    drafts: DraftStore
+    cases: CaseStore
+    files: FileStore
+    outbox: Outbox
+    audit: AuditLog
+
+    @classmethod
+    async def open(cls, data_dir: Path) -> Storage:
+        data_dir = Path(data_dir)
+        db = await Database.open(data_dir)
+        audit = AuditLog(db)
+        return cls(
+            db=db,
+            drafts=DraftStore(db),
+            cases=CaseStore(db, audit),
+            files=FileStore(data_dir / FILES_DIRNAME),
+            outbox=Outbox(db),
+            audit=audit,
+        )
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,78 @@
+"""Append-only audit trail: who did what to which case, and when."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+from pydantic import BaseModel
+from pydantic_core import to_json
+
+from dialogs.model import utcnow
+from storage.database import Database, from_iso, to_iso
+
+
+class AuditEntry(BaseModel):
+    id: int
+    case_id: int | None
+    actor_id: int | None
+    actor_name: str | None
+    action: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        conn: aiosqlite.Connection,
+        case_id: int | None,
+        *,
+        actor_id: int | None,
+        actor_name: str | None,
+        action: str,
+        detail: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Append one entry inside the caller's transaction; returns its id.
+
+        ``detail`` is encoded with pydantic (datetimes, enums and models are fine).
+        """
+        cur = await conn.execute(
+            "INSERT INTO audit (case_id, actor_id, actor_name, action, detail, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                case_id,
+                actor_id,
+                actor_name,
+                action,
+                to_json(detail or {}).decode(),
+                to_iso(at or utcnow()),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def for_case(self, case_id: int) -> list[AuditEntry]:
+        """Entries for one case, oldest first (insertion order breaks timestamp ties)."""
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM audit WHERE case_id = ? ORDER BY at, id", (case_id,)
+            )
+        return [
+            AuditEntry(
+                id=row["id"],
+                case_id=row["case_id"],
+                actor_id=row["actor_id"],
+                actor_name=row["actor_name"],
+                action=row["action"],
+                detail=json.loads(row["detail"]),
+                at=from_iso(row["at"]),
+            )
+            for row in rows
+        ]

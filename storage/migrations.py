@@ -1,0 +1,195 @@
+"""Versioned schema migrations, tracked by ``PRAGMA user_version``.
+
+Append new entries to ``MIGRATIONS``; never edit one that has shipped. Each migration runs in its
+own transaction together with the ``user_version`` bump, so a crash leaves the DB at a known
+version. A database written by newer code is refused rather than silently misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import NamedTuple
+
+import aiosqlite
+
+
+class Migration(NamedTuple):
+    version: int
+    description: str
+    sql: str
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was migrated by a newer release than this code."""
+
+
+_V1_INITIAL = """
+CREATE TABLE drafts (
+    user_id     INTEGER PRIMARY KEY,
+    data        TEXT,                         -- Draft.model_dump_json(); NULL once discarded
+    revision    INTEGER NOT NULL,             -- keeps counting across discards (no ABA)
+    updated_at  TEXT    NOT NULL
+);
+
+CREATE TABLE cases (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    number           TEXT    NOT NULL UNIQUE,  -- IP-2026-000042
+    user_id          INTEGER NOT NULL,
+    chat_id          INTEGER NOT NULL,
+    lang             TEXT    NOT NULL,
+    status           TEXT    NOT NULL,
+    assignee_id      INTEGER,
+    assignee_name    TEXT,
+    submitted_at     TEXT    NOT NULL,
+    updated_at       TEXT    NOT NULL,
+    data             TEXT    NOT NULL,         -- immutable Draft snapshot
+    staff_message_id INTEGER,
+    staff_thread_id  INTEGER
+);
+CREATE INDEX cases_user ON cases (user_id, id);
+CREATE INDEX cases_submitted ON cases (submitted_at);
+CREATE INDEX cases_staff_message ON cases (staff_message_id);
+
+CREATE TABLE case_links (
+    case_id        INTEGER NOT NULL REFERENCES cases (id),
+    canonical_link TEXT    NOT NULL,
+    PRIMARY KEY (case_id, canonical_link)
+);
+CREATE INDEX case_links_link ON case_links (canonical_link);
+
+CREATE TABLE files (
+    sha256     TEXT    PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    mime       TEXT    NOT NULL,
+    first_seen TEXT    NOT NULL
+);
+
+CREATE TABLE case_files (
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    sha256  TEXT    NOT NULL REFERENCES files (sha256),
+    section TEXT    NOT NULL,
+    name    TEXT    NOT NULL,
+    PRIMARY KEY (case_id, sha256, section)
+);
+CREATE INDEX case_files_sha ON case_files (sha256);
+
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id     INTEGER NOT NULL,
+    method      TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,
+    dedupe_key  TEXT    NOT NULL UNIQUE,
+    created_at  TEXT    NOT NULL,
+    not_before  TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    sent_at     TEXT,
+    gave_up_at  TEXT,
+    result      TEXT,
+    case_id     INTEGER REFERENCES cases (id)
+);
+CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+
+CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id    INTEGER REFERENCES cases (id),
+    actor_id   INTEGER,
+    actor_name TEXT,
+    action     TEXT    NOT NULL,
+    detail     TEXT    NOT NULL,
+    at         TEXT    NOT NULL
+);
+CREATE INDEX audit_case ON audit (case_id, at, id);
+
+CREATE TABLE case_messages (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id   INTEGER NOT NULL REFERENCES cases (id),
+    direction TEXT    NOT NULL CHECK (direction IN ('staff', 'claimant')),
+    author_id INTEGER,
+    text      TEXT    NOT NULL,
+    files     TEXT    NOT NULL DEFAULT '[]',
+    at        TEXT    NOT NULL
+);
+CREATE INDEX case_messages_case ON case_messages (case_id, id);
+"""
+
+_V2_PENDING_QUESTIONS = """
+CREATE TABLE pending_questions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id     INTEGER NOT NULL REFERENCES cases (id),
+    staff_id    INTEGER NOT NULL,
+    question    TEXT    NOT NULL,
+    asked_at    TEXT    NOT NULL,
+    answered_at TEXT
+);
+CREATE INDEX pending_questions_open ON pending_questions (case_id) WHERE answered_at IS NULL;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1_INITIAL),
+    Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
+)
+
+
+def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    return migrations[-1].version if migrations else 0
+
+
+def _check_sequence(migrations: tuple[Migration, ...]) -> None:
+    expected = list(range(1, len(migrations) + 1))
+    if [m.version for m in migrations] != expected:
+        raise RuntimeError("migrations must be numbered 1, 2, 3, … without gaps")
+
+
+async def read_version(conn: aiosqlite.Connection) -> int:
+    rows = list(await conn.execute_fetchall("PRAGMA user_version"))
+    return int(rows[0][0]) if rows else 0
+
+
+async def apply_migrations(
+    conn: aiosqlite.Connection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> int:
+    """Bring the schema up to date; returns the final version. A no-op when already current.
+
+    ``conn`` must be in autocommit mode (isolation_level=None) and not inside a transaction.
+    """
+    _check_sequence(migrations)
+    current = await read_version(conn)
+    known = latest_version(migrations)
+    if current > known:
+        raise SchemaTooNewError(
+            f"database schema version {current} is newer than this code supports ({known}); "
+            "upgrade the bot instead of running an older release against this data"
+        )
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated in the meantime.
+            if await read_version(conn) < migration.version:
+                for statement in split_statements(migration.sql):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+            await conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        current = migration.version
+    return current
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a script into single statements (executescript() would commit our transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for part in script.split(";"):
+        buffer += part + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().rstrip(";").strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip().rstrip(";").strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:80]!r}")
+    return statements

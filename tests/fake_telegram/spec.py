@@ -1,0 +1,54 @@
+"""Loading of the machine-readable Bot API reference (api.json).
+
+The fake validates every request against the official method/type list so that a bot which
+works against the fake also sends requests that the real Bot API accepts.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_VAR = "TELEGRAM_API_SPEC"
+
+
+def default_spec_path() -> Path:
+    """`<repo>/../shared/telegram-bot-api/api.json` unless overridden by $TELEGRAM_API_SPEC."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    repo_root = Path(__file__).resolve().parents[2]
+    return Path(repo_root).parent / "shared" / "telegram-bot-api" / "api.json"
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """Case-insensitive view over api.json's methods and types."""
+
+    version: str
+    methods: dict[str, dict[str, Any]]  # lower-cased name -> method description
+    types: dict[str, dict[str, Any]]
+
+    def method(self, name: str) -> dict[str, Any] | None:
+        return self.methods.get(name.lower())
+
+    def fields(self, method_or_type: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {f["name"]: f for f in method_or_type.get("fields", [])}
+
+
+@functools.lru_cache(maxsize=4)
+def load_spec(path: str | None = None) -> ApiSpec:
+    """Load and cache the spec; a missing file is a hard error (tests must not silently pass)."""
+    spec_path = Path(path) if path else default_spec_path()
+    if not spec_path.is_file():
+        raise FileNotFoundError(
+            f"Bot API spec not found at {spec_path}. Expected shared/telegram-bot-api/api.json "
+            f"beside the repository folder, or set ${ENV_VAR} to its path."
+        )
+    raw = json.loads(spec_path.read_text(encoding="utf-8"))
+    methods = {name.lower(): body for name, body in raw["methods"].items()}
+    return ApiSpec(version=str(raw.get("version", "")), methods=methods, types=raw["types"])
