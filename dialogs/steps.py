@@ -40,6 +40,9 @@ def answer_is(key: str, *values: str) -> Condition:
         return draft.answers.get(key) in values
 
     condition.__doc__ = f"{key} in {values}"
+    # Exposed for rendering the tree (dialogs.graph): which answer, which values.
+    condition.key = key  # type: ignore[attr-defined]
+    condition.values = values  # type: ignore[attr-defined]
     return condition
 
 

@@ -56,7 +56,7 @@ _UNQUOTED_VALUE_RE = re.compile(r"[A-Za-z0-9.\-]*")
 
 
 class HtmlParseError(ValueError):
-    """Raised with TDLib's reason text; the server prefixes "Bad Request: can't parse entities: "."""
+    """Carries TDLib's reason; the server prefixes "Bad Request: can't parse entities: "."""
 
 
 def utf16_len(text: str) -> int:
@@ -224,9 +224,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
         stack.append(_Open(tag=tag, begin_byte=begin_byte, start_utf16=out_utf16, attrs=attrs))
 
     if stack:
-        raise HtmlParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
 

@@ -249,7 +249,7 @@ class Validator:
                     )
                 except _NoMatch as exc:
                     raise bad_request(
-                        f"can't parse {type_name}: field \"{name}\" must be of type "
+                        f'can\'t parse {type_name}: field "{name}" must be of type '
                         + " or ".join(spec_field["types"])
                     ) from exc
         return result
@@ -287,8 +287,9 @@ def check_inline_keyboard(markup: dict[str, Any]) -> None:
         for button in row:
             count += 1
             if not isinstance(button, dict):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton "
-                                  "must be an Object")
+                raise bad_request(
+                    "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                )
             if not isinstance(button.get("text"), str):
                 raise bad_request(
                     'can\'t parse inline keyboard button: Field "text" must be of type String'
@@ -334,8 +335,9 @@ def check_reply_markup(markup: dict[str, Any], *, inline_only: bool = False) -> 
             for button in row:
                 text = button if isinstance(button, str) else button.get("text")
                 if not isinstance(text, str) or not text:
-                    raise bad_request("can't parse keyboard button: Field \"text\" must be "
-                                      "of type String")
+                    raise bad_request(
+                        'can\'t parse keyboard button: Field "text" must be of type String'
+                    )
 
 
 @dataclass

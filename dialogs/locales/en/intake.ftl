@@ -256,3 +256,11 @@ err-expected-confirm = Please use the buttons below.
 err-expected-review = Please use the buttons below to change a section or submit.
 err-links-none = Please send at least one listing link.
 err-files-none = Please send at least one file for this step.
+
+## Bot command menu
+
+cmd-start = Start, or continue where you stopped
+cmd-back = The previous step
+cmd-cancel = Discard the draft
+cmd-help = What this bot does
+cmd-language = English / Русский

@@ -1,0 +1,69 @@
+"""The one place where configuration, logging, storage and a runtime are wired.
+
+python -m bot                      run the bot (without BOT_TOKEN: the intake in the terminal)
+python -m bot graph                print the intake tree as a Mermaid diagram
+python -m bot export CASE [--out DIR]          write a case's dossier PDF and ZIP
+python -m bot export --since DATE [--out DIR]  the same for every case since DATE
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")
+    export = commands.add_parser("export", help="write dossiers (PDF + ZIP) to a folder")
+    export.add_argument("case", nargs="?", help="case number, e.g. IP-2026-000001")
+    export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
+    export.add_argument("--out", type=Path, default=Path("dossiers"), help="output folder")
+    args = parser.parse_args(argv)
+
+    if args.command == "graph":
+        from dialogs.graph import mermaid
+
+        print(mermaid())
+        return 0
+    settings = Settings()
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "export":
+        from bot.export import export_command
+
+        if not args.case and not args.since:
+            parser.error("export needs a case number or --since DATE")
+        return asyncio.run(export_command(settings, args.case, args.since, args.out))
+    if settings.bot_token is None:
+        from bot.terminal import run_terminal
+
+        logging.getLogger().setLevel(logging.WARNING)
+        asyncio.run(run_terminal(settings))
+        return 0
+    from bot.telegram.app import TelegramApp
+
+    async def serve() -> None:
+        app = await TelegramApp.create(settings)
+        await app.run()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Delivers the outbox: retries until Telegram accepts, honours 429 `retry_after`, keeps within
+Telegram's per-chat and per-group rates, and resumes after a restart (the queue is in SQLite).
+
+The runtime supplies a `Transport` that performs one Bot API call; this module knows nothing of
+aiogram or python-telegram-bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.notifications import PURPOSE, STAFF_CARD
+from dialogs.model import utcnow
+from storage import OutboxItem, Storage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+
+
+class RetryLater(Exception):
+    """Telegram asked us to wait (429) or could not be reached; try again after `seconds`."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """Telegram refused the call for good (400 bad request, 403 blocked by the user)."""
+
+
+class Transport(Protocol):
+    async def call(self, method: str, payload: dict[str, Any]) -> Any:
+        """Perform one Bot API call; return its result as JSON-able data.
+
+        Raises RetryLater or Undeliverable for Telegram's answers that are not a success."""
+        ...
+
+
+@dataclass
+class Bucket:
+    """A token bucket: `capacity` messages at once, refilled at `rate` per second."""
+
+    capacity: float
+    rate: float
+    tokens: float = field(init=False)
+    stamp: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.tokens = self.capacity
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Telegram's published limits: ~30 messages/s per bot, 1/s per chat, 20/min per group."""
+
+    global_per_second: float = 30
+    private_per_second: float = 1
+    private_burst: float = 3
+    group_per_minute: float = 20
+
+    def bucket_for(self, chat_id: int) -> Bucket:
+        if chat_id < 0:
+            return Bucket(self.group_per_minute, self.group_per_minute / 60)
+        return Bucket(self.private_burst, self.private_per_second)
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        storage: Storage,
+        transport: Transport,
+        *,
+        rates: Rates | None = None,
+        poll_seconds: float = 0.5,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.storage = storage
+        self.transport = transport
+        self.rates = rates or Rates()
+        self.poll_seconds = poll_seconds
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._buckets: dict[int, Bucket] = {}
+        self._global = Bucket(self.rates.global_per_second, self.rates.global_per_second)
+        self._paused_until: dict[int, datetime] = {}
+
+    def kick(self) -> None:
+        """Something was queued: send now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception:  # the loop must outlive any one bad item or a DB hiccup
+                log.exception("outbox delivery round failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def deliver_due(self) -> int:
+        """One round: send what is due, in order per chat. Returns how many were sent."""
+        sent = 0
+        blocked: set[int] = set()
+        for item in await self.storage.outbox.due(self.clock()):
+            if item.chat_id in blocked or self._paused(item.chat_id):
+                blocked.add(item.chat_id)
+                continue
+            loop_now = asyncio.get_running_loop().time()
+            bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
+            if not self._global.take(loop_now) or not bucket.take(loop_now):
+                blocked.add(item.chat_id)
+                continue
+            if await self._deliver(item):
+                sent += 1
+            else:
+                blocked.add(item.chat_id)
+        return sent
+
+    def _paused(self, chat_id: int) -> bool:
+        until = self._paused_until.get(chat_id)
+        return until is not None and until > self.clock()
+
+    async def _deliver(self, item: OutboxItem) -> bool:
+        payload = dict(item.payload)
+        purpose = payload.pop(PURPOSE, None)
+        try:
+            payload = await self._resolve_card_reference(payload)
+            result = await self.transport.call(item.method, payload)
+        except RetryLater as wait:
+            not_before = self.clock() + timedelta(seconds=wait.seconds)
+            self._paused_until[item.chat_id] = not_before
+            if item.attempts + 1 >= MAX_ATTEMPTS and wait.seconds < 60:
+                await self.storage.outbox.give_up(item.id, str(wait))
+                log.error("outbox item %s abandoned after %s attempts", item.id, MAX_ATTEMPTS)
+            else:
+                await self.storage.outbox.mark_retry(item.id, str(wait), not_before)
+            log.warning("outbox item %s: retry in %.1fs (%s)", item.id, wait.seconds, wait)
+            return False
+        except Undeliverable as refusal:
+            await self.storage.outbox.give_up(item.id, str(refusal))
+            log.error("outbox item %s undeliverable: %s", item.id, refusal)
+            return True
+        await self.storage.outbox.mark_sent(item.id, _as_record(result))
+        if purpose == STAFF_CARD and item.case_id is not None:
+            await self._remember_card(item.case_id, result)
+        return True
+
+    async def _resolve_card_reference(self, payload: dict[str, Any]) -> dict[str, Any]:
+        reference = payload.get("message_id")
+        if not isinstance(reference, dict):
+            return payload
+        card = await self.storage.cases.staff_message(int(reference["card_of"]))
+        if card is None:
+            raise RetryLater(2, "the case card is not sent yet")
+        return {**payload, "message_id": card[0]}
+
+    async def _remember_card(self, case_id: int, result: Any) -> None:
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        if message_id is None:
+            return
+        thread_id = result.get("message_thread_id")
+        async with self.storage.db.transaction() as conn:
+            await self.storage.cases.set_staff_message(conn, case_id, message_id, thread_id)
+
+
+def _as_record(result: Any) -> dict[str, Any]:
+    return result if isinstance(result, dict) else {"result": result}

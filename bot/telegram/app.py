@@ -1,0 +1,115 @@
+"""The aiogram runtime, assembled: bot, dispatcher, routers, outbox sender; polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+
+from bot.intake import IntakeService
+from bot.outbox_sender import OutboxSender
+from bot.settings import Settings
+from bot.telegram.middlewares import SerializePerUser
+from bot.telegram.private import private_router
+from bot.telegram.transport import AiogramTransport
+from dialogs.i18n import LANGS, texts
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "back", "cancel", "help", "language")
+
+
+@dataclass
+class TelegramApp:
+    settings: Settings
+    storage: Storage
+    bot: Bot
+    dispatcher: Dispatcher
+    service: IntakeService
+    outbox: OutboxSender
+
+    @classmethod
+    async def create(cls, settings: Settings) -> TelegramApp:
+        assert settings.bot_token is not None
+        storage = await Storage.open(settings.data_dir)
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
+        )
+        bot = Bot(settings.bot_token.get_secret_value(), session=session)
+        service = IntakeService(storage, settings)
+        outbox = OutboxSender(
+            storage, AiogramTransport(bot, storage.files), poll_seconds=settings.outbox_poll_seconds
+        )
+        dispatcher = Dispatcher()
+        dispatcher.update.outer_middleware(SerializePerUser())
+        dispatcher.include_router(private_router(service, outbox.kick))
+        return cls(settings, storage, bot, dispatcher, service, outbox)
+
+    async def set_commands(self) -> None:
+        for lang in LANGS:
+            t = texts(lang)
+            commands = [BotCommand(command=c, description=t.plain(f"cmd-{c}")) for c in COMMANDS]
+            await self.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if lang == "en" else lang,
+            )
+
+    async def run(self) -> None:
+        """Serve until cancelled: the outbox sender beside polling (or the webhook server)."""
+        sender = asyncio.create_task(self.outbox.run(), name="outbox")
+        try:
+            await self.set_commands()
+            if self.settings.webhook_url:
+                await self._serve_webhook()
+            else:
+                await self.bot.delete_webhook()
+                await self.dispatcher.start_polling(
+                    self.bot,
+                    allowed_updates=self.dispatcher.resolve_used_update_types(),
+                    handle_signals=False,
+                    polling_timeout=10,
+                )
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            await self.close()
+
+    async def _serve_webhook(self) -> None:
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+        from aiohttp import web
+
+        settings = self.settings
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        app = web.Application()
+        SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(
+            app, path=settings.webhook_path
+        )
+        setup_application(app, self.dispatcher, bot=self.bot)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        assert settings.webhook_url is not None
+        await self.bot.set_webhook(
+            settings.webhook_url.rstrip("/") + settings.webhook_path,
+            secret_token=secret,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+        log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.storage.close()

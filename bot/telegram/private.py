@@ -1,0 +1,136 @@
+"""The claimant's side: private chats. Each update becomes one engine event; nothing here
+decides what is asked (that is `dialogs/`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command as CommandFilter
+from aiogram.filters import CommandObject
+from aiogram.types import CallbackQuery, Message, User
+
+from bot.intake import IntakeService, OfferedFile, Sender
+from bot.telegram.albums import AlbumCollector
+from bot.telegram.replies import send_replies
+from dialogs import engine, events
+
+INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
+
+
+def sender_of(user: User, chat_id: int) -> Sender:
+    return Sender(
+        user_id=user.id,
+        chat_id=chat_id,
+        language_code=user.language_code,
+        username=user.username,
+    )
+
+
+def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
+    """The file in a message (document, photo, video), as the intake takes it."""
+    if message.document:
+        doc = message.document
+        file_id, name, mime, size = doc.file_id, doc.file_name, doc.mime_type, doc.file_size
+    elif message.photo:
+        photo = message.photo[-1]  # the largest size Telegram made
+        file_id, mime, size = photo.file_id, "image/jpeg", photo.file_size
+        name = f"photo_{photo.file_unique_id}.jpg"
+    elif message.video:
+        video = message.video
+        file_id, name, mime, size = video.file_id, video.file_name, video.mime_type, video.file_size
+    else:
+        return None
+
+    async def download() -> bytes:
+        buffer = await bot.download(file_id)
+        assert buffer is not None
+        return buffer.read()
+
+    return OfferedFile(
+        name=name or f"file_{file_id[-8:]}",
+        declared_mime=mime,
+        declared_size=size,
+        download=download,
+        telegram_file_id=file_id,
+        quiet=quiet,
+    )
+
+
+def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> Router:
+    router = Router(name="private")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+
+    async def respond(bot: Bot, sender: Sender, outcome: engine.Outcome) -> None:
+        if outcome.submit:
+            on_submitted()
+        await send_replies(bot, sender.chat_id, outcome.replies)
+
+    async def album_settled(origin: tuple[Bot, Sender], count: int) -> None:
+        bot, sender = origin
+        await respond(bot, sender, await service.album_settled(sender, count))
+
+    albums: AlbumCollector[tuple[Bot, Sender]] = AlbumCollector(
+        service.settings.album_settle_seconds, album_settled
+    )
+
+    @router.message(CommandFilter(*INTAKE_COMMANDS))
+    async def on_command(message: Message, command: CommandObject, bot: Bot) -> None:
+        assert message.from_user is not None
+        sender = sender_of(message.from_user, message.chat.id)
+        outcome = await service.handle(sender, events.Command(command.command.lower()))
+        await respond(bot, sender, outcome)
+
+    @router.message(F.text)
+    async def on_text(message: Message, bot: Bot) -> None:
+        assert message.from_user is not None and message.text is not None
+        sender = sender_of(message.from_user, message.chat.id)
+        await respond(bot, sender, await service.handle(sender, events.Text(message.text)))
+
+    @router.message(F.contact)
+    async def on_contact(message: Message, bot: Bot) -> None:
+        """A shared contact is taken as a typed phone number (the phone step validates it)."""
+        assert message.from_user is not None and message.contact is not None
+        sender = sender_of(message.from_user, message.chat.id)
+        event = events.Text(message.contact.phone_number)
+        await respond(bot, sender, await service.handle(sender, event))
+
+    @router.message(F.document | F.photo | F.video)
+    async def on_file(message: Message, bot: Bot) -> None:
+        assert message.from_user is not None
+        sender = sender_of(message.from_user, message.chat.id)
+        in_album = message.media_group_id is not None
+        offered = offered_file(bot, message, quiet=in_album)
+        assert offered is not None
+        outcome = await service.offer_file(sender, offered)
+        if in_album and outcome.changed:
+            assert message.media_group_id is not None
+            albums.add(message.media_group_id, (bot, sender))
+        await respond(bot, sender, outcome)
+
+    @router.message()
+    async def on_other(message: Message, bot: Bot) -> None:
+        """Stickers, voice notes, locations…: explain what this step expects."""
+        assert message.from_user is not None
+        sender = sender_of(message.from_user, message.chat.id)
+        event = events.Unsupported(str(message.content_type))
+        await respond(bot, sender, await service.handle(sender, event))
+
+    @router.callback_query(F.data)
+    async def on_press(query: CallbackQuery, bot: Bot) -> None:
+        assert query.data is not None and query.message is not None
+        sender = sender_of(query.from_user, query.message.chat.id)
+        outcome = await service.handle(sender, events.Press(query.data))
+        await query.answer(outcome.toast)
+        if outcome.changed:
+            # The buttons of an answered question go, so the chat reads as a record.
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_reply_markup(
+                    chat_id=sender.chat_id, message_id=query.message.message_id
+                )
+        await respond(bot, sender, outcome)
+
+    return router

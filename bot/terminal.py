@@ -1,0 +1,194 @@
+"""The intake in a terminal: the same service and SQLite draft as the bot, without Telegram.
+
+Replies are printed as plain text and buttons as a numbered list; a number presses a button,
+`/start /back /cancel /help /language` are commands, `file: <path>` (or `/file <path>`, or a bare
+path at a files step; several joined by `;`) sends files, anything else is a text answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import mimetypes
+import os
+import re
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from bot.intake import IntakeService, OfferedFile, Sender
+from bot.settings import Settings
+from dialogs import engine
+from dialogs.events import Command, Event, Press, Text
+from dialogs.model import utcnow
+from dialogs.replies import Button, Reply
+from storage import Storage
+
+QUIT = {"/quit", "/exit"}
+FILE_PREFIXES = ("file:", "/file ")
+LINE_WIDTH = 80
+FAREWELL = "Your answers are saved; run again to continue."
+_BOLD = re.compile(r"</?b>")
+_TAG = re.compile(r"<[^>]+>")
+_COMMAND = re.compile(r"/(\w+)(?:@\w+)?")  # /start, /back, /cancel, /help, /language…
+
+
+def plain(markup: str) -> str:
+    """Telegram HTML as terminal text: bold as **…**, other tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", _BOLD.sub("**", markup)))
+
+
+def button_lines(rows: list[tuple[Button, ...]]) -> list[str]:
+    """`[1] Start  [2] Русский`: on one line if it fits, else a line per row of buttons."""
+    numbered: list[list[str]] = []
+    number = 0
+    for row in rows:
+        numbered.append([f"[{number + i}] {b.label}" for i, b in enumerate(row, 1)])
+        number += len(row)
+    one_line = "  ".join(item for row in numbered for item in row)
+    return [one_line] if len(one_line) <= LINE_WIDTH else ["  ".join(row) for row in numbered]
+
+
+def terminal_language(env: dict[str, str] | None = None) -> str:
+    """The `language_code` for a terminal user, from `LANG` (ru_RU.UTF-8 -> "ru")."""
+    lang = (os.environ if env is None else env).get("LANG", "")
+    return "ru" if lang.lower().startswith("ru") else "en"
+
+
+def local_file(path: Path) -> OfferedFile:
+    async def download() -> bytes:
+        return await asyncio.to_thread(path.read_bytes)
+
+    mime, _ = mimetypes.guess_type(path.name)
+    return OfferedFile(path.name, mime, path.stat().st_size, download)
+
+
+def file_paths(line: str, *, at_files_step: bool) -> list[Path] | None:
+    """The paths a line sends, or None if it is not a file line."""
+    for prefix in FILE_PREFIXES:
+        if line.lower().startswith(prefix):
+            return [Path(p.strip()).expanduser() for p in line[len(prefix) :].split(";") if p]
+    if at_files_step:
+        paths = [Path(p.strip()).expanduser() for p in line.split(";") if p.strip()]
+        if paths and all(p.is_file() for p in paths):
+            return paths
+    return None
+
+
+class Terminal:
+    def __init__(self, service: IntakeService, sender: Sender, output: TextIO) -> None:
+        self.service = service
+        self.sender = sender
+        self.output = output
+        self.menu: list[Button] = []
+
+    def say(self, text: str) -> None:
+        self.output.write(text + "\n")
+        self.output.flush()
+
+    def show(self, replies: list[Reply]) -> None:
+        rows = [row for reply in replies for row in reply.buttons]
+        for reply in replies:
+            self.say("\n" + plain(reply.text))
+        if rows:
+            self.menu = [b for row in rows for b in row]
+            self.say("\n".join(button_lines(rows)))
+
+    async def send(self, event: Event) -> None:
+        outcome = await self.service.handle(self.sender, event)
+        await self.after(outcome)
+
+    async def after(self, outcome: engine.Outcome) -> None:
+        self.show(outcome.replies)
+        await self.deliver_outbox()
+
+    async def deliver_outbox(self) -> None:
+        """Messages queued for this user (the receipt, staff requests) are printed here."""
+        outbox = self.service.storage.outbox
+        for item in await outbox.due(utcnow(), limit=1000):
+            if item.chat_id == self.sender.chat_id and item.method == "sendMessage":
+                self.show([Reply(str(item.payload.get("text", "")))])
+                await outbox.mark_sent(item.id, {"delivered_to": "terminal"})
+
+    async def offer(self, paths: list[Path]) -> None:
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing or not paths:
+            self.say("No such file: " + (", ".join(missing) or "(no path given)"))
+            return
+        for i, path in enumerate(paths):
+            offered = local_file(path)
+            if i < len(paths) - 1:  # like an album: one full answer, after the last file
+                offered = replace(offered, quiet=True)
+            outcome = await self.service.offer_file(self.sender, offered)
+            await self.after(outcome)
+
+    async def line(self, line: str) -> None:
+        draft = await self.service.storage.drafts.load(self.sender.user_id)
+        paths = file_paths(line, at_files_step=engine.expected_file_section(draft) is not None)
+        if paths is not None:
+            await self.offer(paths)
+        elif line.isdigit() and 1 <= int(line) <= len(self.menu):
+            await self.send(Press(self.menu[int(line) - 1].data))
+        elif command := _COMMAND.fullmatch(line):
+            await self.send(Command(command[1].lower()))
+        else:
+            await self.send(Text(line))
+
+
+async def read_line(stream: TextIO) -> str:
+    """One line from a blocking stream without blocking the loop (so Ctrl-C still works)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(result: str | BaseException) -> None:
+        if future.done():
+            return
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result: str | BaseException = stream.readline()
+        except Exception as error:
+            result = error
+        loop.call_soon_threadsafe(deliver, result)
+
+    threading.Thread(target=work, name="terminal-input", daemon=True).start()
+    return await future
+
+
+async def run_terminal(
+    settings: Settings,
+    *,
+    input_stream: TextIO = sys.stdin,
+    output: TextIO = sys.stdout,
+    user_id: int = 1,
+) -> None:
+    """Run the intake for one terminal user until end of input or `/quit`."""
+    storage = await Storage.open(settings.data_dir)
+    sender = Sender(user_id=user_id, chat_id=user_id, language_code=terminal_language())
+    terminal = Terminal(IntakeService(storage, settings), sender, output)
+    echo = not input_stream.isatty()
+    try:
+        await terminal.send(Command("start"))
+        while True:
+            output.write("> ")
+            output.flush()
+            raw = await read_line(input_stream)
+            if not raw:
+                terminal.say("")
+                break
+            line = raw.strip()
+            if echo:
+                terminal.say(line)
+            if line.lower() in QUIT:
+                break
+            if line:
+                await terminal.line(line)
+    finally:
+        terminal.say(FAREWELL)
+        await storage.close()

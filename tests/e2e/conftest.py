@@ -1,0 +1,69 @@
+"""End-to-end fixtures: the real aiogram bot, over HTTP, against the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.telegram.app import TelegramApp
+from tests.fake_telegram import FakeTelegram
+
+STAFF_CHAT_ID = -1001234567890
+STAFF_MEMBER = 501
+CLAIMANT = 1001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        server.add_user(CLAIMANT, first_name="Anna", language_code="en", username="anna")
+        server.add_user(STAFF_MEMBER, first_name="Sergey", language_code="ru")
+        server.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
+        yield server
+
+
+def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
+    return Settings(
+        bot_token=fake.token,
+        telegram_api_url=fake.base_url,
+        staff_chat_id=STAFF_CHAT_ID,
+        data_dir=data_dir,
+        album_settle_seconds=0.3,
+        outbox_poll_seconds=0.1,
+        _env_file=None,
+    )
+
+
+class RunningBot:
+    """The bot as a task in this event loop; `restart()` is a clean stop and a fresh start."""
+
+    def __init__(self, fake: FakeTelegram, data_dir: Path) -> None:
+        self.fake = fake
+        self.data_dir = data_dir
+        self.app: TelegramApp | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = await TelegramApp.create(settings_for(self.fake, self.data_dir))
+        self.task = asyncio.create_task(self.app.run())
+        await self.fake.wait_for_request("getUpdates", timeout=5)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+
+
+@pytest.fixture
+async def running_bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(fake, tmp_path / "data")
+    await bot.start()
+    yield bot
+    await bot.stop()

@@ -1,0 +1,70 @@
+"""A complete trademark complaint by a representative, through the real aiogram client."""
+
+from __future__ import annotations
+
+from tests.e2e.claimant import Claimant, pdf, png
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
+from tests.fake_telegram import FakeTelegram
+
+
+async def test_representative_files_a_trademark_complaint(
+    fake: FakeTelegram, running_bot: RunningBot
+) -> None:
+    anna = Claimant(fake, CLAIMANT)
+    await anna.says("/start", expect="Report an intellectual-property infringement")
+    await anna.presses("Start", expect="Step 1 of 10")
+    await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
+    await anna.presses("used without permission", expect="Step 2 of 10")
+    await anna.presses("I represent the right holder", expect="Step 3 of 10")
+    await anna.presses("Trademark", expect="trademark registration number")
+    await anna.says("№ 654321", expect="registered?")
+    await anna.says("Russia, Rospatent", expect="right holder")
+    await anna.says("Romashka LLC <Best>", expect="Describe the infringement")
+    await anna.says("Counterfeit bags with our logo", expect="What do you ask")
+    await anna.presses("Remove the infringing listings", expect="Step 5 of 10")
+    await anna.says(
+        "https://m.aliexpress.ru/item/1005001234567890.html?spm=a2g0o\n"
+        "https://aliexpress.ru/wholesale?SearchText=bag",
+        expect="Links saved: 1",
+    )
+    verdicts = [m.text or "" for m in fake.messages(CLAIMANT)][-2]
+    assert "search page" in verdicts
+    await anna.presses("Done", expect="Step 6 of 10")
+    await anna.sends_photo(png(1), expect="1 in this step")
+    await anna.presses("Done", expect="explain the evidence")
+    await anna.presses("Skip", expect="Step 7 of 10")
+    await anna.sends_document(pdf(), "certificate.pdf", "application/pdf", expect="Received")
+    await anna.presses("Done", expect="power of attorney")
+    prompt = fake.messages(CLAIMANT)[-1].text or ""
+    assert "letter of consent" in prompt and "not" in prompt
+    await anna.sends_document(pdf("poa"), "poa.pdf", "application/pdf", expect="Received")
+    await anna.presses("Done", expect="full name")
+    await anna.says("Anna Smirnova", expect="organisation")
+    await anna.says("Smirnova & Partners", expect="email")
+    await anna.says("anna@example", expect="does not look like an email")
+    await anna.says("anna@example.com", expect="phone number")
+    await anna.says("+7 916 123-45-67", expect="may redirect your request to the seller")
+    await anna.presses("I understand", expect="Confirmation 1 of 3")
+    await anna.presses("I confirm", expect="Confirmation 2 of 3")
+    await anna.presses("I confirm", expect="Confirmation 3 of 3")
+    review = await anna.presses("I confirm", expect="Review your complaint")
+    assert "Romashka LLC <Best>" in (review.text or "")
+    assert "https://aliexpress.ru/item/1005001234567890.html" in (review.text or "")
+    receipt = await anna.presses("Submit", expect="Case number")
+    assert "IP-" in (receipt.text or "")
+
+    card = await fake.wait_for_message(
+        STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0
+    )
+    assert "Romashka LLC <Best>" in (card.text or "")
+    await fake.wait_until(
+        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 3, 10
+    )
+    uploaded = [m.document for m in fake.messages(STAFF_CHAT_ID) if m.document]
+    assert sorted(d.file_name for d in uploaded if d) == sorted(
+        [
+            next(d.file_name for d in uploaded if d and d.file_name.startswith("photo_")),
+            "certificate.pdf",
+            "poa.pdf",
+        ]
+    )
