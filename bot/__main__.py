@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -50,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.terminal import run_terminal
 
         logging.getLogger().setLevel(logging.WARNING)
-        asyncio.run(run_terminal(settings))
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_terminal(settings))
         return 0
     from bot.telegram.app import TelegramApp
 
@@ -58,10 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = await TelegramApp.create(settings)
         await app.run()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -8,6 +8,7 @@ aiogram or python-telegram-bot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,10 +110,8 @@ class OutboxSender:
                 await self.deliver_due()
             except Exception:  # the loop must outlive any one bad item or a DB hiccup
                 log.exception("outbox delivery round failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass
             self._wake.clear()
 
     async def deliver_due(self) -> int:

@@ -8,6 +8,7 @@ path at a files step; several joined by `;`) sends files, anything else is a tex
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import mimetypes
 import os
@@ -69,7 +70,9 @@ def file_paths(line: str, *, at_files_step: bool) -> list[Path] | None:
     """The paths a line sends, or None if it is not a file line."""
     for prefix in FILE_PREFIXES:
         if line.lower().startswith(prefix):
-            return [Path(p.strip()).expanduser() for p in line[len(prefix) :].split(";") if p]
+            return [
+                Path(p.strip()).expanduser() for p in line[len(prefix) :].split(";") if p.strip()
+            ]
     if at_files_step:
         paths = [Path(p.strip()).expanduser() for p in line.split(";") if p.strip()]
         if paths and all(p.is_file() for p in paths):
@@ -155,7 +158,8 @@ async def read_line(stream: TextIO) -> str:
             result: str | BaseException = stream.readline()
         except Exception as error:
             result = error
-        loop.call_soon_threadsafe(deliver, result)
+        with contextlib.suppress(RuntimeError):  # the loop is gone (interrupted): nobody waits
+            loop.call_soon_threadsafe(deliver, result)
 
     threading.Thread(target=work, name="terminal-input", daemon=True).start()
     return await future
@@ -179,8 +183,7 @@ async def run_terminal(
             output.write("> ")
             output.flush()
             raw = await read_line(input_stream)
-            if not raw:
-                terminal.say("")
+            if not raw:  # end of input
                 break
             line = raw.strip()
             if echo:
@@ -190,5 +193,5 @@ async def run_terminal(
             if line:
                 await terminal.line(line)
     finally:
-        terminal.say(FAREWELL)
+        terminal.say("\n" + FAREWELL)
         await storage.close()

@@ -257,8 +257,15 @@ def _global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
     return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
 
 
+def _fresh(draft: Draft) -> Draft:
+    """An empty draft in place of `draft` (same revision line, so it saves over it)."""
+    return Draft(
+        user_id=draft.user_id, chat_id=draft.chat_id, lang=draft.lang, revision=draft.revision
+    )
+
+
 def _restart(draft: Draft, ctx: Context, message: str) -> Outcome:
-    fresh = Draft(user_id=draft.user_id, chat_id=draft.chat_id, lang=draft.lang)
+    fresh = _fresh(draft)
     return _show(fresh, ctx, changed=True, before=[Reply(message)])
 
 
@@ -278,7 +285,7 @@ def _choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
 def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
     """A matter the platform does not consider: say why and what to do; allow a fresh start."""
     t = texts(draft.lang)
-    fresh = Draft(user_id=draft.user_id, chat_id=draft.chat_id, lang=draft.lang)
+    fresh = _fresh(draft)
     reply = Reply(
         t(f"reject-{reason}", platform=ctx.platform_name),
         ((button(t, "btn-start-again", Verb.ANSWER, "welcome", "go"),),),

@@ -49,7 +49,7 @@ class Confirmation(BaseModel):
 
 
 class Draft(BaseModel):
-    """A complaint in progress. Saved after every accepted answer; it *is* the conversation state."""
+    """A complaint in progress, saved after every accepted answer: it *is* the conversation."""
 
     user_id: int
     chat_id: int

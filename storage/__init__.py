@@ -16,6 +16,7 @@ from storage.drafts import DraftStore, StaleDraftError
 from storage.files import FileStore, InvalidDigestError
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
 from storage.outbox import Outbox, OutboxItem
+from storage.questions import CaseMessage, Question, QuestionStore
 
 FILES_DIRNAME = "files"
 
@@ -33,6 +34,9 @@ __all__ = [
     "Migration",
     "Outbox",
     "OutboxItem",
+    "CaseMessage",
+    "Question",
+    "QuestionStore",
     "SchemaTooNewError",
     "StaleDraftError",
     "Storage",
@@ -50,6 +54,7 @@ class Storage:
     files: FileStore
     outbox: Outbox
     audit: AuditLog
+    questions: QuestionStore
 
     @classmethod
     async def open(cls, data_dir: Path) -> Storage:
@@ -63,6 +68,7 @@ class Storage:
             files=FileStore(data_dir / FILES_DIRNAME),
             outbox=Outbox(db),
             audit=audit,
+            questions=QuestionStore(db),
         )
 
     async def close(self) -> None:

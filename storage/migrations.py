@@ -125,9 +125,18 @@ CREATE TABLE pending_questions (
 CREATE INDEX pending_questions_open ON pending_questions (case_id) WHERE answered_at IS NULL;
 """
 
+_V3_ANSWERING = """
+CREATE TABLE answering (
+    user_id     INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES pending_questions (id),
+    since       TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
+    Migration(3, "claimants answering a question", _V3_ANSWERING),
 )
 
 

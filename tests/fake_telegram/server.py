@@ -288,6 +288,8 @@ class FakeTelegram:
             members=member_map,
         )
         self.chats[chat_id] = chat
+        if is_forum:
+            self._next_mid.setdefault(chat_id, 1)  # message_thread_id 1 is the General topic
         return chat
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:

@@ -40,10 +40,15 @@ class ApiSpec:
         return {f["name"]: f for f in method_or_type.get("fields", [])}
 
 
-@functools.lru_cache(maxsize=4)
-def load_spec(path: str | None = None) -> ApiSpec:
-    """Load and cache the spec; a missing file is a hard error (tests must not silently pass)."""
+def load_spec(path: str | Path | None = None) -> ApiSpec:
+    """Load the spec (cached per resolved path); a missing file is a hard error."""
     spec_path = Path(path) if path else default_spec_path()
+    return _load_spec(str(spec_path.resolve()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_spec(path: str) -> ApiSpec:
+    spec_path = Path(path)
     if not spec_path.is_file():
         raise FileNotFoundError(
             f"Bot API spec not found at {spec_path}. Expected shared/telegram-bot-api/api.json "

@@ -25,3 +25,26 @@ staff-btn-ask = ❓ Ask the claimant
 staff-btn-accept = ✅ Accept
 staff-btn-reject = ⛔ Reject
 staff-btn-forward = 📨 Forward to seller
+
+staff-refused = ⛔ Only members of the IP team may act on cases.
+staff-refused-state = This action does not apply to the case in its current state.
+staff-unknown-reason = Unknown reason.
+staff-not-a-card = This is not a case card.
+staff-taken = You took { $number }.
+staff-ask-hint = Reply to this card with your question: it will be sent to the claimant.
+staff-question-sent = ❓ Question sent to the claimant of { $number }.
+staff-decided = Recorded: { $number } — { $status }.
+staff-reject-choose = Choose the reason for rejecting { $number }:
+staff-reject-other-hint = Reply to the card with /reject and the reason in your own words.
+staff-answer = 💬 <b>The claimant answered</b> ({ $number }):
+    { $text }
+staff-answer-file = 💬 { $number } · the claimant's answer
+    { $name }
+    sha256: <code>{ $sha256 }</code>
+staff-dossier-caption = { $number } · dossier ({ $kind })
+staff-reason-out_of_scope = Out of scope
+staff-reason-documents_missing = Documents missing
+staff-reason-no_authority = No authority
+staff-reason-not_platform_listing = Not a listing of the platform
+staff-reason-other = Other (write it)
+staff-btn-cancel = ↩️ Back

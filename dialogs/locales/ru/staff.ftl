@@ -25,3 +25,26 @@ staff-btn-ask = ❓ Спросить заявителя
 staff-btn-accept = ✅ Принять
 staff-btn-reject = ⛔ Отклонить
 staff-btn-forward = 📨 Передать продавцу
+
+staff-refused = ⛔ Действовать по делам могут только участники команды.
+staff-refused-state = Это действие не подходит для дела в его текущем состоянии.
+staff-unknown-reason = Неизвестная причина.
+staff-not-a-card = Это не карточка дела.
+staff-taken = Вы взяли { $number }.
+staff-ask-hint = Ответьте на эту карточку своим вопросом: он будет отправлен заявителю.
+staff-question-sent = ❓ Вопрос отправлен заявителю по { $number }.
+staff-decided = Записано: { $number } — { $status }.
+staff-reject-choose = Выберите причину отклонения { $number }:
+staff-reject-other-hint = Ответьте на карточку командой /reject и причиной своими словами.
+staff-answer = 💬 <b>Заявитель ответил</b> ({ $number }):
+    { $text }
+staff-answer-file = 💬 { $number } · ответ заявителя
+    { $name }
+    sha256: <code>{ $sha256 }</code>
+staff-dossier-caption = { $number } · досье ({ $kind })
+staff-reason-out_of_scope = Не рассматриваем
+staff-reason-documents_missing = Нет документов
+staff-reason-no_authority = Нет полномочий
+staff-reason-not_platform_listing = Не объявление платформы
+staff-reason-other = Другое (написать)
+staff-btn-cancel = ↩️ Назад

@@ -1,0 +1,42 @@
+## A submitted case, for the claimant: decisions, questions from the IP team, /status and /case.
+
+case-taken = 🔎 Your case <b>{ $number }</b> is now being reviewed by the IP team.
+case-question =
+    ❓ <b>The IP team has a question about case { $number }:</b>
+    { $question }
+
+    Press “Answer”, then send your answer: text, photos or documents.
+case-answer-btn = ✍️ Answer
+case-answer-start = Send your answer to the question about case <b>{ $number }</b>: text, photos or documents, in as many messages as you need. Press “Finish” when you are done.
+case-answer-added = Added to your answer for case <b>{ $number }</b>. Send more, or press “Finish”.
+case-answer-finish-btn = ✅ Finish and send
+case-answer-sent = ✅ Your answer about case <b>{ $number }</b> has been sent to the IP team.
+case-answer-wrong-kind = Please answer with text, photos or documents.
+case-question-answered = This question has already been answered.
+case-not-yours = This case is not among yours.
+case-accepted = ✅ Your complaint <b>{ $number }</b> has been accepted. The platform will act on the listings.
+case-rejected =
+    ⛔ Your complaint <b>{ $number }</b> has been rejected.
+    Reason: { $reason }
+    { $note }
+case-forwarded = 📨 Your complaint <b>{ $number }</b> has been passed to the seller of the listing, as the platform's rules provide.
+reject-reason-out_of_scope = the matter is not one the platform considers (see the rules on intellectual property).
+reject-reason-documents_missing = documents evidencing the rights are missing or insufficient.
+reject-reason-no_authority = no sufficient authority to act for the rights holder.
+reject-reason-not_platform_listing = the links are not listings of the platform.
+reject-reason-other = see the note below.
+
+status-title = <b>Your cases</b>
+status-line = { $number } · { $date } · { $status }
+status-none = You have not filed any complaint yet. Send /start to file one.
+status-hint = Send /case NUMBER to see one of them.
+case-detail =
+    <b>Case { $number }</b> · { $status }
+    Submitted: { $date }
+case-usage = Send the case number, e.g. /case IP-2026-000001.
+case-status-submitted = received
+case-status-in_review = being reviewed
+case-status-info_requested = waiting for your answer
+case-status-accepted = accepted
+case-status-rejected = rejected
+case-status-forwarded = passed to the seller

@@ -1,0 +1,42 @@
+## Поданное дело, для заявителя: решения, вопросы команды, /status и /case.
+
+case-taken = 🔎 Ваше дело <b>{ $number }</b> взято на рассмотрение командой по интеллектуальной собственности.
+case-question =
+    ❓ <b>У команды есть вопрос по делу { $number }:</b>
+    { $question }
+
+    Нажмите «Ответить» и отправьте ответ: текст, фото или документы.
+case-answer-btn = ✍️ Ответить
+case-answer-start = Отправьте ответ на вопрос по делу <b>{ $number }</b>: текст, фото или документы, в любом числе сообщений. Когда закончите, нажмите «Готово».
+case-answer-added = Добавлено к ответу по делу <b>{ $number }</b>. Отправьте ещё или нажмите «Готово».
+case-answer-finish-btn = ✅ Готово, отправить
+case-answer-sent = ✅ Ваш ответ по делу <b>{ $number }</b> отправлен команде.
+case-answer-wrong-kind = Пожалуйста, ответьте текстом, фото или документами.
+case-question-answered = На этот вопрос уже дан ответ.
+case-not-yours = Этого дела нет среди ваших.
+case-accepted = ✅ Ваша жалоба <b>{ $number }</b> принята. Платформа примет меры по объявлениям.
+case-rejected =
+    ⛔ Ваша жалоба <b>{ $number }</b> отклонена.
+    Причина: { $reason }
+    { $note }
+case-forwarded = 📨 Ваша жалоба <b>{ $number }</b> передана продавцу объявления, как предусматривают правила платформы.
+reject-reason-out_of_scope = платформа не рассматривает такие обращения (см. правила об интеллектуальной собственности).
+reject-reason-documents_missing = документы, подтверждающие права, отсутствуют или недостаточны.
+reject-reason-no_authority = нет достаточных полномочий действовать от имени правообладателя.
+reject-reason-not_platform_listing = ссылки ведут не на объявления платформы.
+reject-reason-other = см. пояснение ниже.
+
+status-title = <b>Ваши дела</b>
+status-line = { $number } · { $date } · { $status }
+status-none = Вы ещё не подавали жалоб. Отправьте /start, чтобы подать.
+status-hint = Отправьте /case НОМЕР, чтобы посмотреть одно из них.
+case-detail =
+    <b>Дело { $number }</b> · { $status }
+    Подано: { $date }
+case-usage = Отправьте номер дела, например /case IP-2026-000001.
+case-status-submitted = получено
+case-status-in_review = на рассмотрении
+case-status-info_requested = ждём вашего ответа
+case-status-accepted = принято
+case-status-rejected = отклонено
+case-status-forwarded = передано продавцу
