@@ -9,24 +9,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
+from bot.uploads import OfferedFile, receive_file
 from dialogs import engine
 from dialogs.events import Context, Event, Unsupported, Upload, UploadRefused
 from dialogs.i18n import pick_lang
-from dialogs.model import Draft, StoredFile, utcnow
+from dialogs.model import Draft, FileSection, utcnow
 from dialogs.progress import without_stale_answers
 from dialogs.validators import Invalid
-from dialogs.validators.filetypes import check_upload
 from storage import StaleDraftError, Storage
 
 log = logging.getLogger(__name__)
-
-Download = Callable[[], Awaitable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -37,18 +35,6 @@ class Sender:
     chat_id: int
     language_code: str | None = None
     username: str | None = None
-
-
-@dataclass(frozen=True)
-class OfferedFile:
-    """A file the claimant sent, before it is downloaded."""
-
-    name: str
-    declared_mime: str | None
-    declared_size: int | None
-    download: Download
-    telegram_file_id: str | None = None
-    quiet: bool = False  # one of an album: answered once for the whole album
 
 
 class IntakeService:
@@ -83,47 +69,23 @@ class IntakeService:
             return await self._apply(sender, event)
 
     async def offer_file(self, sender: Sender, offered: OfferedFile) -> engine.Outcome:
-        """Download, check by content and store a file, then hand it to the engine.
-
-        Nothing is downloaded unless the current step collects files, and nothing over the
-        size limit is downloaded at all.
-        """
+        """Download, check and store a file, then hand it to the engine — but only when the
+        current step collects files (nothing is downloaded otherwise)."""
         async with self._lock(sender.user_id):
             draft = await self.storage.drafts.load(sender.user_id)
             section = engine.expected_file_section(draft)
             if section is None:
                 return await self._apply(sender, Unsupported("file"), draft)
-            limit = self.settings.max_file_mb * 1024 * 1024
-            size = offered.declared_size or 0
-            if size > limit:
-                verdict: Invalid | None = check_upload(
-                    b"?", offered.name, offered.declared_mime, size, section, max_bytes=limit
-                )
-                assert isinstance(verdict, Invalid)
-                return await self._apply(sender, UploadRefused(verdict), draft)
-            data = await offered.download()
-            checked = check_upload(
-                data,
-                offered.name,
-                offered.declared_mime,
-                len(data),
-                section,
-                max_bytes=limit,
+            received = await receive_file(
+                self.storage, offered, FileSection(section), limit_bytes=self.file_limit
             )
-            if isinstance(checked, Invalid):
-                return await self._apply(sender, UploadRefused(checked), draft)
-            sha256 = await self.storage.files.put_async(data)
-            async with self.storage.db.transaction() as conn:
-                await self.storage.files.record(conn, sha256, size=len(data), mime=checked.value)
-            stored = StoredFile(
-                sha256=sha256,
-                name=offered.name,
-                mime=checked.value,
-                size=len(data),
-                section=section,
-                telegram_file_id=offered.telegram_file_id,
-            )
-            return await self._apply(sender, Upload(stored, quiet=offered.quiet), draft)
+            if isinstance(received, Invalid):
+                return await self._apply(sender, UploadRefused(received), draft)
+            return await self._apply(sender, Upload(received, quiet=offered.quiet), draft)
+
+    @property
+    def file_limit(self) -> int:
+        return self.settings.max_file_mb * 1024 * 1024
 
     async def album_settled(self, sender: Sender, count: int) -> engine.Outcome:
         """One answer for a whole album: how many files arrived, and the step again."""

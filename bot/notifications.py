@@ -7,16 +7,18 @@ Payloads are Bot API parameters. Two references are resolved by the sender at se
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiosqlite
 
+from bot.dossier import build_dossier_pdf, build_dossier_zip
 from bot.settings import Settings
 from bot.staff.card import render_card
 from bot.telegram_text import split_message, truncate_caption
-from dialogs.i18n import texts
-from dialogs.model import Case, FileSection
-from dialogs.render import render_receipt
+from dialogs.i18n import Texts, texts
+from dialogs.model import Case, FileSection, StoredFile
+from dialogs.render import render_receipt, summary
 from storage import Storage
 
 MEDIA_GROUP_MAX = 10
@@ -61,67 +63,78 @@ async def enqueue_staff_dossier(
     *,
     username: str | None = None,
 ) -> None:
-    """The card first (its id is recorded for later edits), then every file, by section."""
+    """The summary, the dossier (PDF and ZIP), every file by section, and last the card with
+    the buttons (its id is recorded when sent, so later edits find it)."""
     assert settings.staff_chat_id is not None
     staff = settings.staff_chat_id
-    card = await render_card(storage, case, settings.staff_lang, username=username)
-    chunks = split_message(card.text)
-    for i, chunk in enumerate(chunks[:-1]):
-        await storage.outbox.enqueue(
-            conn,
-            chat_id=staff,
-            method="sendMessage",
-            payload=html_message(staff, chunk),
-            dedupe_key=f"case:{case.id}:card-head:{i}",
-            case_id=case.id,
-        )
-    await storage.outbox.enqueue(
-        conn,
-        chat_id=staff,
-        method="sendMessage",
-        payload=html_message(staff, chunks[-1], reply_markup=card.markup, **{PURPOSE: STAFF_CARD}),
-        dedupe_key=f"case:{case.id}:card",
-        case_id=case.id,
-    )
     t = texts(settings.staff_lang)
+    messages: list[tuple[str, dict[str, Any]]] = [
+        ("sendMessage", html_message(staff, chunk))
+        for chunk in split_message(
+            t("staff-dossier-title", number=case.number) + "\n\n" + summary(case.draft, t)
+        )
+    ]
+    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, settings):
+        sha256 = await storage.files.put_async(data)
+        caption = t("staff-dossier-caption", number=case.number, kind=kind)
+        messages.append(("sendDocument", _document(staff, sha256, filename, caption)))
     for section in FileSection:
         files = case.draft.files_in(section)
         for start in range(0, len(files), MEDIA_GROUP_MAX):
-            media = [
-                {
-                    "type": "document",
-                    "media": {"store": f.sha256, "filename": f.name},
-                    "caption": truncate_caption(
-                        t(
-                            "staff-file-caption",
-                            number=case.number,
-                            section=t.plain(f"file-section-{section.value}"),
-                            name=f.name,
-                            sha256=f.sha256,
-                        )
-                    ),
-                    "parse_mode": "HTML",
-                }
+            batch = [
+                _document(staff, f.sha256, f.name, _file_caption(t, case, f))
                 for f in files[start : start + MEDIA_GROUP_MAX]
             ]
-            method, payload = (
-                (
-                    "sendDocument",
+            if len(batch) == 1:
+                messages.append(("sendDocument", batch[0]))
+            else:
+                media = [
                     {
-                        "chat_id": staff,
-                        "document": media[0]["media"],
-                        "caption": media[0]["caption"],
+                        "type": "document",
+                        "media": d["document"],
+                        "caption": d["caption"],
                         "parse_mode": "HTML",
-                    },
-                )
-                if len(media) == 1
-                else ("sendMediaGroup", {"chat_id": staff, "media": media})
-            )
-            await storage.outbox.enqueue(
-                conn,
-                chat_id=staff,
-                method=method,
-                payload=payload,
-                dedupe_key=f"case:{case.id}:files:{section.value}:{start}",
-                case_id=case.id,
-            )
+                    }
+                    for d in batch
+                ]
+                messages.append(("sendMediaGroup", {"chat_id": staff, "media": media}))
+    card = await render_card(storage, case, settings.staff_lang, username=username)
+    card_payload = html_message(staff, card.text, reply_markup=card.markup, **{PURPOSE: STAFF_CARD})
+    messages.append(("sendMessage", card_payload))
+    for i, (method, payload) in enumerate(messages):
+        await storage.outbox.enqueue(
+            conn,
+            chat_id=staff,
+            method=method,
+            payload=payload,
+            dedupe_key=f"case:{case.id}:dossier:{i}",
+            case_id=case.id,
+        )
+
+
+def _document(chat_id: int, sha256: str, filename: str, caption: str) -> dict[str, Any]:
+    return {
+        "chat_id": chat_id,
+        "document": {"store": sha256, "filename": filename},
+        "caption": truncate_caption(caption),
+        "parse_mode": "HTML",
+    }
+
+
+def _file_caption(t: Texts, case: Case, stored: StoredFile) -> str:
+    return t(
+        "staff-file-caption",
+        number=case.number,
+        section=t.plain(f"file-section-{stored.section.value}"),
+        name=stored.name,
+        sha256=stored.sha256,
+    )
+
+
+def _dossier_files(
+    storage: Storage, case: Case, settings: Settings
+) -> list[tuple[str, str, bytes]]:
+    """The PDF and the ZIP of the case as submitted (CPU work: run in a thread)."""
+    pdf = build_dossier_pdf(case, lang=settings.staff_lang, generated_at=case.submitted_at)
+    archive = build_dossier_zip(case, pdf, storage.files.read, generated_at=case.submitted_at)
+    return [("PDF", f"{case.number}.pdf", pdf), ("ZIP", f"{case.number}.zip", archive)]

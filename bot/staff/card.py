@@ -6,12 +6,12 @@ is attached to, so callback data cannot be forged into acting on another case.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, Lang
-from dialogs.render import summary
 from storage import Storage
 
 STAFF_PREFIX = "st"
@@ -51,19 +51,20 @@ async def render_card(
         t(
             "staff-card-claimant",
             name=draft.answers.get("contact_name", "—"),
-            user_id=case.user_id,
+            user_id=str(case.user_id),
             username=f"@{username}" if username else "—",
         ),
     ]
     if case.assignee_name:
         lines.append(t("staff-card-assignee", name=case.assignee_name))
-    record = await storage.cases.claimant_record(case.user_id)
+    others = [c for c in await storage.cases.list_for_user(case.user_id) if c.id != case.id]
+    statuses = [c.status for c in others]
     lines.append(
         t(
             "staff-card-record",
-            filed=sum(record.values()),
-            accepted=record.get(CaseStatus.ACCEPTED, 0) + record.get(CaseStatus.FORWARDED, 0),
-            rejected=record.get(CaseStatus.REJECTED, 0),
+            filed=len(others),
+            accepted=sum(s in (CaseStatus.ACCEPTED, CaseStatus.FORWARDED) for s in statuses),
+            rejected=statuses.count(CaseStatus.REJECTED),
         )
     )
     earlier: dict[str, Case] = {}
@@ -76,7 +77,8 @@ async def render_card(
             for number, other in earlier.items()
         )
         lines.append(t("staff-card-earlier", cases=listed))
-    text = "\n".join(lines) + "\n\n" + summary(draft, t)
+    links = "\n".join(f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links, 1))
+    text = "\n".join(lines) + "\n\n" + links
     return Card(text, card_markup(case, lang))
 
 

@@ -32,7 +32,7 @@ class Actor:
     name: str
 
 
-class ActionRefused(Exception):  # noqa: N818 - a refusal shown to staff, not a crash
+class ActionRefused(Exception):
     """The action does not apply to the case as it stands (e.g. deciding a decided case)."""
 
 
@@ -54,8 +54,12 @@ class CaseDesk:
             )
             if case.status is CaseStatus.SUBMITTED:
                 await self.storage.cases.set_status(
-                    conn, case.id, CaseStatus.IN_REVIEW,
-                    actor_id=staff.id, actor_name=staff.name, action="taken",
+                    conn,
+                    case.id,
+                    CaseStatus.IN_REVIEW,
+                    actor_id=staff.id,
+                    actor_name=staff.name,
+                    action="taken",
                 )
             updated = await self._get(conn, case.id)
             await self._notify_claimant(conn, updated, "case-taken", "taken")
@@ -72,17 +76,25 @@ class CaseDesk:
                     conn, case.id, staff.id, staff.name, actor_id=staff.id, actor_name=staff.name
                 )
             await self.storage.cases.set_status(
-                conn, case.id, CaseStatus.INFO_REQUESTED,
-                actor_id=staff.id, actor_name=staff.name, action="asked",
+                conn,
+                case.id,
+                CaseStatus.INFO_REQUESTED,
+                actor_id=staff.id,
+                actor_name=staff.name,
+                action="asked",
                 detail={"question_id": asked.id, "question": question},
             )
             updated = await self._get(conn, case.id)
             t = texts(case.lang)
             markup = {
-                "inline_keyboard": [[{
-                    "text": t.plain("case-answer-btn"),
-                    "callback_data": f"q:answer:{asked.id}",
-                }]]
+                "inline_keyboard": [
+                    [
+                        {
+                            "text": t.plain("case-answer-btn"),
+                            "callback_data": f"q:answer:{asked.id}",
+                        }
+                    ]
+                ]
             }
             await self.storage.outbox.enqueue(
                 conn,
@@ -120,8 +132,13 @@ class CaseDesk:
             self._require_open(case)
         async with self.storage.db.transaction() as conn:
             await self.storage.cases.set_status(
-                conn, case.id, status,
-                actor_id=staff.id, actor_name=staff.name, action=action, detail=detail,
+                conn,
+                case.id,
+                status,
+                actor_id=staff.id,
+                actor_name=staff.name,
+                action=action,
+                detail=detail,
             )
             updated = await self._get(conn, case.id)
             t = texts(case.lang)
@@ -132,6 +149,11 @@ class CaseDesk:
             await self._notify_claimant(conn, updated, f"case-{action}", action, **args)
             await self._edit_card(conn, updated, action)
         return updated
+
+    async def refresh_card(self, case: Case) -> None:
+        """Draw the card as the case stands (after a cancelled choice of reasons, say)."""
+        async with self.storage.db.transaction() as conn:
+            await self._edit_card(conn, case, "refresh")
 
     # --- the claimant's answers ---------------------------------------------------------
 
@@ -159,10 +181,17 @@ class CaseDesk:
                 conn, case.id, "claimant", user_id, text, files, now
             )
             await self.storage.audit.record(
-                conn, case.id, actor_id=user_id, actor_name="claimant", action="answered",
-                detail={"question_id": question.id, "text": text, "files": [
-                    f.sha256 for f in files
-                ]}, at=now,
+                conn,
+                case.id,
+                actor_id=user_id,
+                actor_name="claimant",
+                action="answered",
+                detail={
+                    "question_id": question.id,
+                    "text": text,
+                    "files": [f.sha256 for f in files],
+                },
+                at=now,
             )
             staff = self.settings.staff_chat_id
             if staff is not None:
@@ -170,28 +199,36 @@ class CaseDesk:
                 reply_to = {"message_id": {"card_of": case.id}}
                 if text:
                     await self.storage.outbox.enqueue(
-                        conn, chat_id=staff, method="sendMessage",
+                        conn,
+                        chat_id=staff,
+                        method="sendMessage",
                         payload=html_message(
                             staff,
                             staff_t("staff-answer", number=case.number, text=text),
                             reply_parameters=reply_to,
                         ),
-                        dedupe_key=key + ":text", case_id=case.id,
+                        dedupe_key=key + ":text",
+                        case_id=case.id,
                     )
                 for i, stored in enumerate(files):
                     await self.storage.outbox.enqueue(
-                        conn, chat_id=staff, method="sendDocument",
+                        conn,
+                        chat_id=staff,
+                        method="sendDocument",
                         payload={
                             "chat_id": staff,
                             "document": {"store": stored.sha256, "filename": stored.name},
                             "caption": staff_t(
-                                "staff-answer-file", number=case.number, name=stored.name,
+                                "staff-answer-file",
+                                number=case.number,
+                                name=stored.name,
                                 sha256=stored.sha256,
                             ),
                             "parse_mode": "HTML",
                             "reply_parameters": reply_to,
                         },
-                        dedupe_key=f"{key}:file:{i}", case_id=case.id,
+                        dedupe_key=f"{key}:file:{i}",
+                        case_id=case.id,
                     )
         return case
 
@@ -202,8 +239,12 @@ class CaseDesk:
             await self.storage.questions.finish(conn, user_id, question.id, self.clock())
             if case.status is CaseStatus.INFO_REQUESTED:
                 await self.storage.cases.set_status(
-                    conn, case.id, CaseStatus.IN_REVIEW, actor_id=user_id,
-                    actor_name="claimant", action="answer-finished",
+                    conn,
+                    case.id,
+                    CaseStatus.IN_REVIEW,
+                    actor_id=user_id,
+                    actor_name="claimant",
+                    action="answer-finished",
                     detail={"question_id": question.id},
                 )
             updated = await self._get(conn, case.id)
@@ -215,7 +256,9 @@ class CaseDesk:
     @staticmethod
     def _require_open(case: Case) -> None:
         if case.status not in (
-            CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED
+            CaseStatus.SUBMITTED,
+            CaseStatus.IN_REVIEW,
+            CaseStatus.INFO_REQUESTED,
         ):
             raise ActionRefused("staff-refused-state")
 

@@ -15,15 +15,18 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
+from bot.staff.desk import CaseDesk
+from bot.telegram.cases import cases_router
 from bot.telegram.middlewares import SerializePerUser
 from bot.telegram.private import private_router
+from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
 from dialogs.i18n import LANGS, texts
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "back", "cancel", "help", "language")
+COMMANDS = ("start", "back", "cancel", "help", "language", "status", "case")
 
 
 @dataclass
@@ -34,6 +37,7 @@ class TelegramApp:
     dispatcher: Dispatcher
     service: IntakeService
     outbox: OutboxSender
+    desk: CaseDesk
 
     @classmethod
     async def create(cls, settings: Settings) -> TelegramApp:
@@ -49,8 +53,11 @@ class TelegramApp:
         )
         dispatcher = Dispatcher()
         dispatcher.update.outer_middleware(SerializePerUser())
+        desk = CaseDesk(storage, settings)
+        dispatcher.include_router(staff_router(desk, settings, outbox.kick))
+        dispatcher.include_router(cases_router(desk, service, outbox.kick))
         dispatcher.include_router(private_router(service, outbox.kick))
-        return cls(settings, storage, bot, dispatcher, service, outbox)
+        return cls(settings, storage, bot, dispatcher, service, outbox, desk)
 
     async def set_commands(self) -> None:
         for lang in LANGS:

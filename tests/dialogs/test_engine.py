@@ -129,8 +129,10 @@ class Session:
         before = self.draft
         outcome = handle(before, event, self.ctx)
         check_outcome(before, outcome)
-        if outcome.changed:
-            self.draft = outcome.draft
+        if outcome.changed and outcome.draft is not None:  # the shell stamps what it saves
+            self.draft = outcome.draft.model_copy(update={"updated_at": self.ctx.now})
+        elif outcome.changed:
+            self.draft = None
         if self.draft is not None and (not self.seen or self.seen[-1] != self.draft.step):
             self.seen.append(self.draft.step)
         return outcome
@@ -250,7 +252,14 @@ def test_rejection_in_russian():
 VALIDATED = [
     ("rights_number", {}, "№ 123456", "123456", "abc", "err-regnum-invalid"),
     ("rights_jurisdiction", {}, "  EUIPO  ", "EUIPO", "x", "err-text-too-short"),
-    ("work_description", {"right_type": "copyright"}, "A poem", "A poem", "!", "err-text-too-short"),
+    (
+        "work_description",
+        {"right_type": "copyright"},
+        "A poem",
+        "A poem",
+        "!",
+        "err-text-too-short",
+    ),
     ("rights_holder", {}, "Acme  LLC", "Acme LLC", "https://acme.com", "err-org-has-url"),
     ("infringement_description", {}, "Copies", "Copies", "y" * 2001, "err-text-too-long"),
     ("claim_subject_other", {"claim_subject": "other"}, "Ban", "Ban", " ", "err-text-too-short"),
@@ -449,7 +458,11 @@ def test_album_uploads_are_saved_quietly_then_summarised():
     for n in (70, 71, 72):
         outcome = s.upload(stored(n, f"{n}.jpg"), quiet=True)
         assert outcome.replies == [] and outcome.changed
-    assert [f.name for f in s.draft.files_in(FileSection.EVIDENCE)] == ["70.jpg", "71.jpg", "72.jpg"]
+    assert [f.name for f in s.draft.files_in(FileSection.EVIDENCE)] == [
+        "70.jpg",
+        "71.jpg",
+        "72.jpg",
+    ]
     summary = show_current(s.draft, s.ctx, album=3)
     check_outcome(s.draft, summary)
     assert "Received 3 files from the album" in summary.replies[0].text
@@ -552,14 +565,14 @@ def test_start_with_a_draft_offers_continue_or_restart():
     "button is then treated as stale",
 )
 def test_start_at_the_first_question_then_start_button_works():
-    s = session_at("screen_listing")
-    draft = s.draft
-    outcome = s.command("start")
+    saved = session_at("screen_listing").draft
+    outcome = handle(saved, Command("start"), context())
     assert "a:welcome:go" in datas(outcome)
-    assert outcome.changed or outcome.draft == draft
-    pressed = s.press("a:welcome:go")
-    assert "out of date" not in (pressed.toast or "")
-    assert s.step == "screen_listing"
+    if outcome.changed:  # the shell saves only a changed draft
+        saved = outcome.draft
+    pressed = handle(saved, Press("a:welcome:go"), context())
+    assert pressed.toast is None
+    assert pressed.draft.step == "screen_listing"
 
 
 # --- stale and forged buttons -----------------------------------------------------------
@@ -667,9 +680,10 @@ def test_each_confirmation_stores_the_exact_wording_shown(lang):
         confirmation = s.draft.confirmations[key]
         assert confirmation.text == html.unescape(shown_text)
         assert (confirmation.key, confirmation.lang, confirmation.at) == (key, lang, later)
-    assert "https://aliexpress.ru/policy/privacy" in s.draft.confirmations[
-        "confirm_data_processing"
-    ].text
+    assert (
+        "https://aliexpress.ru/policy/privacy"
+        in s.draft.confirmations["confirm_data_processing"].text
+    )
 
 
 def test_not_confirming_explains_and_changes_nothing():
@@ -860,6 +874,7 @@ def test_user_text_is_escaped_everywhere():
     assert s.draft.answers["rights_holder"] == nasty
     back = s.command("back")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Smith &amp; Sons" in last(back).text
+    s.press("k:rights_holder:")
     walk(s, "review")
     review = last(s.command("help"))
     assert "&lt;script&gt;" in review.text and "<script>" not in review.text
@@ -869,3 +884,19 @@ def test_bad_file_names_are_escaped():
     s = session_at("evidence_files")
     outcome = s.upload(stored(90, "<b>x & y</b>.jpg"))
     assert "&lt;b&gt;x &amp; y&lt;/b&gt;.jpg" in all_text(outcome)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the links step and the review list every saved link, so with many links "
+    "the message exceeds Telegram's 4096-character limit and cannot be sent",
+)
+def test_many_links_still_fit_in_a_telegram_message():
+    s = session_at("links")
+    for batch in range(3):
+        ids = range(1005000000000000 + batch * 50, 1005000000000000 + batch * 50 + 50)
+        outcome = s.text(" ".join(f"https://aliexpress.ru/item/{i}.html" for i in ids))
+        assert all(len(r.text) <= 4096 for r in outcome.replies)
+    assert len(s.draft.links) == 150
+    walk(s, "review")
+    assert all(len(r.text) <= 4096 for r in s.command("help").replies)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 import zlib
+from dataclasses import dataclass
 
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.models import SentMessage
@@ -82,3 +84,237 @@ class Claimant:
         baseline = self._baseline()
         self.fake.user_sends_photo(self.user_id, data)
         return await self._until(expect, baseline)
+
+    async def sends_sticker(self, expect: str | None = None) -> SentMessage:
+        baseline = self._baseline()
+        self.fake.user_sends_sticker(self.user_id)
+        return await self._until(expect, baseline)
+
+    async def sends_album(
+        self,
+        items: list[tuple[str, bytes, str | None, str | None]],
+        expect: str | None = "from the album",
+        timeout: float = 5.0,
+    ) -> SentMessage:
+        """An album: (kind, bytes, name, mime) items sharing one media_group_id, queued at once."""
+        baseline = self._baseline()
+        self.fake.user_sends_album(self.user_id, items)
+        return await self._until(expect, baseline, timeout)
+
+    async def attaches(
+        self, data: bytes, name: str = "photo", mime: str = "application/pdf"
+    ) -> SentMessage:
+        """Send a file (a photo when `name` is "photo", else a document) at a files step; waits
+        for the acknowledgement and the step drawn again with its "Done"; returns the former."""
+        baseline = self._baseline()
+        if name == "photo":
+            self.fake.user_sends_photo(self.user_id, data)
+        else:
+            self.fake.user_sends_document(self.user_id, data, name, mime)
+        # The step drawn again, with its "Done" (in any language: found by its callback data).
+        prompt = await self.fake.wait_for_message(
+            self.chat_id,
+            lambda m: any(data.startswith("d:") for data in m.callback_datas),
+            after=baseline,
+        )
+        return next(
+            m
+            for m in reversed(self.fake.messages(self.chat_id))
+            if baseline < m.message_id < prompt.message_id
+        )
+
+    async def until_button(self, label: str, *, after: int, timeout: float = 5.0) -> SentMessage:
+        """The first bot message newer than `after` with a button whose text contains `label`."""
+        return await self.fake.wait_for_message(
+            self.chat_id,
+            lambda m: any(label in text for text in m.button_texts),
+            after=after,
+            timeout=timeout,
+        )
+
+    async def reaches(self, step: str, complaint: Complaint | None = None) -> SentMessage:
+        """/start and answer every step before `step` (see `Complaint`); the prompt of `step`."""
+        return await _play(self, complaint or Complaint(), None, step)
+
+    async def reaches_from(
+        self, current: str, step: str, complaint: Complaint | None = None
+    ) -> SentMessage:
+        """From the prompt of `current` (already shown), answer on until the prompt of `step`."""
+        return await _play(self, complaint or Complaint(), current, step)
+
+
+# --- playing a complaint up to a step -----------------------------------------------------------
+
+LISTING = "https://aliexpress.ru/item/1005001234567890.html"
+
+# A distinctive part of each step's prompt (English), as the claimant reads it.
+PROMPTS: dict[str, str] = {
+    "welcome": "Report an intellectual-property infringement",
+    "screen_listing": "particular listing",
+    "screen_matter": "What is your complaint about?",
+    "role": "Who are you in this complaint?",
+    "right_type": "Which right has been infringed?",
+    "patent_kind": "What is the patent for?",
+    "rights_number": " number",
+    "rights_jurisdiction": "In which country or office is it registered?",
+    "work_description": "Describe the work that is protected",
+    "rights_holder": "Who is the right holder?",
+    "infringement_description": "Describe the infringement",
+    "claim_subject": "What do you ask the platform to do?",
+    "claim_subject_other": "Describe what you ask the platform to do.",
+    "links": "Send the direct link to each infringing listing",
+    "evidence_files": "Send the evidence of the infringement",
+    "evidence_note": "explain the evidence",
+    "rights_docs": "Step 7 of 10",
+    "authority_docs": "Step 8 of 10",
+    "contact_name": "Your full name",
+    "contact_org": "Your organisation",
+    "contact_email": "Your email",
+    "contact_phone": "Your phone number",
+    "disclosure": "may redirect your request to the seller",
+    "confirm_data_processing": "Confirmation 1 of 3",
+    "confirm_third_party": "Confirmation 2 of 3",
+    "confirm_authorised": "Confirmation 3 of 3",
+    "review": "Review your complaint",
+}
+
+ROLE_BUTTONS = {"holder": "I am the right holder", "representative": "I represent the right"}
+RIGHT_BUTTONS = {"trademark": "Trademark", "patent": "Patent", "copyright": "Copyright"}
+PATENT_BUTTONS = {
+    "invention": "An invention",
+    "industrial_design": "An industrial design",
+    "utility_model": "A utility model",
+}
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """The answers `Claimant.reaches` gives, step by step (English buttons)."""
+
+    role: str = "holder"
+    right: str = "trademark"
+    patent_kind: str = "invention"
+    claim_other: bool = False
+    rights_number: str = "654321"
+    jurisdiction: str = "Russia, Rospatent"
+    work: str = "Photographs of our handmade bags, series Spring, 2023"
+    holder: str = "Romashka LLC"
+    infringement: str = "Counterfeit bags with our logo"
+    claim: str = "Remove the seller's store as well"
+    link: str = LISTING
+    evidence: tuple[tuple[str, bytes], ...] = (("photo", png(1)),)
+    rights_docs: tuple[tuple[str, bytes], ...] = (("certificate.pdf", pdf("certificate")),)
+    authority_docs: tuple[tuple[str, bytes], ...] = (("authority.pdf", pdf("authority")),)
+    name: str = "Anna Smirnova"
+    org: str = "Smirnova & Partners"
+    email: str = "anna@example.com"
+    phone: str = "+7 916 123-45-67"
+
+    def steps(self) -> list[str]:
+        """The steps this complaint goes through, in order (mirrors dialogs/flow.py)."""
+        order = ["welcome", "screen_listing", "screen_matter", "role", "right_type"]
+        if self.right == "patent":
+            order.append("patent_kind")
+        if self.right in ("trademark", "patent"):
+            order += ["rights_number", "rights_jurisdiction"]
+        else:
+            order.append("work_description")
+        order += ["rights_holder", "infringement_description", "claim_subject"]
+        if self.claim_other:
+            order.append("claim_subject_other")
+        order += [
+            "links",
+            "evidence_files",
+            "evidence_note",
+            "rights_docs",
+            "authority_docs",
+            "contact_name",
+            "contact_org",
+            "contact_email",
+            "contact_phone",
+            "disclosure",
+            "confirm_data_processing",
+            "confirm_third_party",
+            "confirm_authorised",
+            "review",
+        ]
+        return order
+
+
+class _Player:
+    """Answers one step of a `Complaint` and waits for the next step's prompt."""
+
+    def __init__(self, claimant: Claimant, complaint: Complaint) -> None:
+        self.c = claimant
+        self.k = complaint
+
+    async def files(self, items: tuple[tuple[str, bytes], ...], expect: str) -> SentMessage:
+        for name, data in items:
+            mime = "application/pdf" if name.endswith(".pdf") else "image/png"
+            await self.c.attaches(data, name, mime)
+        return await self.c.presses("Done", expect=expect)
+
+    async def answer(self, step: str, expect: str) -> SentMessage:
+        c, k = self.c, self.k
+        say: dict[str, str] = {
+            "rights_number": k.rights_number,
+            "rights_jurisdiction": k.jurisdiction,
+            "work_description": k.work,
+            "rights_holder": k.holder,
+            "infringement_description": k.infringement,
+            "claim_subject_other": k.claim,
+            "contact_name": k.name,
+            "contact_org": k.org,
+            "contact_email": k.email,
+            "contact_phone": k.phone,
+        }
+        press: dict[str, str] = {
+            "welcome": "Start",
+            "screen_listing": "Yes, I have the listing",
+            "screen_matter": "used without permission",
+            "role": ROLE_BUTTONS[k.role],
+            "right_type": RIGHT_BUTTONS[k.right],
+            "patent_kind": PATENT_BUTTONS[k.patent_kind],
+            "claim_subject": "Something else" if k.claim_other else "Remove the infringing",
+            "evidence_note": "Skip",
+            "disclosure": "I understand",
+            "confirm_data_processing": "I confirm",
+            "confirm_third_party": "I confirm",
+            "confirm_authorised": "I confirm",
+        }
+        if step in say:
+            return await c.says(say[step], expect=expect)
+        if step in press:
+            return await c.presses(press[step], expect=expect)
+        if step == "links":
+            await c.says(k.link, expect="Links saved")
+            return await c.presses("Done", expect=expect)
+        if step == "evidence_files":
+            return await self.files(k.evidence, expect)
+        if step == "rights_docs":
+            return await self.files(k.rights_docs, expect)
+        if step == "authority_docs":
+            return await self.files(k.authority_docs, expect)
+        raise ValueError(f"no scripted answer for step {step!r}")
+
+
+async def _play(
+    claimant: Claimant, complaint: Complaint, start: str | None, target: str
+) -> SentMessage:
+    steps = complaint.steps()
+    for step in (start, target):
+        if step is not None and step not in steps:
+            raise ValueError(f"{step!r} is not on the path of {complaint}")
+    player = _Player(claimant, complaint)
+    if start is None:
+        prompt = await claimant.says("/start", expect=PROMPTS["welcome"])
+        start = "welcome"
+    else:
+        prompt = claimant.fake.messages(claimant.chat_id)[-1]
+    for step, following in itertools.pairwise(steps[steps.index(start) :]):
+        if step == target:
+            break
+        prompt = await player.answer(step, PROMPTS[following])
+    # The prompt is drawn with its buttons last: wait for the whole reply to be there.
+    await claimant.fake.wait_until(lambda: claimant.fake.messages(claimant.chat_id)[-1] is prompt)
+    return prompt

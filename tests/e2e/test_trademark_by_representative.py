@@ -53,14 +53,28 @@ async def test_representative_files_a_trademark_complaint(
     receipt = await anna.presses("Submit", expect="Case number")
     assert "IP-" in (receipt.text or "")
 
+    dossier = await fake.wait_for_message(
+        STAFF_CHAT_ID, lambda m: "Dossier IP-" in (m.text or ""), after=0
+    )
+    assert "Romashka LLC <Best>" in (dossier.text or "")
     card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0
+        STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0, timeout=10
     )
-    assert "Romashka LLC <Best>" in (card.text or "")
+    assert "Telegram id 1001" in (card.text or "")
+    assert [t for row in card.buttons for t, _ in row] == [
+        "🙋 Take",
+        "❓ Ask the claimant",
+        "✅ Accept",
+        "⛔ Reject",
+    ]
     await fake.wait_until(
-        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 3, 10
+        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 5, 10
     )
-    uploaded = [m.document for m in fake.messages(STAFF_CHAT_ID) if m.document]
+    uploaded = [
+        m.document
+        for m in fake.messages(STAFF_CHAT_ID)
+        if m.document and not m.document.file_name.startswith("IP-")
+    ]
     assert sorted(d.file_name for d in uploaded if d) == sorted(
         [
             next(d.file_name for d in uploaded if d and d.file_name.startswith("photo_")),

@@ -264,3 +264,5 @@ cmd-back = The previous step
 cmd-cancel = Discard the draft
 cmd-help = What this bot does
 cmd-language = English / Русский
+cmd-status = Your cases and their state
+cmd-case = One of your cases: /case NUMBER

@@ -1,6 +1,7 @@
 ## The staff group: case cards, files and decisions.
 
 staff-card-title = 📁 <b>Case { $number }</b> · { $status }
+staff-dossier-title = 📁 <b>Dossier { $number }</b>
 staff-card-submitted = Submitted: { $at }
 staff-card-claimant = Claimant: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Assigned to: { $name }

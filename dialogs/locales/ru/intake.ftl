@@ -261,3 +261,5 @@ cmd-back = Предыдущий шаг
 cmd-cancel = Удалить черновик
 cmd-help = Что умеет этот бот
 cmd-language = English / Русский
+cmd-status = Ваши дела и их состояние
+cmd-case = Одно из ваших дел: /case НОМЕР

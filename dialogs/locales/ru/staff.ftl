@@ -1,6 +1,7 @@
 ## Группа сотрудников: карточки дел, файлы и решения.
 
 staff-card-title = 📁 <b>Дело { $number }</b> · { $status }
+staff-dossier-title = 📁 <b>Досье { $number }</b>
 staff-card-submitted = Подано: { $at }
 staff-card-claimant = Заявитель: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Ответственный: { $name }

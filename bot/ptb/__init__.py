@@ -1,0 +1,5 @@
+"""The python-telegram-bot runtime (`RUNTIME=ptb`): the same intake as `bot.telegram` (aiogram)."""
+
+from bot.ptb.app import PtbApp
+
+__all__ = ["PtbApp"]

@@ -1,0 +1,95 @@
+"""The outbox's Bot API calls, performed through python-telegram-bot's `Bot.do_api_request`.
+
+Payloads are Bot API parameters (see `bot.notifications`); a file given as
+`{"store": sha256, "filename": name}` is read from the file store and uploaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import warnings
+from typing import Any
+
+from telegram import Bot, InputFile, InputMediaDocument
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.outbox_sender import RetryLater, Undeliverable
+from storage import FileStore
+
+NETWORK_RETRY_SECONDS = 5
+# An edit to identical content: the state it was to show is already shown.
+NOT_MODIFIED = "message is not modified"
+
+# `do_api_request` suggests the typed method when one exists; the outbox deliberately calls
+# methods by their Bot API name with Bot API parameters, so that advice is noise here.
+warnings.filterwarnings(
+    "ignore",
+    message=r"Please use 'Bot\.",
+    category=PTBUserWarning,
+    module=__name__,
+)
+
+
+class PtbTransport:
+    def __init__(self, bot: Bot, files: FileStore) -> None:
+        self.bot = bot
+        self.files = files
+
+    async def call(self, method: str, payload: dict[str, Any]) -> Any:
+        resolved = await self._resolve(method, payload)
+        try:
+            return await self.bot.do_api_request(method, api_kwargs=resolved)
+        except RetryAfter as flood:
+            raise RetryLater(_seconds(flood.retry_after), str(flood)) from flood
+        except BadRequest as refusal:  # before NetworkError: BadRequest is a subclass of it
+            if NOT_MODIFIED in refusal.message:
+                return {"not_modified": True}
+            raise Undeliverable(refusal.message) from refusal
+        except (Forbidden, InvalidToken, EndPointNotFound, ChatMigrated) as refusal:
+            raise Undeliverable(str(refusal)) from refusal
+        except NetworkError as failure:  # also TimedOut, 5xx answers and connection errors
+            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure)) from failure
+
+    async def _resolve(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        resolved = {key: await self._file(value) for key, value in payload.items()}
+        if method == "sendMediaGroup":
+            resolved["media"] = [await self._media_item(item) for item in payload["media"]]
+        return resolved
+
+    async def _file(self, value: Any) -> Any:
+        if isinstance(value, dict) and "store" in value:
+            data = await self.files.read_async(value["store"])
+            return InputFile(data, filename=value.get("filename") or value["store"])
+        return value
+
+    async def _media_item(self, item: dict[str, Any]) -> InputMediaDocument:
+        if item.get("type", "document") != "document":
+            raise Undeliverable(f"unsupported media type in outbox: {item.get('type')!r}")
+        media = item["media"]
+        filename = None
+        if isinstance(media, dict) and "store" in media:
+            filename = media.get("filename") or media["store"]
+            media = await self.files.read_async(media["store"])  # bytes: attached on upload
+        extra = {
+            k: v for k, v in item.items() if k not in {"type", "media", "caption", "parse_mode"}
+        }
+        return InputMediaDocument(
+            media=media,
+            filename=filename,
+            caption=item.get("caption"),
+            parse_mode=item.get("parse_mode"),
+            api_kwargs=extra or None,
+        )
+
+
+def _seconds(value: float | dtm.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
