@@ -6,7 +6,7 @@ Bad input never changes the draft: the outcome then carries the very draft it wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from dialogs.buttons import GLOBAL_VERBS, ButtonData, Verb
@@ -23,7 +23,13 @@ from dialogs.events import (
 from dialogs.flow import SECTIONS, STEPS
 from dialogs.i18n import LANGS, Texts, texts
 from dialogs.model import Confirmation, Draft
-from dialogs.progress import current_step, first_step_of, missing_steps, next_step
+from dialogs.progress import (
+    current_step,
+    first_step_of,
+    is_answered,
+    missing_steps,
+    next_step,
+)
 from dialogs.render import button, confirmation_wording, render_step
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
@@ -55,7 +61,7 @@ def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
             t("welcome-back", date=draft.updated_at.strftime("%Y-%m-%d")),
             ((button(t, "btn-discard", Verb.DISCARD, "", "ask"),),),
         )
-        return Outcome(outcome.draft, [notice, *outcome.replies], outcome.changed, outcome.submit)
+        return replace(outcome, replies=[notice, *outcome.replies])
     return outcome
 
 
@@ -111,7 +117,7 @@ def _go(draft: Draft, step: Step) -> Draft:
         update={
             "step": step.id,
             "history": history,
-            "returning_to_review": draft.returning_to_review and step.kind is not Kind.REVIEW,
+            "editing_section": None if step.kind is Kind.REVIEW else draft.editing_section,
         }
     )
 
@@ -120,7 +126,7 @@ def _advance(draft: Draft, ctx: Context, before: list[Reply] | None = None) -> O
     """After an accepted answer: the next step, or back to the review when editing."""
     step = current_step(draft)
     following = next_step(draft, step)
-    if draft.returning_to_review and following.section != step.section:
+    if draft.editing_section and following.section.id != draft.editing_section:
         missing = missing_steps(draft)
         following = missing[0] if missing else STEPS["review"]
     return _show(_go(draft, following), ctx, changed=True, before=before)
@@ -141,7 +147,8 @@ def _command(draft: Draft, name: str, ctx: Context) -> Outcome:
     match name:
         case "start":
             if draft.step in ("welcome", STEPS["screen_listing"].id) and not draft.answers:
-                return _show(draft.model_copy(update={"step": "welcome"}), ctx, changed=False)
+                at_welcome = draft.model_copy(update={"step": "welcome"})
+                return _show(at_welcome, ctx, changed=draft.step != "welcome")
             offer = Reply(
                 t("resume-offer", section=t.plain(f"section-{current_step(draft).section.id}")),
                 (
@@ -209,7 +216,7 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
     match pressed.verb:
         case Verb.ANSWER:
             return _choose(draft, step, pressed.arg, ctx)
-        case Verb.KEEP:
+        case Verb.KEEP if step.kind not in (Kind.INFO, Kind.REVIEW) and is_answered(draft, step):
             return _advance(draft, ctx)
         case Verb.SKIP if step.optional:
             answers = {k: v for k, v in draft.answers.items() if k != step.id}
@@ -325,7 +332,7 @@ def _edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
     first = first_step_of(section, draft) if section else None
     if first is None:
         return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
-    editing = _go(draft, first).model_copy(update={"returning_to_review": True})
+    editing = _go(draft, first).model_copy(update={"editing_section": section_id})
     return _show(editing, ctx, changed=True)
 
 

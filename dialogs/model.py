@@ -60,7 +60,7 @@ class Draft(BaseModel):
     files: list[StoredFile] = Field(default_factory=list)
     confirmations: dict[str, Confirmation] = Field(default_factory=dict)
     history: list[str] = Field(default_factory=list)
-    returning_to_review: bool = False
+    editing_section: str | None = None  # set while a section is reopened from the review
     revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

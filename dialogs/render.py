@@ -14,6 +14,7 @@ from dialogs.replies import Button, Reply
 from dialogs.steps import Kind, Step
 
 MAX_FILES_NAMED = 10
+MAX_LINKS_SHOWN = 20  # to the claimant; staff always get every link
 
 
 def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
@@ -32,7 +33,7 @@ def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args
     return Button(t.plain(key, **args), ButtonData(verb, step, arg).encode())
 
 
-def display_value(draft: Draft, step: Step, t: Texts) -> str:
+def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False) -> str:
     """The saved answer to a step as the claimant would read it (HTML-escaped)."""
     match step.kind:
         case Kind.CHOICE:
@@ -41,7 +42,11 @@ def display_value(draft: Draft, step: Step, t: Texts) -> str:
         case Kind.TEXT:
             return html.escape(draft.answers.get(step.id, ""))
         case Kind.LINKS:
-            return "\n".join(f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links, 1))
+            shown = draft.links if all_links else draft.links[:MAX_LINKS_SHOWN]
+            lines = [f"{i}. {html.escape(link)}" for i, link in enumerate(shown, 1)]
+            if len(draft.links) > len(shown):
+                lines.append(t("links-more", count=len(draft.links) - len(shown)))
+            return "\n".join(lines)
         case Kind.FILES:
             assert step.file_section is not None
             files = draft.files_in(step.file_section)
@@ -126,7 +131,9 @@ def confirmation_wording(step: Step, draft: Draft, ctx: Context, t: Texts) -> st
     return t.plain(f"confirm-{step.id}", **catalog_args(draft, ctx))
 
 
-def summary(draft: Draft, t: Texts, *, include_confirmations: bool = True) -> str:
+def summary(
+    draft: Draft, t: Texts, *, include_confirmations: bool = True, all_links: bool = False
+) -> str:
     """Every applicable answer, section by section (review screen, receipt, staff card)."""
     steps = applicable_steps(draft)
     parts: list[str] = []
@@ -136,7 +143,7 @@ def summary(draft: Draft, t: Texts, *, include_confirmations: bool = True) -> st
             continue
         lines = [f"<b>{section.number}. {t('section-' + section.id)}</b>"]
         for step in section_steps:
-            value = display_value(draft, step, t) or t("not-answered")
+            value = display_value(draft, step, t, all_links=all_links) or t("not-answered")
             label = t(f"label-{step.id}")
             separator = "\n" if step.kind is Kind.LINKS else " "
             lines.append(f"{label}:{separator}{value}")

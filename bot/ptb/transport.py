@@ -7,7 +7,6 @@ Payloads are Bot API parameters (see `bot.notifications`); a file given as
 from __future__ import annotations
 
 import datetime as dtm
-import warnings
 from typing import Any
 
 from telegram import Bot, InputFile, InputMediaDocument
@@ -20,7 +19,6 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.outbox_sender import RetryLater, Undeliverable
 from storage import FileStore
@@ -29,14 +27,6 @@ NETWORK_RETRY_SECONDS = 5
 # An edit to identical content: the state it was to show is already shown.
 NOT_MODIFIED = "message is not modified"
 
-# `do_api_request` suggests the typed method when one exists; the outbox deliberately calls
-# methods by their Bot API name with Bot API parameters, so that advice is noise here.
-warnings.filterwarnings(
-    "ignore",
-    message=r"Please use 'Bot\.",
-    category=PTBUserWarning,
-    module=__name__,
-)
 
 
 class PtbTransport:
@@ -47,7 +37,11 @@ class PtbTransport:
     async def call(self, method: str, payload: dict[str, Any]) -> Any:
         resolved = await self._resolve(method, payload)
         try:
-            return await self.bot.do_api_request(method, api_kwargs=resolved)
+            # Bot API method names are case-insensitive ("Making requests" in the Bot API
+            # docs). Lower case, because `do_api_request` warns "Please use 'Bot.sendMessage'"
+            # for a name that is also a typed method's alias, and the outbox calls methods by
+            # name with Bot API parameters on purpose.
+            return await self.bot.do_api_request(method.lower(), api_kwargs=resolved)
         except RetryAfter as flood:
             raise RetryLater(_seconds(flood.retry_after), str(flood)) from flood
         except BadRequest as refusal:  # before NetworkError: BadRequest is a subclass of it

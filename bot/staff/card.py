@@ -15,6 +15,7 @@ from dialogs.model import Case, CaseStatus, Lang
 from storage import Storage
 
 STAFF_PREFIX = "st"
+CARD_LINKS = 20  # the card stays one short message; the dossier above it lists every link
 OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
 ACTIONS_BY_STATUS: dict[CaseStatus, tuple[str, ...]] = {
     CaseStatus.SUBMITTED: ("take", "ask", "accept", "reject"),
@@ -77,8 +78,10 @@ async def render_card(
             for number, other in earlier.items()
         )
         lines.append(t("staff-card-earlier", cases=listed))
-    links = "\n".join(f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links, 1))
-    text = "\n".join(lines) + "\n\n" + links
+    links = [f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links[:CARD_LINKS], 1)]
+    if len(draft.links) > CARD_LINKS:
+        links.append(t("links-more", count=len(draft.links) - CARD_LINKS))
+    text = "\n".join(lines) + "\n\n" + "\n".join(links)
     return Card(text, card_markup(case, lang))
 
 

@@ -558,12 +558,6 @@ def test_start_with_a_draft_offers_continue_or_restart():
     assert restarted.changed and s.step == "welcome" and s.draft.answers == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: /start at screen_listing (no answers) shows the welcome screen with "
-    "changed=False, so the shell keeps the draft at screen_listing and the welcome's Start "
-    "button is then treated as stale",
-)
 def test_start_at_the_first_question_then_start_button_works():
     saved = session_at("screen_listing").draft
     outcome = handle(saved, Command("start"), context())
@@ -626,11 +620,6 @@ def test_forged_button_at_review(data):
     assert "earlier message" in outcome.replies[0].text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a forged Keep at the review ('k:review:') crashes: _advance calls next_step "
-    "after the last step and StopIteration escapes",
-)
 def test_forged_keep_at_review_does_not_crash():
     s = session_at("review")
     draft = s.draft
@@ -638,11 +627,6 @@ def test_forged_keep_at_review_does_not_crash():
     assert not outcome.changed and outcome.draft == draft
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a forged Keep on an unanswered step ('k:screen_listing:') skips the "
-    "question (the screening included) instead of being refused as stale",
-)
 def test_forged_keep_on_an_unanswered_step_is_refused():
     s = session_at("screen_listing")
     draft = s.draft
@@ -786,11 +770,6 @@ def test_changing_right_type_in_edit_mode_asks_the_newly_required_step():
     assert "u:review:" in datas(review)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after the newly required step (work_description) is answered in edit mode, "
-    "the engine walks the rest of section 4 again instead of returning to the review",
-)
 def test_newly_required_step_returns_straight_to_review():
     s = session_at("review")
     s.press("e:review:right")
@@ -823,11 +802,6 @@ def test_no_welcome_back_for_commands_or_recent_drafts():
     assert "Welcome back" not in all_text(s.command("help"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the welcome-back path of handle() rebuilds the Outcome without its toast, "
-    "so a stale press after days gets no 'out of date' toast",
-)
 def test_welcome_back_keeps_the_toast():
     s = session_at("contact_email")
     s.draft = s.draft.model_copy(update={"updated_at": NOW - timedelta(days=3)})
@@ -886,11 +860,6 @@ def test_bad_file_names_are_escaped():
     assert "&lt;b&gt;x &amp; y&lt;/b&gt;.jpg" in all_text(outcome)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the links step and the review list every saved link, so with many links "
-    "the message exceeds Telegram's 4096-character limit and cannot be sent",
-)
 def test_many_links_still_fit_in_a_telegram_message():
     s = session_at("links")
     for batch in range(3):

@@ -79,24 +79,31 @@ async def test_holder_files_a_utility_model_patent_with_an_album_of_evidence(
     receipt = await anna.presses("Submit", expect="Case number")
     assert "IP-" in (receipt.text or "")
 
-    card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0
-    )
-    assert "Romashka LLC" in (card.text or "")
+    number = (receipt.text or "").split("Case number: ")[1].split()[0]
     expected = [*sent, patent, excerpt]
+    want = sorted(sha256(data) for data in expected)
 
-    def received() -> list[bytes]:
-        return [
-            m.document.data
+    def evidence_received() -> list[str]:
+        """sha256 of the bytes of every claimant file the fake received in the staff chat (the
+        dossier PDF and ZIP, named after the case, aside)."""
+        return sorted(
+            sha256(m.document.data)
             for m in fake.messages(STAFF_CHAT_ID)
-            if m.document is not None and m.document.data is not None
-        ]
+            if m.document is not None
+            and m.document.data is not None
+            and not m.document.file_name.startswith(number)
+        )
 
-    await fake.wait_until(lambda: len(received()) >= len(expected), 10, dump_chat=STAFF_CHAT_ID)
-    assert sorted(sha256(data) for data in received()) == sorted(sha256(d) for d in expected)
-    names = [m.document.file_name for m in fake.messages(STAFF_CHAT_ID) if m.document]
-    assert "test-purchase.pdf" in names and "patent.pdf" in names and "excerpt.pdf" in names
+    await fake.wait_until(
+        lambda: len(evidence_received()) >= len(want), 10, dump_chat=STAFF_CHAT_ID
+    )
+    await fake.wait_for_message(STAFF_CHAT_ID, lambda m: bool(m.button_texts), after=0)
+    assert evidence_received() == want  # each file once, byte for byte
+    staff = fake.messages(STAFF_CHAT_ID)
+    assert "Romashka LLC" in "\n".join(m.text or "" for m in staff)
+    names = [m.document.file_name for m in staff if m.document]
+    assert {"test-purchase.pdf", "patent.pdf", "excerpt.pdf"} <= set(names)
     # The staff see every file's hash in its caption, to verify what they got.
-    captions = "\n".join(m.caption or "" for m in fake.messages(STAFF_CHAT_ID) if m.document)
-    for data in expected:
-        assert sha256(data) in captions
+    captions = "\n".join(m.caption or "" for m in staff if m.document)
+    for digest in want:
+        assert digest in captions

@@ -50,17 +50,19 @@ async def test_holder_files_a_copyright_complaint(
         "https://aliexpress.ru/item/1005001234567890.html", expect="Links saved: 1"
     )
     await anna.presses("Done", expect="Step 6 of 10")
-    await anna.sends_photo(png(1), expect="1 in this step")
+    # Each upload is answered twice ("Received", then the step with its Done button): wait for
+    # the second, or "Done" would be pressed on the previous prompt.
+    await anna.sends_photo(png(1), expect="Step 6 of 10")
     await anna.sends_document(pdf("purchase"), "test-purchase.pdf", "application/pdf",
-                              expect="2 in this step")
+                              expect="Step 6 of 10")
     await anna.presses("Done", expect="explain the evidence")
     await anna.says("Photo 1 is the listing, the PDF is the test purchase", expect="Step 7 of 10")
     prompt = fake.messages(CLAIMANT)[-1].text or ""
     assert "copyright" in prompt and "certificate of deposit" in prompt
-    await anna.sends_document(png(2), "original.png", "image/png", expect="Received")
-    await anna.sends_document(pdf("licence"), "licence.pdf", "application/pdf", expect="Received")
+    await anna.sends_document(png(2), "original.png", "image/png", expect="Step 7 of 10")
+    await anna.sends_document(pdf("licence"), "licence.pdf", "application/pdf", expect="Step 7 of 10")
     await anna.presses("Done", expect="Step 8 of 10")
-    await anna.sends_document(pdf("register"), "register.pdf", "application/pdf", expect="Received")
+    await anna.sends_document(pdf("register"), "register.pdf", "application/pdf", expect="Step 8 of 10")
     await anna.presses("Done", expect="full name")
     await anna.says("Anna Smirnova", expect="organisation")
     await anna.presses("Skip", expect="email")

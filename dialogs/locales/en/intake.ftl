@@ -113,6 +113,7 @@ links-saved = Links saved: { $count }. Send more, or press “Done”.
 link-accepted = ✅ { $link }
 link-duplicate = ↩️ { $link } — already added
 link-rejected = ❌ { $link } — { $reason }
+links-more = … and { $count } more
 links-cleared = The links were removed. Send the listing links again.
 btn-clear-links = Remove all links and start over
 
@@ -178,7 +179,6 @@ confirmed-at = confirmed { $at }
 
 ## Review and submission
 
-ask-review = Review
 review-title = <b>Review your complaint</b>. Tap a section to change it; the rest stays as it is.
 review-missing = <b>Still missing ({ $count }):</b>
 review-ready = Everything needed is here. Press “Submit” to send the complaint.

@@ -113,6 +113,7 @@ links-saved = Сохранено ссылок: { $count }. Отправьте е
 link-accepted = ✅ { $link }
 link-duplicate = ↩️ { $link } — уже добавлена
 link-rejected = ❌ { $link } — { $reason }
+links-more = … и ещё { $count }
 links-cleared = Ссылки удалены. Отправьте ссылки на объявления заново.
 btn-clear-links = Удалить все ссылки и начать заново
 
