@@ -23,7 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
-    commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")
+    graph = commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")
+    graph.add_argument("--readme", type=Path, help="renew the diagram embedded in this file")
     export = commands.add_parser("export", help="write dossiers (PDF + ZIP) to a folder")
     export.add_argument("case", nargs="?", help="case number, e.g. IP-2026-000001")
     export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
@@ -31,9 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "graph":
-        from dialogs.graph import mermaid
+        from dialogs.graph import embed, mermaid
 
-        print(mermaid())
+        if args.readme:
+            args.readme.write_text(embed(args.readme.read_text(encoding="utf-8")), "utf-8")
+            return 0
+        with contextlib.suppress(BrokenPipeError):
+            print(mermaid())
         return 0
     settings = Settings()
     logging.basicConfig(

@@ -217,3 +217,12 @@ def mermaid(flow: Sequence[Step] = FLOW) -> str:
 
 
 _UNNUMBERED = (Kind.INFO, Kind.REVIEW)
+
+
+_EMBEDDED = re.compile(r"<!-- graph:start -->.*?<!-- graph:end -->", re.S)
+
+
+def embed(markdown: str) -> str:
+    """The markdown with the diagram between its `graph:start`/`graph:end` markers renewed."""
+    block = f"<!-- graph:start -->\n```mermaid\n{mermaid()}\n```\n<!-- graph:end -->"
+    return _EMBEDDED.sub(lambda _: block, markdown)

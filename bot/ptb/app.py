@@ -38,12 +38,13 @@ from telegram.ext import (
 )
 from telegram.helpers import effective_message_type
 
-from bot.intake import IntakeService, OfferedFile, Sender
+from bot.intake import IntakeService, Sender
 from bot.outbox_sender import OutboxSender
 from bot.ptb.transport import PtbTransport
 from bot.settings import Settings
 from bot.telegram.albums import AlbumCollector
 from bot.telegram_text import split_message
+from bot.uploads import OfferedFile
 from dialogs import engine, events
 from dialogs.i18n import LANGS, texts
 from dialogs.replies import Reply

@@ -28,7 +28,6 @@ NETWORK_RETRY_SECONDS = 5
 NOT_MODIFIED = "message is not modified"
 
 
-
 class PtbTransport:
     def __init__(self, bot: Bot, files: FileStore) -> None:
         self.bot = bot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.e2e.claimant import Claimant, Complaint, pdf, png
+from tests.e2e.claimant import Claimant, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
 from tests.fake_telegram import FakeTelegram
 

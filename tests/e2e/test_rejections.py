@@ -90,12 +90,12 @@ async def test_rejected_then_start_again_twice_and_stale_start_again(
     assert running_bot.app is not None
     drafts = running_bot.app.storage.drafts
     before = await drafts.load(CLAIMANT)
-    fake.forge_callback(CLAIMANT, CLAIMANT, rejection.message_id, start_again)
+    press = fake.forge_callback(CLAIMANT, CLAIMANT, rejection.message_id, start_again)
     stale = await fake.wait_for_message(
         CLAIMANT, lambda m: "belongs to an earlier message" in (m.text or "")
     )
     await fake.wait_for_message(CLAIMANT, lambda m: "Who are you" in (m.text or ""), after=stale)
-    answer = await fake.wait_for_callback_answer()
+    answer = await fake.wait_for_callback_answer(press)
     assert answer.get("text") == "That button is out of date."
     after = await drafts.load(CLAIMANT)
     assert before is not None and after is not None

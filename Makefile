@@ -1,0 +1,37 @@
+# Everything a fresh machine needs comes from here: `make run` and `make test` set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format graph bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## the bot; without BOT_TOKEN the intake runs in this terminal
+	$(PY) -m bot
+
+test: $(STAMP)  ## the whole test suite
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+graph: $(STAMP)  ## the intake tree as a Mermaid diagram, renewed in the README too
+	$(PY) -m bot graph --readme README.md
+	$(PY) -m bot graph
+
+bench: $(STAMP)  ## measures and reports; never fails on a number
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

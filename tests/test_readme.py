@@ -1,0 +1,25 @@
+"""The README is what an operator reads first: its commands and its diagram must be current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dialogs.graph import mermaid
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+MARKERS = re.compile(r"<!-- graph:start -->\n```mermaid\n(.*?)```\n<!-- graph:end -->", re.S)
+
+
+def test_readme_diagram_is_the_generated_one() -> None:
+    found = MARKERS.search(README.read_text(encoding="utf-8"))
+    assert found, "README lacks the generated diagram; run: python -m bot graph"
+    assert found.group(1) == mermaid() + "\n", "README diagram is stale; regenerate it"
+
+
+def test_first_screen_names_the_two_commands() -> None:
+    first_screen = "\n".join(README.read_text(encoding="utf-8").splitlines()[:15])
+    assert "make run" in first_screen and "make test" in first_screen
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    assert "\nrun:" in makefile and "\ntest:" in makefile
+    assert "make test" in (README.parent / ".ci" / "run").read_text(encoding="utf-8")
