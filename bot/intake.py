@@ -17,7 +17,14 @@ from bot.notifications import enqueue_submission
 from bot.settings import Settings
 from bot.uploads import OfferedFile, receive_file
 from dialogs import engine
-from dialogs.events import Context, Event, Unsupported, Upload, UploadRefused
+from dialogs.events import (
+    Context,
+    EarlierDocuments,
+    Event,
+    Unsupported,
+    Upload,
+    UploadRefused,
+)
 from dialogs.i18n import pick_lang
 from dialogs.model import Draft, FileSection, utcnow
 from dialogs.progress import without_stale_answers
@@ -25,6 +32,9 @@ from dialogs.validators import Invalid
 from storage import StaleDraftError, Storage
 
 log = logging.getLogger(__name__)
+
+REUSABLE_CASES = 3
+REUSABLE_SECTIONS = (FileSection.RIGHTS_DOCS, FileSection.AUTHORITY_DOCS)
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class IntakeService:
             self._locks[user_id] = lock
         return lock
 
-    def context(self, sender: Sender) -> Context:
+    async def context(self, sender: Sender) -> Context:
         return Context(
             user_id=sender.user_id,
             chat_id=sender.chat_id,
@@ -62,6 +72,17 @@ class IntakeService:
             platform_name=self.settings.platform_name,
             privacy_policy_url=self.settings.privacy_policy_url,
             link_rules=self.settings.listing_links,
+            earlier_documents=await self._earlier_documents(sender.user_id),
+        )
+
+    async def _earlier_documents(self, user_id: int) -> tuple[EarlierDocuments, ...]:
+        """Rights and authority documents of the claimant's latest cases, offered for reuse."""
+        cases = (await self.storage.cases.list_for_user(user_id))[:REUSABLE_CASES]
+        return tuple(
+            EarlierDocuments(case.number, section, tuple(files))
+            for case in cases
+            for section in REUSABLE_SECTIONS
+            if (files := case.draft.files_in(section))
         )
 
     async def handle(self, sender: Sender, event: Event) -> engine.Outcome:
@@ -91,14 +112,14 @@ class IntakeService:
         """One answer for a whole album: how many files arrived, and the step again."""
         async with self._lock(sender.user_id):
             draft = await self.storage.drafts.load(sender.user_id)
-            return engine.show_current(draft, self.context(sender), album=count)
+            return engine.show_current(draft, await self.context(sender), album=count)
 
     async def _apply(
         self, sender: Sender, event: Event, draft: Draft | None = None, *, attempt: int = 0
     ) -> engine.Outcome:
         if draft is None:
             draft = await self.storage.drafts.load(sender.user_id)
-        ctx = self.context(sender)
+        ctx = await self.context(sender)
         outcome = engine.handle(draft, event, ctx)
         try:
             if outcome.submit:

@@ -18,6 +18,7 @@ class Verb(StrEnum):
     SKIP = "s"  # skip an optional step
     DONE = "d"  # finish a links or files step
     CLEAR = "z"  # drop the links or files of this step and start them over
+    REUSE = "p"  # p:<step>:<case number>: the documents of this section from an earlier case
     CONFIRM = "c"  # explicit confirmation
     DECLINE = "n"  # not confirming
     BACK = "b"

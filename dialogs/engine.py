@@ -225,6 +225,8 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
             return _done(draft, step, ctx)
         case Verb.CLEAR:
             return _clear(draft, step, ctx)
+        case Verb.REUSE if step.kind is Kind.FILES:
+            return _reuse(draft, step, pressed.arg, ctx)
         case Verb.CONFIRM if step.kind is Kind.CONFIRM:
             confirmation = Confirmation(
                 key=step.id,
@@ -324,6 +326,25 @@ def _clear(draft: Draft, step: Step, ctx: Context) -> Outcome:
         cleared = draft.model_copy(update={"files": kept})
         return _show(cleared, ctx, changed=True, before=[Reply(t("files-cleared"))])
     return _show(draft, ctx, changed=False)
+
+
+def _reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
+    t = texts(draft.lang)
+    earlier = next(
+        (
+            e
+            for e in ctx.earlier_documents
+            if e.case_number == case_number and e.section == step.file_section
+        ),
+        None,
+    )
+    if earlier is None:
+        return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+    have = {f.sha256 for f in draft.files_in(earlier.section)}
+    added = [f for f in earlier.files if f.sha256 not in have]
+    updated = draft.model_copy(update={"files": [*draft.files, *added]})
+    note = Reply(t("files-reused", count=len(added), number=case_number))
+    return _show(updated, ctx, changed=bool(added), before=[note])
 
 
 def _edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:

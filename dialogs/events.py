@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dialogs.model import Lang, StoredFile
+from dialogs.model import FileSection, Lang, StoredFile
 from dialogs.validators import Invalid
 from dialogs.validators.links import ListingLinkRules
 
@@ -53,6 +53,15 @@ class Unsupported:
     kind: str
 
 
+@dataclass(frozen=True)
+class EarlierDocuments:
+    """Documents of one section filed with an earlier case, offered for reuse."""
+
+    case_number: str
+    section: FileSection
+    files: tuple[StoredFile, ...]
+
+
 Event = Command | Text | Press | Upload | UploadRefused | Unsupported
 
 
@@ -67,3 +76,4 @@ class Context:
     platform_name: str = "AliExpress"
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
     link_rules: ListingLinkRules = field(default_factory=ListingLinkRules)
+    earlier_documents: tuple[EarlierDocuments, ...] = ()

@@ -108,6 +108,7 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts) -> Reply:
                 rows.append((button(t, "btn-done", Verb.DONE, step.id),))
                 rows.append((button(t, "btn-clear-links", Verb.CLEAR, step.id),))
         case Kind.FILES:
+            rows.extend(reuse_buttons(draft, step, ctx, t))
             if answered:
                 body += "\n\n" + display_value(draft, step, t)
                 rows.append((button(t, "btn-done", Verb.DONE, step.id),))
@@ -124,6 +125,26 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts) -> Reply:
     if step.kind is not Kind.INFO and draft.history:
         rows.append((button(t, "btn-back", Verb.BACK, step.id),))
     return Reply(body, tuple(rows))
+
+
+def reuse_buttons(draft: Draft, step: Step, ctx: Context, t: Texts) -> list[tuple[Button, ...]]:
+    """For a returning claimant: reuse this section's documents from an earlier case."""
+    have = {f.sha256 for f in draft.files}
+    return [
+        (
+            button(
+                t,
+                "btn-reuse",
+                Verb.REUSE,
+                step.id,
+                earlier.case_number,
+                number=earlier.case_number,
+                count=len(earlier.files),
+            ),
+        )
+        for earlier in ctx.earlier_documents
+        if earlier.section == step.file_section and not {f.sha256 for f in earlier.files} <= have
+    ]
 
 
 def confirmation_wording(step: Step, draft: Draft, ctx: Context, t: Texts) -> str:

@@ -109,6 +109,8 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "files-count": COUNTS,
     "files-more": COUNTS,
     "links-more": COUNTS,
+    "btn-reuse": [{"number": "IP-2026-000007", "count": n} for n in (1, 2, 5)],
+    "files-reused": [{"number": "IP-2026-000007", "count": n} for n in (1, 2, 5)],
     "links-saved": COUNTS,
     "review-missing": COUNTS,
     "link-accepted": [{"link": "https://aliexpress.ru/item/1.html"}],

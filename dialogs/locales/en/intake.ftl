@@ -266,3 +266,14 @@ cmd-help = What this bot does
 cmd-language = English / Русский
 cmd-status = Your cases and their state
 cmd-case = One of your cases: /case NUMBER
+
+## Returning claimants
+
+btn-reuse = ♻️ Reuse from { $number } ({ $count ->
+    [one] { $count } file
+   *[other] { $count } files
+  })
+files-reused = ♻️ { $count ->
+    [one] { $count } document
+   *[other] { $count } documents
+  } from case { $number } added to this step.

@@ -264,3 +264,12 @@ cmd-help = Что умеет этот бот
 cmd-language = English / Русский
 cmd-status = Ваши дела и их состояние
 cmd-case = Одно из ваших дел: /case НОМЕР
+
+## Повторные заявители
+
+btn-reuse = ♻️ Взять из { $number } ({ $count ->
+    [one] { $count } файл
+    [few] { $count } файла
+   *[many] { $count } файлов
+  })
+files-reused = ♻️ Документы из дела { $number } добавлены к этому шагу: { $count }.
