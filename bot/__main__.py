@@ -59,11 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_terminal(settings))
         return 0
-    from bot.telegram.app import TelegramApp
 
     async def serve() -> None:
-        app = await TelegramApp.create(settings)
-        await app.run()
+        if settings.runtime == "ptb":
+            from bot.ptb import PtbApp
+
+            await (await PtbApp.create(settings)).run()
+        else:
+            from bot.telegram.app import TelegramApp
+
+            await (await TelegramApp.create(settings)).run()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())

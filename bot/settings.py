@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = None
+    runtime: Literal["aiogram", "ptb"] = "aiogram"
     telegram_api_url: str = PUBLIC_API_URL
     staff_chat_id: int | None = None
     staff_lang: Lang = "en"

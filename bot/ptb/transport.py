@@ -44,7 +44,8 @@ class PtbTransport:
         except RetryAfter as flood:
             raise RetryLater(_seconds(flood.retry_after), str(flood)) from flood
         except BadRequest as refusal:  # before NetworkError: BadRequest is a subclass of it
-            if NOT_MODIFIED in refusal.message:
+            # PTB drops Telegram's "Bad Request: " prefix and capitalises what is left.
+            if NOT_MODIFIED in refusal.message.lower():
                 return {"not_modified": True}
             raise Undeliverable(refusal.message) from refusal
         except (Forbidden, InvalidToken, EndPointNotFound, ChatMigrated) as refusal:

@@ -47,7 +47,7 @@ class CaseDesk:
     # --- staff actions ------------------------------------------------------------------
 
     async def take(self, case: Case, staff: Actor) -> Case:
-        self._require_open(case)
+        self.require_open(case)
         async with self.storage.db.transaction() as conn:
             await self.storage.cases.assign(
                 conn, case.id, staff.id, staff.name, actor_id=staff.id, actor_name=staff.name
@@ -67,7 +67,7 @@ class CaseDesk:
         return updated
 
     async def ask(self, case: Case, staff: Actor, question: str) -> Question:
-        self._require_open(case)
+        self.require_open(case)
         now = self.clock()
         async with self.storage.db.transaction() as conn:
             asked = await self.storage.questions.ask(conn, case.id, staff.id, question, now)
@@ -129,7 +129,7 @@ class CaseDesk:
         self, case: Case, staff: Actor, status: CaseStatus, action: str, detail: dict[str, str]
     ) -> Case:
         if status is not CaseStatus.FORWARDED:
-            self._require_open(case)
+            self.require_open(case)
         async with self.storage.db.transaction() as conn:
             await self.storage.cases.set_status(
                 conn,
@@ -254,7 +254,7 @@ class CaseDesk:
     # --- shared -------------------------------------------------------------------------
 
     @staticmethod
-    def _require_open(case: Case) -> None:
+    def require_open(case: Case) -> None:
         if case.status not in (
             CaseStatus.SUBMITTED,
             CaseStatus.IN_REVIEW,

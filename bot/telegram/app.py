@@ -12,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
+from bot.claimant_cases import ClaimantCases
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
@@ -55,7 +56,7 @@ class TelegramApp:
         dispatcher.update.outer_middleware(SerializePerUser())
         desk = CaseDesk(storage, settings)
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
-        dispatcher.include_router(cases_router(desk, service, outbox.kick))
+        dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
         dispatcher.include_router(private_router(service, outbox.kick))
         return cls(settings, storage, bot, dispatcher, service, outbox, desk)
 

@@ -88,20 +88,13 @@ async def test_edit_right_type_asks_the_work_description(
     assert after.answers["right_type"] == "copyright"
     assert after.files == before.files and after.links == before.links
 
-
-async def test_edit_right_type_goes_back_to_review_after_the_work_description(
-    fake: FakeTelegram, running_bot: RunningBot
-) -> None:
-    """The next prompt after the new work description, whatever the product decides: either the
-    review, or the other answers of that section each with "Keep the saved answer"."""
-    anna = Claimant(fake, CLAIMANT)
-    await anna.reaches("review")
-    await anna.presses("✏️ The right infringed", expect="Which right has been infringed?")
-    await anna.presses("Copyright", expect="Describe the work that is protected")
-    nxt = await anna.says("Photographs of our bags, series Spring, 2023")
-    assert "Review your complaint" in (nxt.text or "") or "Keep the saved answer" in (
-        nxt.button_texts
-    ), fake.dump(CLAIMANT)
+    # Submitted without the trademark's number and office, which no longer apply.
+    await anna.presses("Submit", expect="Case number")
+    assert running_bot.app is not None
+    [case] = await running_bot.app.storage.cases.list_for_user(CLAIMANT)
+    assert case.draft.answers["work_description"].startswith("Photographs")
+    assert "rights_number" not in case.draft.answers
+    assert "rights_jurisdiction" not in case.draft.answers
 
 
 async def test_submit_is_offered_only_when_nothing_is_missing(

@@ -9,6 +9,10 @@ import json
 import sqlite3
 from typing import Any
 
+import pytest
+
+from bot.outbox_sender import RetryLater, Undeliverable
+from bot.ptb.transport import PtbTransport
 from storage.database import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID
@@ -123,3 +127,32 @@ async def test_an_album_of_three_photos_is_answered_once(
     draft = stored_draft(running_bot)
     assert draft is not None
     assert len([f for f in draft[0]["files"] if f["section"] == "evidence"]) == 3
+
+
+async def test_the_outbox_transport_maps_telegrams_answers(
+    fake: FakeTelegram, running_bot: RunningPtbBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PTB 22's opt-in to `RetryAfter.retry_after` as a timedelta (an int is deprecated).
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    assert running_bot.app is not None
+    transport = PtbTransport(running_bot.app.bot, running_bot.app.storage.files)
+    message = {"chat_id": CLAIMANT, "text": "<b>Case</b> IP-1", "parse_mode": "HTML"}
+
+    sent = await transport.call("sendMessage", message)
+    assert sent["message_id"] and fake.last_message(CLAIMANT).text == "Case IP-1"
+    fake.flood("sendMessage", retry_after=7)
+    with pytest.raises(RetryLater) as flood:
+        await transport.call("sendMessage", message)
+    assert flood.value.seconds == 7
+    fake.fail_next("sendMessage", error_code=502)
+    with pytest.raises(RetryLater):
+        await transport.call("sendMessage", message)
+    fake.user_blocks_bot(CLAIMANT)
+    with pytest.raises(Undeliverable, match="blocked"):
+        await transport.call("sendMessage", message)
+    fake.user_blocks_bot(CLAIMANT, blocked=False)
+    with pytest.raises(Undeliverable, match="Can't parse entities"):
+        await transport.call("sendMessage", {**message, "text": "<b>unclosed"})
+    # An edit to what the message already shows: done, not an error.
+    edit = {**message, "message_id": sent["message_id"]}
+    assert await transport.call("editMessageText", edit) == {"not_modified": True}

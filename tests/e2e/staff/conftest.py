@@ -90,9 +90,7 @@ async def staff_presses(
     fake: FakeTelegram, user_id: int, card: SentMessage, label: str
 ) -> dict[str, Any]:
     """A group member presses a card button; returns the bot's answerCallbackQuery."""
-    update = fake.user_presses_in_group(
-        STAFF_CHAT_ID, user_id, card, text=button_text(card, label)
-    )
+    update = fake.user_presses_in_group(STAFF_CHAT_ID, user_id, card, text=button_text(card, label))
     return await fake.wait_for_callback_answer(update)
 
 

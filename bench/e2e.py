@@ -1,0 +1,218 @@
+"""The real aiogram bot, long-polling the fake Bot API on 127.0.0.1, claimants filing at once.
+
+Bot, fake server and claimants share one event loop (as in tests/e2e), so the claimants' own
+work and the fake's JSON validation are part of every round trip: read the numbers as an upper
+bound of what the bot itself adds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.report import Result, summary
+from bench.script import Action, Script, file_for, scripts
+from bot.settings import Settings
+from bot.telegram.app import TelegramApp
+from tests.fake_telegram import FakeTelegram, SentMessage
+
+STAFF_CHAT_ID = -1001234567890
+STAFF_MEMBER = 501
+WAIT_SECONDS = 30.0
+
+
+class Arrivals:
+    """When each bot message reached the fake, per chat (stamped as the fake stores it)."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.by_chat: dict[int, list[tuple[float, SentMessage]]] = {}
+        self._changed: dict[int, asyncio.Event] = {}
+        store = fake._store_sent
+
+        def stamped(msg: SentMessage) -> SentMessage:
+            self.by_chat.setdefault(msg.chat_id, []).append((time.perf_counter(), msg))
+            self.event(msg.chat_id).set()
+            return store(msg)
+
+        fake._store_sent = stamped  # type: ignore[method-assign]
+
+    def event(self, chat_id: int) -> asyncio.Event:
+        return self._changed.setdefault(chat_id, asyncio.Event())
+
+    def count(self, chat_id: int) -> int:
+        return len(self.by_chat.get(chat_id, ()))
+
+    async def wait_count(self, chat_id: int, count: int, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        while self.count(chat_id) < count:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"chat {chat_id}: {self.count(chat_id)} of {count} messages")
+            flag = self.event(chat_id)
+            flag.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(flag.wait(), remaining)
+
+    def with_button(self, chat_id: int, data: str) -> SentMessage:
+        for _, msg in reversed(self.by_chat.get(chat_id, [])):
+            if data in msg.callback_datas:
+                return msg
+        raise LookupError(f"chat {chat_id}: no message with button {data!r}")
+
+
+async def _claimant(
+    fake: FakeTelegram,
+    arrivals: Arrivals,
+    user_id: int,
+    script: Script,
+    samples: dict[str, list[float]],
+) -> None:
+    for j, action in enumerate(script.actions):
+        baseline = arrivals.count(user_id)
+        expected = max(action.messages, 1)  # the submission is answered by the receipt
+        t0 = time.perf_counter()
+        _send(fake, arrivals, user_id, action, seed=user_id * 100 + j)
+        await arrivals.wait_count(user_id, baseline + expected, WAIT_SECONDS)
+        stamps = arrivals.by_chat[user_id]
+        kind = "submit" if action.messages == 0 else action.kind
+        samples["first"].append(stamps[baseline][0] - t0)
+        samples[f"first:{kind}"].append(stamps[baseline][0] - t0)
+        samples["complete"].append(stamps[baseline + expected - 1][0] - t0)
+
+
+def _send(fake: FakeTelegram, arrivals: Arrivals, user_id: int, action: Action, seed: int) -> None:
+    match action.kind:
+        case "command":
+            fake.user_sends_text(user_id, f"/{action.value}")
+        case "text":
+            fake.user_sends_text(user_id, action.value)
+        case "press":
+            message = arrivals.with_button(user_id, action.value)
+            fake.user_presses(user_id, message, callback_data=action.value)
+        case "upload":
+            name, data, mime = file_for(action.value, seed)
+            fake.user_sends_document(user_id, data, name, mime)
+
+
+def _count_requests(requests: list[Any]) -> Counter[str]:
+    """Requests by method; those to the staff group counted apart as "<method> (staff)"."""
+    return Counter(
+        r.method + (" (staff)" if r.params.get("chat_id") == STAFF_CHAT_ID else "")
+        for r in requests
+    )
+
+
+async def _phase(
+    fake: FakeTelegram, arrivals: Arrivals, users: list[int], plans: list[Script]
+) -> tuple[dict[str, list[float]], float, Counter[str]]:
+    samples: dict[str, list[float]] = {"first": [], "complete": []}
+    for kind in ("command", "press", "text", "upload", "submit"):
+        samples[f"first:{kind}"] = []
+    before = len(fake.requests)
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_claimant(fake, arrivals, u, plans[i % len(plans)], samples) for i, u in enumerate(users))
+    )
+    wall = time.perf_counter() - started
+    return samples, wall, _count_requests(fake.requests[before:])
+
+
+async def _run(quick: bool) -> Result:
+    claimants = 3 if quick else 20
+    plans = scripts()
+    solo_user = 3000
+    users = [4000 + i for i in range(claimants)]
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+        async with FakeTelegram() as fake:
+            fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
+            fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
+            for u in [solo_user, *users]:
+                fake.add_user(u, first_name=f"C{u}", language_code="en", username=f"c{u}")
+            arrivals = Arrivals(fake)
+            settings = Settings(
+                bot_token=fake.token,
+                telegram_api_url=fake.base_url,
+                staff_chat_id=STAFF_CHAT_ID,
+                data_dir=Path(tmp) / "data",
+                album_settle_seconds=0.3,
+                outbox_poll_seconds=0.1,
+                _env_file=None,
+            )
+            app = await TelegramApp.create(settings)
+            task = asyncio.create_task(app.run())
+            try:
+                await fake.wait_for_request("getUpdates", timeout=10)
+                solo, solo_wall, _ = await _phase(fake, arrivals, [solo_user], plans[:1])
+                crowd, wall, methods = await _phase(fake, arrivals, users, plans)
+                group_sent = arrivals.count(STAFF_CHAT_ID)
+            finally:
+                # aiogram logs the long poll cut by the shutdown as an error: not a finding.
+                logging.getLogger("aiogram.dispatcher").setLevel(logging.CRITICAL)
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    messages = sum(len(p.actions) for p in (plans[i % len(plans)] for i in range(claimants)))
+    result = Result(
+        "e2e",
+        "e2e: aiogram bot ⇄ fake Bot API on 127.0.0.1 (long polling, one event loop)",
+        {
+            "claimants": claimants,
+            "user_messages": messages,
+            "files_per_complaint": plans[0].uploads,
+            "outbox_poll_s": settings.outbox_poll_seconds,
+        },
+    )
+    solo_first = summary(solo["first"], 1e3)
+    result.latency("1 claimant: send → first answer", solo_first, "ms")
+    result.row("1 claimant: whole complaint", f"{solo_wall:.2f} s")
+    first = summary(crowd["first"], 1e3)
+    complete = summary(crowd["complete"], 1e3)
+    result.latency(f"{claimants} at once: send → first answer", first, "ms")
+    result.latency(f"{claimants} at once: send → last answer", complete, "ms")
+    by_kind = {}
+    for kind in ("command", "press", "text", "upload", "submit"):
+        stats = summary(crowd[f"first:{kind}"], 1e3)
+        by_kind[kind] = stats
+        result.latency(f"  {kind}: first answer", stats, "ms")
+    result.row(f"{claimants} at once: total wall time", f"{wall:.2f} s")
+    result.row("user messages per second", f"{messages / wall:.1f}")
+    polls = methods.pop("getUpdates", 0)
+    per_complaint = sum(methods.values()) / claimants
+    staff = sum(n for m, n in methods.items() if m.endswith("(staff)")) / claimants
+    result.row(
+        "Bot API requests per complaint",
+        f"{per_complaint:.1f} without getUpdates ({per_complaint - staff:.1f} claimant side, "
+        f"{staff:.1f} staff dossier so far)",
+    )
+    breakdown = ", ".join(f"{m} {n / claimants:.1f}" for m, n in methods.most_common())
+    result.row("  by method, per complaint", breakdown)
+    result.row("getUpdates calls (all claimants)", f"{polls} ({polls / messages:.2f} per message)")
+    result.row("staff group messages sent meanwhile", f"{group_sent}")
+    result.notes.append(
+        "file downloads (GET /file/…) are not Bot API methods and are not counted; the staff "
+        "dossier is still draining through the group's 20/min bucket when the bench stops"
+    )
+    result.data = {
+        "solo_first_ms": solo_first,
+        "solo_wall_seconds": solo_wall,
+        "first_ms": first,
+        "complete_ms": complete,
+        "first_ms_by_kind": by_kind,
+        "wall_seconds": wall,
+        "requests_per_complaint": per_complaint,
+        "requests_by_method_total": dict(methods),
+        "get_updates_calls": polls,
+        "staff_group_messages_sent": group_sent,
+    }
+    return result
+
+
+def run(quick: bool) -> Result:
+    return asyncio.run(_run(quick))

@@ -1,0 +1,93 @@
+"""Staff input, decided without any Telegram framework: what a card button or a reply to a card
+does, and what staff are told. Both runtimes check membership, find the case, then call this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.staff.card import STAFF_PREFIX
+from bot.staff.desk import OTHER_REASON, REJECT_REASONS, ActionRefused, Actor, CaseDesk
+from dialogs.i18n import Texts, texts
+from dialogs.model import Case, Lang
+
+REJECT_COMMAND = "/reject"
+ALERTS = {"ask", "reason-other"}
+
+
+@dataclass(frozen=True)
+class StaffAnswer:
+    """What staff see after pressing: a toast (or an alert), and maybe new card buttons."""
+
+    note: str | None
+    alert: bool = False
+    card_markup: dict[str, Any] | None = None
+
+
+def reasons_markup(t: Texts) -> dict[str, Any]:
+    rows = [
+        [{"text": t.plain(f"staff-reason-{r}"), "callback_data": f"{STAFF_PREFIX}:reason:{r}"}]
+        for r in (*REJECT_REASONS, OTHER_REASON)
+    ]
+    rows.append([{"text": t.plain("staff-btn-cancel"), "callback_data": f"{STAFF_PREFIX}:back:"}])
+    return {"inline_keyboard": rows}
+
+
+def parse_staff_data(data: str) -> tuple[str, str]:
+    _, action, arg = [*data.split(":", 2), "", ""][:3]
+    return action, arg
+
+
+async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang) -> StaffAnswer:
+    """A card button. Refusals (a decided case, a forged action) come back as an alert."""
+    t = texts(lang)
+    action, arg = parse_staff_data(data)
+    try:
+        match action:
+            case "take":
+                await desk.take(case, actor)
+                return StaffAnswer(t.plain("staff-taken", number=case.number))
+            case "ask":
+                return StaffAnswer(t.plain("staff-ask-hint"), alert=True)
+            case "accept":
+                decided = await desk.accept(case, actor)
+            case "forward":
+                decided = await desk.forward(case, actor)
+            case "reject":
+                desk.require_open(case)
+                note = t.plain("staff-reject-choose", number=case.number)
+                return StaffAnswer(note, card_markup=reasons_markup(t))
+            case "reason" if arg == OTHER_REASON:
+                return StaffAnswer(t.plain("staff-reject-other-hint"), alert=True)
+            case "reason":
+                decided = await desk.reject(case, actor, arg)
+            case "back":
+                await desk.refresh_card(case)
+                return StaffAnswer(None)
+            case _:
+                raise ActionRefused("staff-refused-state")
+    except ActionRefused as refusal:
+        return StaffAnswer(t.plain(refusal.args[0]), alert=True)
+    status = t.plain(f"status-{decided.status.value}")
+    return StaffAnswer(t.plain("staff-decided", number=case.number, status=status))
+
+
+async def reply_to_card(
+    desk: CaseDesk, case: Case, actor: Actor, text: str, lang: Lang
+) -> str | None:
+    """A reply to a card: a question for the claimant, or `/reject your words`. The answer is
+    HTML for staff; None for other commands, which are not for this bot."""
+    t = texts(lang)
+    text = text.strip()
+    try:
+        if text.lower().startswith(REJECT_COMMAND):
+            note = text[len(REJECT_COMMAND) :].strip()
+            decided = await desk.reject(case, actor, OTHER_REASON, note)
+            status = t.plain(f"status-{decided.status.value}")
+            return t("staff-decided", number=case.number, status=status)
+        if text.startswith("/"):
+            return None
+        await desk.ask(case, actor, text)
+        return t("staff-question-sent", number=case.number)
+    except ActionRefused as refusal:
+        return t(refusal.args[0])
