@@ -23,9 +23,13 @@ class ClaimantCases:
         self.storage = desk.storage
 
     async def lang_of(self, sender: Sender) -> Lang:
-        """The language the claimant chose in the intake, else Telegram's."""
+        """The language the claimant chose: in the intake, else in their latest case, else
+        Telegram's."""
         draft = await self.storage.drafts.load(sender.user_id)
-        return draft.lang if draft else pick_lang(sender.language_code)
+        if draft is not None:
+            return draft.lang
+        cases = await self.storage.cases.list_for_user(sender.user_id)
+        return cases[0].lang if cases else pick_lang(sender.language_code)
 
     async def answering(self, user_id: int) -> Question | None:
         return await self.storage.questions.answering(user_id)

@@ -163,13 +163,22 @@ class OutboxSender:
         return True
 
     async def _resolve_card_reference(self, payload: dict[str, Any]) -> dict[str, Any]:
-        reference = payload.get("message_id")
-        if not isinstance(reference, dict):
-            return payload
-        card = await self.storage.cases.staff_message(int(reference["card_of"]))
-        if card is None:
-            raise RetryLater(2, "the case card is not sent yet")
-        return {**payload, "message_id": card[0]}
+        """Put the staff card's message id wherever the payload says `{"card_of": case_id}`
+        (an edit's `message_id`, a reply's `reply_parameters`)."""
+
+        async def resolve(value: Any) -> Any:
+            if isinstance(value, dict):
+                if set(value) == {"card_of"}:
+                    card = await self.storage.cases.staff_message(int(value["card_of"]))
+                    if card is None:
+                        raise RetryLater(2, "the case card is not sent yet")
+                    return card[0]
+                return {key: await resolve(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [await resolve(item) for item in value]
+            return value
+
+        return await resolve(payload)
 
     async def _remember_card(self, case_id: int, result: Any) -> None:
         message_id = result.get("message_id") if isinstance(result, dict) else None

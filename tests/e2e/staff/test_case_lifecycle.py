@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.e2e.claimant import pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import (
@@ -158,15 +156,6 @@ async def test_the_answer_to_a_question_is_kept_with_the_case(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: CaseDesk.add_answer queues reply_parameters={'message_id': {'card_of': id}}, "
-        "but OutboxSender._resolve_card_reference resolves only a top-level message_id: "
-        "aiogram's SendMessage raises ValidationError, the round aborts, and that item "
-        "blocks every later outbox item (card edit, decisions) forever"
-    ),
-)
 async def test_full_case_question_answered_under_the_card_then_rejected(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
@@ -238,14 +227,6 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     assert (await case_of(running_bot, number)).status.value == "forwarded"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: bot/telegram/cases.py lang_of() falls back to Telegram's language_code once the "
-        "draft is gone, ignoring the case's language: a claimant who filed in Russian is "
-        "prompted in English while answering the (Russian) question, and /status is English"
-    ),
-)
 async def test_the_answering_prompts_speak_the_language_of_the_case(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
