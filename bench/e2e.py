@@ -25,6 +25,7 @@ from tests.fake_telegram import FakeTelegram, SentMessage
 STAFF_CHAT_ID = -1001234567890
 STAFF_MEMBER = 501
 WAIT_SECONDS = 30.0
+RECEIPT_GRACE = 10.0  # how long the bench waits for the receipts
 
 
 class Arrivals:
@@ -72,18 +73,55 @@ async def _claimant(
     user_id: int,
     script: Script,
     samples: dict[str, list[float]],
+    submitted: dict[int, tuple[float, int]],
 ) -> None:
     for j, action in enumerate(script.actions):
         baseline = arrivals.count(user_id)
-        expected = max(action.messages, 1)  # the submission is answered by the receipt
         t0 = time.perf_counter()
+        if action.messages == 0:  # the submission: its answer is the review's buttons going
+            review = arrivals.with_button(user_id, action.value)
+            _send(fake, arrivals, user_id, action, seed=0)
+            await fake.wait_until(
+                lambda m=review, data=action.value: data not in m.callback_datas,
+                WAIT_SECONDS,
+                message=f"chat {user_id}: submission not acknowledged",
+                poll_interval=0.01,
+            )
+            done = time.perf_counter() - t0
+            samples["first"].append(done)
+            samples["complete"].append(done)
+            samples["first:submit"].append(done)
+            submitted[user_id] = (t0, baseline)
+            continue
         _send(fake, arrivals, user_id, action, seed=user_id * 100 + j)
-        await arrivals.wait_count(user_id, baseline + expected, WAIT_SECONDS)
+        try:
+            await arrivals.wait_count(user_id, baseline + action.messages, WAIT_SECONDS)
+        except TimeoutError as late:
+            got = [m.short() for _, m in arrivals.by_chat.get(user_id, [])[baseline:]]
+            raise TimeoutError(
+                f"{late}: after {action.kind} {action.value!r} at {action.step} got {got}"
+                f"\n{fake.dump(user_id, last=4)}"
+            ) from None
         stamps = arrivals.by_chat[user_id]
-        kind = "submit" if action.messages == 0 else action.kind
         samples["first"].append(stamps[baseline][0] - t0)
-        samples[f"first:{kind}"].append(stamps[baseline][0] - t0)
-        samples["complete"].append(stamps[baseline + expected - 1][0] - t0)
+        samples[f"first:{action.kind}"].append(stamps[baseline][0] - t0)
+        samples["complete"].append(stamps[baseline + action.messages - 1][0] - t0)
+
+
+async def _receipts(
+    arrivals: Arrivals, submitted: dict[int, tuple[float, int]], grace: float
+) -> list[float]:
+    """Seconds from each submission to its receipt, for those that arrive within `grace`."""
+    deadline = time.perf_counter() + grace
+    while time.perf_counter() < deadline:
+        if all(arrivals.count(u) > base for u, (_, base) in submitted.items()):
+            break
+        await asyncio.sleep(0.05)
+    return [
+        arrivals.by_chat[u][base][0] - t0
+        for u, (t0, base) in submitted.items()
+        if arrivals.count(u) > base
+    ]
 
 
 def _send(fake: FakeTelegram, arrivals: Arrivals, user_id: int, action: Action, seed: int) -> None:
@@ -114,13 +152,19 @@ async def _phase(
     samples: dict[str, list[float]] = {"first": [], "complete": []}
     for kind in ("command", "press", "text", "upload", "submit"):
         samples[f"first:{kind}"] = []
+    submitted: dict[int, tuple[float, int]] = {}
     before = len(fake.requests)
     started = time.perf_counter()
     await asyncio.gather(
-        *(_claimant(fake, arrivals, u, plans[i % len(plans)], samples) for i, u in enumerate(users))
+        *(
+            _claimant(fake, arrivals, u, plans[i % len(plans)], samples, submitted)
+            for i, u in enumerate(users)
+        )
     )
     wall = time.perf_counter() - started
-    return samples, wall, _count_requests(fake.requests[before:])
+    methods = _count_requests(fake.requests[before:])
+    samples["receipt"] = await _receipts(arrivals, submitted, RECEIPT_GRACE)
+    return samples, wall, methods
 
 
 async def _run(quick: bool) -> Result:
@@ -167,6 +211,7 @@ async def _run(quick: bool) -> Result:
             "user_messages": messages,
             "files_per_complaint": plans[0].uploads,
             "outbox_poll_s": settings.outbox_poll_seconds,
+            "receipt_grace_s": RECEIPT_GRACE,
         },
     )
     solo_first = summary(solo["first"], 1e3)
@@ -181,6 +226,12 @@ async def _run(quick: bool) -> Result:
         stats = summary(crowd[f"first:{kind}"], 1e3)
         by_kind[kind] = stats
         result.latency(f"  {kind}: first answer", stats, "ms")
+    receipts = summary(crowd["receipt"], 1.0)
+    result.latency("  receipt after the submission", receipts, "s", 2)
+    result.row(
+        "  receipts still queued",
+        f"{claimants - receipts['n']} of {claimants} after {RECEIPT_GRACE:.0f} s more",
+    )
     result.row(f"{claimants} at once: total wall time", f"{wall:.2f} s")
     result.row("user messages per second", f"{messages / wall:.1f}")
     polls = methods.pop("getUpdates", 0)
@@ -205,6 +256,7 @@ async def _run(quick: bool) -> Result:
         "first_ms": first,
         "complete_ms": complete,
         "first_ms_by_kind": by_kind,
+        "receipt_seconds": receipts,
         "wall_seconds": wall,
         "requests_per_complaint": per_complaint,
         "requests_by_method_total": dict(methods),

@@ -21,7 +21,8 @@ from storage import OutboxItem, Storage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
+MAX_BROKEN_ATTEMPTS = 3  # an item that raises something unexpected is retried, then set aside
+BROKEN_BACKOFF_SECONDS = 5
 
 
 class RetryLater(Exception):
@@ -146,17 +147,22 @@ class OutboxSender:
         except RetryLater as wait:
             not_before = self.clock() + timedelta(seconds=wait.seconds)
             self._paused_until[item.chat_id] = not_before
-            if item.attempts + 1 >= MAX_ATTEMPTS and wait.seconds < 60:
-                await self.storage.outbox.give_up(item.id, str(wait))
-                log.error("outbox item %s abandoned after %s attempts", item.id, MAX_ATTEMPTS)
-            else:
-                await self.storage.outbox.mark_retry(item.id, str(wait), not_before)
+            # Telegram said "later", never "no": retried for as long as it takes.
+            await self.storage.outbox.mark_retry(item.id, str(wait), not_before)
             log.warning("outbox item %s: retry in %.1fs (%s)", item.id, wait.seconds, wait)
             return False
         except Undeliverable as refusal:
             await self.storage.outbox.give_up(item.id, str(refusal))
             log.error("outbox item %s undeliverable: %s", item.id, refusal)
             return True
+        except Exception as failure:  # a payload that cannot even be built: a bug, not Telegram
+            log.exception("outbox item %s failed", item.id)
+            if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
+                await self.storage.outbox.give_up(item.id, repr(failure))
+                return True
+            backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
+            await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
+            return False
         await self.storage.outbox.mark_sent(item.id, _as_record(result))
         if purpose == STAFF_CARD and item.case_id is not None:
             await self._remember_card(item.case_id, result)

@@ -1,7 +1,8 @@
-"""The python-telegram-bot runtime: the claimant's intake, mirroring `bot.telegram` (aiogram).
+"""The python-telegram-bot runtime, mirroring `bot.telegram` (aiogram): the staff group
+(`bot.ptb.staff`), the claimant's submitted cases (`bot.ptb.cases`) and the claimant's intake.
 
-Each update becomes one engine event through `IntakeService`; nothing here decides what is asked
-(that is `dialogs/`). Updates are processed concurrently, one at a time per user.
+Each intake update becomes one engine event through `IntakeService`; nothing here decides what
+is asked (that is `dialogs/`). Updates are processed concurrently, one at a time per user.
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ from telegram.ext import (
 )
 from telegram.helpers import effective_message_type
 
+from bot.claimant_cases import ClaimantCases
 from bot.intake import IntakeService, Sender
 from bot.outbox_sender import OutboxSender
 from bot.ptb.transport import PtbTransport
 from bot.settings import Settings
+from bot.staff.desk import CaseDesk
 from bot.telegram.albums import AlbumCollector
 from bot.telegram_text import split_message
 from bot.uploads import OfferedFile
@@ -52,7 +55,8 @@ from storage import Storage
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "back", "cancel", "help", "language")
+INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
+COMMANDS = (*INTAKE_COMMANDS, "status", "case")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MAX_CONCURRENT_UPDATES = 256
 POLLING_TIMEOUT = 10
@@ -166,7 +170,7 @@ class PrivateHandlers:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         application.add_handlers(
             [
-                CommandHandler(COMMANDS, self.on_command, filters=private),
+                CommandHandler(INTAKE_COMMANDS, self.on_command, filters=private),
                 MessageHandler(private & filters.TEXT, self.on_text),
                 MessageHandler(private & filters.CONTACT, self.on_contact),
                 MessageHandler(
@@ -259,6 +263,7 @@ class PtbApp:
     application: PtbApplication
     service: IntakeService
     outbox: OutboxSender
+    desk: CaseDesk
 
     @classmethod
     async def create(cls, settings: Settings) -> PtbApp:
@@ -279,9 +284,17 @@ class PtbApp:
             PtbTransport(application.bot, storage.files),
             poll_seconds=settings.outbox_poll_seconds,
         )
+        # Imported here: both use this module's drawing helpers (`send_replies`, `sender_of`).
+        from bot.ptb.cases import cases_handlers
+        from bot.ptb.staff import staff_handlers
+
+        desk = CaseDesk(storage, settings)
+        # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
+        application.add_handlers(staff_handlers(desk, settings, outbox.kick))
+        application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))
         PrivateHandlers(service, outbox.kick).register(application)
         application.add_error_handler(_log_error)
-        return cls(settings, storage, application, service, outbox)
+        return cls(settings, storage, application, service, outbox, desk)
 
     @property
     def bot(self) -> Bot:

@@ -224,14 +224,6 @@ async def test_private_chats_get_a_burst_of_3(storage: Storage) -> None:
     assert transport.texts(ANNA) == ["a0", "a1", "a2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: OutboxSender.deliver_due lets an exception other than RetryLater/Undeliverable "
-        "(e.g. a payload aiogram refuses to build: pydantic ValidationError) escape the round; "
-        "the item stays due, so every later round dies on it and nothing after it is ever sent"
-    ),
-)
 async def test_one_broken_item_does_not_stop_the_rest(storage: Storage) -> None:
     await enqueue(storage, (ANNA, "broken"), (BORIS, "fine"))
     transport = ScriptedTransport()
