@@ -10,9 +10,10 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.albums import AlbumResult
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
 from bot.uploads import OfferedFile, receive_file
@@ -28,6 +29,7 @@ from dialogs.events import (
 from dialogs.i18n import pick_lang
 from dialogs.model import Draft, FileSection, utcnow
 from dialogs.progress import without_stale_answers
+from dialogs.replies import Reply
 from dialogs.validators import Invalid
 from storage import StaleDraftError, Storage
 
@@ -108,11 +110,14 @@ class IntakeService:
     def file_limit(self) -> int:
         return self.settings.max_file_mb * 1024 * 1024
 
-    async def album_settled(self, sender: Sender, count: int) -> engine.Outcome:
-        """One answer for a whole album: how many files arrived, and the step again."""
+    async def album_settled(self, sender: Sender, result: AlbumResult) -> engine.Outcome:
+        """One answer for a whole album: why some files were not kept, how many were, and the
+        step again."""
         async with self._lock(sender.user_id):
             draft = await self.storage.drafts.load(sender.user_id)
-            return engine.show_current(draft, await self.context(sender), album=count)
+            shown = engine.show_current(draft, await self.context(sender), album=result.saved)
+        notes = [Reply(note) for note in result.notes]
+        return replace(shown, replies=[*notes, *shown.replies])
 
     async def _apply(
         self, sender: Sender, event: Event, draft: Draft | None = None, *, attempt: int = 0

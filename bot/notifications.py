@@ -17,11 +17,12 @@ from bot.settings import Settings
 from bot.staff.card import render_card
 from bot.telegram_text import split_message, truncate_caption
 from dialogs.i18n import Texts, texts
-from dialogs.model import Case, FileSection, StoredFile
+from dialogs.model import Case, FileSection, Lang, StoredFile
 from dialogs.render import render_receipt, summary
-from storage import Storage
+from storage import OutboxItem, Storage
 
 MEDIA_GROUP_MAX = 10
+COMPOSE_STAFF_DOSSIER = "composeStaffDossier"  # not a Bot API method: the sender composes it
 PURPOSE = "_purpose"  # payload key the sender strips; tells it what to record once sent
 STAFF_CARD = "staff_card"
 
@@ -63,18 +64,36 @@ async def enqueue_staff_dossier(
     *,
     username: str | None = None,
 ) -> None:
-    """The summary, the dossier (PDF and ZIP), every file by section, and last the card with
-    the buttons (its id is recorded when sent, so later edits find it)."""
+    """An instruction to compose the staff dossier, queued with the case. The PDF and ZIP are
+    built by the sender afterwards, so a submission never holds the write lock for them."""
     assert settings.staff_chat_id is not None
-    staff = settings.staff_chat_id
-    t = texts(settings.staff_lang)
+    await storage.outbox.enqueue(
+        conn,
+        chat_id=settings.staff_chat_id,
+        method=COMPOSE_STAFF_DOSSIER,
+        payload={"case_id": case.id, "staff_lang": settings.staff_lang, "username": username},
+        dedupe_key=f"case:{case.id}:dossier",
+        case_id=case.id,
+    )
+
+
+async def compose_staff_dossier(storage: Storage, item: OutboxItem) -> None:
+    """The summary, the dossier (PDF and ZIP), every file by section, and last the card with
+    the buttons (its id is recorded when sent, so later edits find it) — queued in the place of
+    the instruction, in one transaction; composing twice queues nothing twice."""
+    case = await storage.cases.get(int(item.payload["case_id"]))
+    assert case is not None, f"outbox item {item.id}: no case {item.payload['case_id']}"
+    staff, lang = item.chat_id, item.payload["staff_lang"]
+    t = texts(lang)
     messages: list[tuple[str, dict[str, Any]]] = [
         ("sendMessage", html_message(staff, chunk))
         for chunk in split_message(
-            t("staff-dossier-title", number=case.number) + "\n\n" + summary(case.draft, t)
+            t("staff-dossier-title", number=case.number)
+            + "\n\n"
+            + summary(case.draft, t, all_links=True)
         )
     ]
-    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, settings):
+    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, lang):
         sha256 = await storage.files.put_async(data)
         caption = t("staff-dossier-caption", number=case.number, kind=kind)
         messages.append(("sendDocument", _document(staff, sha256, filename, caption)))
@@ -98,18 +117,20 @@ async def enqueue_staff_dossier(
                     for d in batch
                 ]
                 messages.append(("sendMediaGroup", {"chat_id": staff, "media": media}))
-    card = await render_card(storage, case, settings.staff_lang, username=username)
+    card = await render_card(storage, case, lang, username=item.payload.get("username"))
     card_payload = html_message(staff, card.text, reply_markup=card.markup, **{PURPOSE: STAFF_CARD})
     messages.append(("sendMessage", card_payload))
-    for i, (method, payload) in enumerate(messages):
-        await storage.outbox.enqueue(
-            conn,
-            chat_id=staff,
-            method=method,
-            payload=payload,
-            dedupe_key=f"case:{case.id}:dossier:{i}",
-            case_id=case.id,
-        )
+    async with storage.db.transaction() as conn:
+        for i, (method, payload) in enumerate(messages):
+            await storage.outbox.enqueue(
+                conn,
+                chat_id=staff,
+                method=method,
+                payload=payload,
+                dedupe_key=f"case:{case.id}:dossier:{i}",
+                case_id=case.id,
+            )
+        await storage.outbox.mark_sent(item.id, {"composed": len(messages)}, conn=conn)
 
 
 def _document(chat_id: int, sha256: str, filename: str, caption: str) -> dict[str, Any]:
@@ -131,10 +152,11 @@ def _file_caption(t: Texts, case: Case, stored: StoredFile) -> str:
     )
 
 
-def _dossier_files(
-    storage: Storage, case: Case, settings: Settings
-) -> list[tuple[str, str, bytes]]:
+def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:
     """The PDF and the ZIP of the case as submitted (CPU work: run in a thread)."""
-    pdf = build_dossier_pdf(case, lang=settings.staff_lang, generated_at=case.submitted_at)
+    pdf = build_dossier_pdf(case, lang=lang, generated_at=case.submitted_at)
     archive = build_dossier_zip(case, pdf, storage.files.read, generated_at=case.submitted_at)
     return [("PDF", f"{case.number}.pdf", pdf), ("ZIP", f"{case.number}.zip", archive)]
+
+
+LOCAL_METHODS = {COMPOSE_STAFF_DOSSIER: compose_staff_dossier}

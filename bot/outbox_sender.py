@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.notifications import PURPOSE, STAFF_CARD
+from bot.notifications import LOCAL_METHODS, PURPOSE, STAFF_CARD
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 
@@ -57,10 +57,13 @@ class Bucket:
     def __post_init__(self) -> None:
         self.tokens = self.capacity
 
-    def take(self, now: float) -> bool:
+    def ready(self, now: float) -> bool:
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
+        return self.tokens >= 1
+
+    def take(self, now: float) -> bool:
+        if self.ready(now):
             self.tokens -= 1
             return True
         return False
@@ -116,23 +119,48 @@ class OutboxSender:
             self._wake.clear()
 
     async def deliver_due(self) -> int:
-        """One round: send what is due, in order per chat. Returns how many were sent."""
+        """One round: send what is due, in order per chat. Returns how many were sent.
+
+        A chat that cannot take more now (its rate, a 429, an earlier item waiting) is left out
+        of the following windows, so one busy chat never holds back the others."""
         sent = 0
         blocked: set[int] = set()
-        for item in await self.storage.outbox.due(self.clock()):
-            if item.chat_id in blocked or self._paused(item.chat_id):
-                blocked.add(item.chat_id)
-                continue
-            loop_now = asyncio.get_running_loop().time()
-            bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
-            if not self._global.take(loop_now) or not bucket.take(loop_now):
-                blocked.add(item.chat_id)
-                continue
-            if await self._deliver(item):
-                sent += 1
+        while True:
+            items = await self.storage.outbox.due(self.clock(), skip_chats=blocked)
+            if not items:
+                return sent
+            for item in items:
+                if item.method in LOCAL_METHODS:
+                    await self._compose(item)
+                    continue
+                if item.chat_id in blocked or self._paused(item.chat_id):
+                    blocked.add(item.chat_id)
+                    continue
+                loop_now = asyncio.get_running_loop().time()
+                bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
+                if not self._global.ready(loop_now):
+                    return sent
+                if not bucket.take(loop_now):
+                    blocked.add(item.chat_id)
+                    continue
+                self._global.take(loop_now)
+                if await self._deliver(item):
+                    sent += 1
+                else:
+                    blocked.add(item.chat_id)
+
+    async def _compose(self, item: OutboxItem) -> None:
+        """A queued instruction to build messages (the staff dossier): built now, outside the
+        transaction that queued it, and its messages queued in order in its place."""
+        try:
+            await LOCAL_METHODS[item.method](self.storage, item)
+        except Exception as failure:
+            log.exception("outbox item %s could not be composed", item.id)
+            backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
+            if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
+                await self.storage.outbox.give_up(item.id, repr(failure))
             else:
-                blocked.add(item.chat_id)
-        return sent
+                await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
 
     def _paused(self, chat_id: int) -> bool:
         until = self._paused_until.get(chat_id)

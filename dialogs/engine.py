@@ -411,8 +411,7 @@ def _upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
     stored = event.file.model_copy(update={"section": step.file_section})
     section_files = draft.files_in(step.file_section)
     if any(f.sha256 == stored.sha256 for f in section_files):
-        duplicate = Reply(t("file-duplicate", name=stored.name))
-        return Outcome(draft, [] if event.quiet else [duplicate])
+        return Outcome(draft, [Reply(t("file-duplicate", name=stored.name))])
     updated = draft.model_copy(update={"files": [*draft.files, stored]})
     if event.quiet:
         return Outcome(updated, [], changed=True)

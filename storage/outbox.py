@@ -9,6 +9,7 @@ delivery, restart mid-handler).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -92,13 +93,21 @@ class Outbox:
         )
         return cur.lastrowid if cur.rowcount == 1 else None
 
-    async def due(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
-        """Unsent, not abandoned items whose ``not_before`` has passed, oldest first."""
+    async def due(
+        self, now: datetime, limit: int = 50, *, skip_chats: Collection[int] = ()
+    ) -> list[OutboxItem]:
+        """Unsent, not abandoned items whose ``not_before`` has passed, oldest first.
+
+        ``skip_chats`` are chats the caller cannot send to now (rate-limited): leaving them
+        out keeps a busy group from filling the window and starving everyone else."""
+        skip = sorted(set(skip_chats))
+        placeholders = ", ".join("?" for _ in skip)
+        skip_clause = f" AND chat_id NOT IN ({placeholders})" if skip else ""
         async with self._db.read() as conn:
             rows = await conn.execute_fetchall(
                 "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL"
-                " AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
-                (to_iso(now), limit),
+                f" AND (not_before IS NULL OR not_before <= ?){skip_clause} ORDER BY id LIMIT ?",
+                (to_iso(now), *skip, limit),
             )
         return [_item(row) for row in rows]
 
@@ -108,14 +117,23 @@ class Outbox:
         return None if row is None else _item(row)
 
     async def mark_sent(
-        self, item_id: int, result: dict[str, Any], *, now: datetime | None = None
+        self,
+        item_id: int,
+        result: dict[str, Any],
+        *,
+        now: datetime | None = None,
+        conn: aiosqlite.Connection | None = None,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET sent_at = ?, result = ?, attempts = attempts + 1,"
-                " last_error = NULL WHERE id = ? AND sent_at IS NULL",
-                (to_iso(now or utcnow()), _dumps(result), item_id),
-            )
+        """Done with the item; with ``conn``, inside the caller's transaction."""
+        if conn is None:
+            async with self._db.transaction() as tx:
+                await self.mark_sent(item_id, result, now=now, conn=tx)
+            return
+        await conn.execute(
+            "UPDATE outbox SET sent_at = ?, result = ?, attempts = attempts + 1,"
+            " last_error = NULL WHERE id = ? AND sent_at IS NULL",
+            (to_iso(now or utcnow()), _dumps(result), item_id),
+        )
 
     async def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None:
         async with self._db.transaction() as conn:

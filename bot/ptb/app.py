@@ -39,13 +39,13 @@ from telegram.ext import (
 )
 from telegram.helpers import effective_message_type
 
+from bot.albums import AlbumCollector, AlbumResult
 from bot.claimant_cases import ClaimantCases
 from bot.intake import IntakeService, Sender
 from bot.outbox_sender import OutboxSender
 from bot.ptb.transport import PtbTransport
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
-from bot.telegram.albums import AlbumCollector
 from bot.telegram_text import split_message
 from bot.uploads import OfferedFile
 from dialogs import engine, events
@@ -186,9 +186,9 @@ class PrivateHandlers:
             self.on_submitted()
         await send_replies(bot, sender.chat_id, outcome.replies)
 
-    async def _album_settled(self, origin: tuple[Bot, Sender], count: int) -> None:
+    async def _album_settled(self, origin: tuple[Bot, Sender], result: AlbumResult) -> None:
         bot, sender = origin
-        await self.respond(bot, sender, await self.service.album_settled(sender, count))
+        await self.respond(bot, sender, await self.service.album_settled(sender, result))
 
     @staticmethod
     def _message_sender(update: Update) -> tuple[Message, Sender]:
@@ -222,10 +222,10 @@ class PrivateHandlers:
         offered = offered_file(context.bot, message, quiet=in_album)
         assert offered is not None
         outcome = await self.service.offer_file(sender, offered)
-        if in_album and outcome.changed:
-            assert message.media_group_id is not None
-            self.albums.add(message.media_group_id, (context.bot, sender))
-        await self.respond(context.bot, sender, outcome)
+        if message.media_group_id is None:
+            await self.respond(context.bot, sender, outcome)
+        else:  # answered once the whole album is in
+            self.albums.add(message.media_group_id, (context.bot, sender), outcome)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, voice notes, locations…: explain what this step expects."""

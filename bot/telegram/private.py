@@ -12,8 +12,8 @@ from aiogram.filters import Command as CommandFilter
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, User
 
+from bot.albums import AlbumCollector, AlbumResult
 from bot.intake import IntakeService, OfferedFile, Sender
-from bot.telegram.albums import AlbumCollector
 from bot.telegram.replies import send_replies
 from dialogs import engine, events
 
@@ -69,9 +69,9 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
             on_submitted()
         await send_replies(bot, sender.chat_id, outcome.replies)
 
-    async def album_settled(origin: tuple[Bot, Sender], count: int) -> None:
+    async def album_settled(origin: tuple[Bot, Sender], result: AlbumResult) -> None:
         bot, sender = origin
-        await respond(bot, sender, await service.album_settled(sender, count))
+        await respond(bot, sender, await service.album_settled(sender, result))
 
     albums: AlbumCollector[tuple[Bot, Sender]] = AlbumCollector(
         service.settings.album_settle_seconds, album_settled
@@ -106,10 +106,10 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
         offered = offered_file(bot, message, quiet=in_album)
         assert offered is not None
         outcome = await service.offer_file(sender, offered)
-        if in_album and outcome.changed:
-            assert message.media_group_id is not None
-            albums.add(message.media_group_id, (bot, sender))
-        await respond(bot, sender, outcome)
+        if message.media_group_id is None:
+            await respond(bot, sender, outcome)
+        else:  # answered once the whole album is in
+            albums.add(message.media_group_id, (bot, sender), outcome)
 
     @router.message()
     async def on_other(message: Message, bot: Bot) -> None:

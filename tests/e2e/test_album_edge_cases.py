@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from tests.e2e.claimant import Claimant, png
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
@@ -14,13 +12,6 @@ from tests.fake_telegram import FakeTelegram
 SETTLE = 0.3  # ALBUM_SETTLE_SECONDS of the test settings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an album sent at a step that takes no files is answered once per item "
-    "(a warning and the prompt for each photo) instead of once for the album "
-    "(bot/telegram/private.py on_file / bot/intake.py offer_file: Unsupported('file') is "
-    "answered per update, album items never reach the AlbumCollector)",
-)
 async def test_album_at_a_text_step_is_answered_once(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
@@ -37,12 +28,6 @@ async def test_album_at_a_text_step_is_answered_once(
     assert len(warnings) == 1, fake.dump(CLAIMANT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an album made only of files already attached to the step gets no answer at "
-    "all (dialogs/engine.py _upload returns no reply for a quiet duplicate, and "
-    "bot/telegram/private.py on_file only counts changed outcomes for the album answer)",
-)
 async def test_album_of_files_already_attached_is_answered(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
