@@ -6,9 +6,7 @@ keeps the draft in SQLite as the only conversation state, so a restart forgets n
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +15,7 @@ from bot.albums import AlbumResult
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
 from bot.uploads import OfferedFile, receive_file
+from bot.user_locks import UserLocks
 from dialogs import engine
 from dialogs.events import (
     Context,
@@ -56,14 +55,7 @@ class IntakeService:
         self.storage = storage
         self.settings = settings
         self.clock = clock
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user_id] = lock
-        return lock
+        self._locks = UserLocks()
 
     async def context(self, sender: Sender) -> Context:
         return Context(
@@ -88,13 +80,13 @@ class IntakeService:
         )
 
     async def handle(self, sender: Sender, event: Event) -> engine.Outcome:
-        async with self._lock(sender.user_id):
+        async with self._locks[sender.user_id]:
             return await self._apply(sender, event)
 
     async def offer_file(self, sender: Sender, offered: OfferedFile) -> engine.Outcome:
         """Download, check and store a file, then hand it to the engine — but only when the
         current step collects files (nothing is downloaded otherwise)."""
-        async with self._lock(sender.user_id):
+        async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             section = engine.expected_file_section(draft)
             if section is None:
@@ -113,7 +105,7 @@ class IntakeService:
     async def album_settled(self, sender: Sender, result: AlbumResult) -> engine.Outcome:
         """One answer for a whole album: why some files were not kept, how many were, and the
         step again."""
-        async with self._lock(sender.user_id):
+        async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             shown = engine.show_current(draft, await self.context(sender), album=result.saved)
         notes = [Reply(note) for note in result.notes]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dialogs.model import FileSection, StoredFile
 from dialogs.validators import Invalid
@@ -23,6 +24,33 @@ class OfferedFile:
     download: Download
     telegram_file_id: str | None = None
     quiet: bool = False  # one of an album: answered once for the whole album
+
+
+def offered_file_in(
+    message: Any, download_of: Callable[[str], Download], *, quiet: bool
+) -> OfferedFile | None:
+    """The file in a message (document, photo, video), as the intake takes it. aiogram's and
+    PTB's messages name these fields alike; each runtime supplies its own download."""
+    if message.document:
+        doc = message.document
+        file_id, name, mime, size = doc.file_id, doc.file_name, doc.mime_type, doc.file_size
+    elif message.photo:
+        photo = message.photo[-1]  # the largest size Telegram made
+        file_id, mime, size = photo.file_id, "image/jpeg", photo.file_size
+        name = f"photo_{photo.file_unique_id}.jpg"
+    elif message.video:
+        video = message.video
+        file_id, name, mime, size = video.file_id, video.file_name, video.mime_type, video.file_size
+    else:
+        return None
+    return OfferedFile(
+        name=name or f"file_{file_id[-8:]}",
+        declared_mime=mime,
+        declared_size=size,
+        download=download_of(file_id),
+        telegram_file_id=file_id,
+        quiet=quiet,
+    )
 
 
 async def receive_file(

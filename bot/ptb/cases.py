@@ -22,7 +22,8 @@ from telegram.ext import (
 )
 
 from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
-from bot.ptb.app import offered_file, send_replies, sender_of
+from bot.ptb.private import offered_file, sender_of
+from bot.ptb.replies import send_replies
 
 # PTB runs one handler per group, lowest group first; the intake's handlers are in group 0.
 ANSWERING_GROUP = -1

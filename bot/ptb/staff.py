@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, ChatMember, InlineKeyboardMarkup, Update, User
+from telegram import Bot, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -15,13 +15,12 @@ from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
+from bot.staff.members import actor_name, may_act
 from dialogs.i18n import texts
-
-ACTING_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER}
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.full_name + (f" (@{user.username})" if user.username else ""))
+    return Actor(user.id, actor_name(user.full_name, user.username))
 
 
 def staff_handlers(
@@ -38,7 +37,7 @@ def staff_handlers(
         if staff_chat is None:
             return False
         member = await bot.get_chat_member(staff_chat, user_id)
-        return member.status in ACTING_STATUSES or bool(getattr(member, "is_member", False))
+        return may_act(member.status, is_member=bool(getattr(member, "is_member", False)))
 
     async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
+
+from bot.user_locks import UserLocks
 
 
 class SerializePerUser(BaseMiddleware):
@@ -16,7 +16,7 @@ class SerializePerUser(BaseMiddleware):
     updates are handled in the order they arrived and never interleave."""
 
     def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._locks = UserLocks()
 
     async def __call__(
         self,
@@ -27,8 +27,5 @@ class SerializePerUser(BaseMiddleware):
         user = data.get("event_from_user")
         if not isinstance(event, Update) or user is None:
             return await handler(event, data)
-        lock = self._locks.get(user.id)
-        if lock is None:
-            lock = self._locks[user.id] = asyncio.Lock()
-        async with lock:
+        async with self._locks[user.id]:
             return await handler(event, data)

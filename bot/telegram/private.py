@@ -13,8 +13,9 @@ from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.albums import AlbumCollector, AlbumResult
-from bot.intake import IntakeService, OfferedFile, Sender
+from bot.intake import IntakeService, Sender
 from bot.telegram.replies import send_replies
+from bot.uploads import Download, OfferedFile, offered_file_in
 from dialogs import engine, events
 
 INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
@@ -30,33 +31,15 @@ def sender_of(user: User, chat_id: int) -> Sender:
 
 
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
-    """The file in a message (document, photo, video), as the intake takes it."""
-    if message.document:
-        doc = message.document
-        file_id, name, mime, size = doc.file_id, doc.file_name, doc.mime_type, doc.file_size
-    elif message.photo:
-        photo = message.photo[-1]  # the largest size Telegram made
-        file_id, mime, size = photo.file_id, "image/jpeg", photo.file_size
-        name = f"photo_{photo.file_unique_id}.jpg"
-    elif message.video:
-        video = message.video
-        file_id, name, mime, size = video.file_id, video.file_name, video.mime_type, video.file_size
-    else:
-        return None
+    def download_of(file_id: str) -> Download:
+        async def download() -> bytes:
+            buffer = await bot.download(file_id)
+            assert buffer is not None
+            return buffer.read()
 
-    async def download() -> bytes:
-        buffer = await bot.download(file_id)
-        assert buffer is not None
-        return buffer.read()
+        return download
 
-    return OfferedFile(
-        name=name or f"file_{file_id[-8:]}",
-        declared_mime=mime,
-        declared_size=size,
-        download=download,
-        telegram_file_id=file_id,
-        quiet=quiet,
-    )
+    return offered_file_in(message, download_of, quiet=quiet)
 
 
 def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> Router:

@@ -5,24 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatMemberStatus
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
+from bot.staff.members import actor_name, may_act
 from dialogs.i18n import texts
-
-ACTING_STATUSES = {
-    ChatMemberStatus.CREATOR,
-    ChatMemberStatus.ADMINISTRATOR,
-    ChatMemberStatus.MEMBER,
-}
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.full_name + (f" (@{user.username})" if user.username else ""))
+    return Actor(user.id, actor_name(user.full_name, user.username))
 
 
 def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], None]) -> Router:
@@ -36,7 +30,8 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         if staff_chat is None:
             return False
         member = await bot.get_chat_member(staff_chat, user_id)
-        return member.status in ACTING_STATUSES or bool(getattr(member, "is_member", False))
+        status = getattr(member.status, "value", member.status)
+        return may_act(status, is_member=bool(getattr(member, "is_member", False)))
 
     @router.callback_query(F.data.startswith(f"{STAFF_PREFIX}:"))
     async def on_card_button(query: CallbackQuery, bot: Bot) -> None:

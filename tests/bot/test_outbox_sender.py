@@ -233,3 +233,16 @@ async def test_one_broken_item_does_not_stop_the_rest(storage: Storage) -> None:
         with contextlib.suppress(ValueError):
             await sender.deliver_due()
     assert transport.texts(BORIS) == ["fine"]
+
+
+async def test_a_rate_limited_group_does_not_starve_private_chats(storage: Storage) -> None:
+    """Regression (found by `make bench`): 60 staff-group messages queued first filled the
+    sender's window once the group's 20/min were spent, and receipts behind them waited."""
+    await enqueue(storage, *((GROUP, f"g{i}") for i in range(60)))
+    await enqueue(storage, *((ANNA, f"receipt{i}") for i in range(3)))
+    transport = ScriptedTransport()
+    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
+    assert await sender.deliver_due() == 23
+    assert transport.texts(ANNA) == ["receipt0", "receipt1", "receipt2"]
+    assert len(transport.texts(GROUP)) == 20
+    assert await storage.outbox.pending_count() == 40

@@ -1,0 +1,147 @@
+"""The claimant's side on PTB: private chats. Each update becomes one engine event; nothing
+here decides what is asked (that is `dialogs/`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Bot, Message, Update, User
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.helpers import effective_message_type
+
+from bot.albums import AlbumCollector, AlbumResult
+from bot.intake import IntakeService, Sender
+from bot.ptb.replies import send_replies
+from bot.uploads import Download, OfferedFile, offered_file_in
+from dialogs import engine, events
+
+INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
+
+PtbApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def sender_of(user: User, chat_id: int) -> Sender:
+    return Sender(
+        user_id=user.id,
+        chat_id=chat_id,
+        language_code=user.language_code,
+        username=user.username,
+    )
+
+
+def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
+    def download_of(file_id: str) -> Download:
+        async def download() -> bytes:
+            file = await bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+
+        return download
+
+    return offered_file_in(message, download_of, quiet=quiet)
+
+
+class PrivateHandlers:
+    """The claimant's side: private chats. Each update becomes one engine event."""
+
+    def __init__(self, service: IntakeService, on_submitted: Callable[[], None]) -> None:
+        self.service = service
+        self.on_submitted = on_submitted
+        self.albums: AlbumCollector[tuple[Bot, Sender]] = AlbumCollector(
+            service.settings.album_settle_seconds, self._album_settled
+        )
+
+    def register(self, application: PtbApplication) -> None:
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        application.add_handlers(
+            [
+                CommandHandler(INTAKE_COMMANDS, self.on_command, filters=private),
+                MessageHandler(private & filters.TEXT, self.on_text),
+                MessageHandler(private & filters.CONTACT, self.on_contact),
+                MessageHandler(
+                    private & (filters.Document.ALL | filters.PHOTO | filters.VIDEO), self.on_file
+                ),
+                MessageHandler(private, self.on_other),
+                CallbackQueryHandler(self.on_press),
+            ]
+        )
+
+    async def respond(self, bot: Bot, sender: Sender, outcome: engine.Outcome) -> None:
+        if outcome.submit:
+            self.on_submitted()
+        await send_replies(bot, sender.chat_id, outcome.replies)
+
+    async def _album_settled(self, origin: tuple[Bot, Sender], result: AlbumResult) -> None:
+        bot, sender = origin
+        await self.respond(bot, sender, await self.service.album_settled(sender, result))
+
+    @staticmethod
+    def _message_sender(update: Update) -> tuple[Message, Sender]:
+        message = update.message
+        assert message is not None and message.from_user is not None
+        return message, sender_of(message.from_user, message.chat.id)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, sender = self._message_sender(update)
+        assert message.text is not None
+        name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+        outcome = await self.service.handle(sender, events.Command(name))
+        await self.respond(context.bot, sender, outcome)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, sender = self._message_sender(update)
+        assert message.text is not None
+        outcome = await self.service.handle(sender, events.Text(message.text))
+        await self.respond(context.bot, sender, outcome)
+
+    async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A shared contact is taken as a typed phone number (the phone step validates it)."""
+        message, sender = self._message_sender(update)
+        assert message.contact is not None
+        event = events.Text(message.contact.phone_number)
+        await self.respond(context.bot, sender, await self.service.handle(sender, event))
+
+    async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, sender = self._message_sender(update)
+        in_album = message.media_group_id is not None
+        offered = offered_file(context.bot, message, quiet=in_album)
+        assert offered is not None
+        outcome = await self.service.offer_file(sender, offered)
+        if message.media_group_id is None:
+            await self.respond(context.bot, sender, outcome)
+        else:  # answered once the whole album is in
+            self.albums.add(message.media_group_id, (context.bot, sender), outcome)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, voice notes, locations…: explain what this step expects."""
+        message, sender = self._message_sender(update)
+        event = events.Unsupported(effective_message_type(message) or "unknown")
+        await self.respond(context.bot, sender, await self.service.handle(sender, event))
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        if query.data is None or query.message is None:
+            return
+        if query.message.chat.type != ChatType.PRIVATE:
+            return
+        sender = sender_of(query.from_user, query.message.chat.id)
+        outcome = await self.service.handle(sender, events.Press(query.data))
+        await query.answer(outcome.toast)
+        if outcome.changed:
+            # The buttons of an answered question go, so the chat reads as a record.
+            with contextlib.suppress(BadRequest):
+                await context.bot.edit_message_reply_markup(
+                    chat_id=sender.chat_id, message_id=query.message.message_id
+                )
+        await self.respond(context.bot, sender, outcome)

@@ -1,0 +1,35 @@
+"""Drawing the engine's replies with PTB: HTML text, inline keyboards, long texts split."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+
+from bot.telegram_text import split_message
+from dialogs.replies import Reply
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    """The engine's replies as HTML, long texts split, the keyboard under the last part."""
+    for reply in replies:
+        chunks = split_message(reply.text)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply) if last else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )

@@ -1,0 +1,82 @@
+"""The staff dossier is composed by the outbox sender after the submission committed: in order,
+card last, and composing the same instruction twice (a crash in between) queues nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.notifications import (
+    COMPOSE_STAFF_DOSSIER,
+    PURPOSE,
+    STAFF_CARD,
+    compose_staff_dossier,
+    enqueue_submission,
+)
+from bot.settings import Settings
+from dialogs.model import Draft, FileSection, StoredFile, utcnow
+from storage import Storage
+
+STAFF = -1001234567890
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    opened = await Storage.open(tmp_path / "data")
+    yield opened
+    await opened.close()
+
+
+async def submitted_case(storage: Storage) -> None:
+    files = []
+    for i, section in enumerate(FileSection):
+        data = f"%PDF-1.4 file {i}".encode()
+        sha = await storage.files.put_async(data)
+        files.append(
+            StoredFile(
+                sha256=sha,
+                name=f"f{i}.pdf",
+                mime="application/pdf",
+                size=len(data),
+                section=section,
+            )
+        )
+    draft = Draft(
+        user_id=7,
+        chat_id=7,
+        step="review",
+        files=files,
+        links=["https://aliexpress.ru/item/1005001.html"],
+        answers={"role": "holder", "right_type": "trademark", "contact_name": "Ann"},
+    )
+    settings = Settings(staff_chat_id=STAFF, _env_file=None)
+    async with storage.db.transaction() as conn:
+        case = await storage.cases.submit(conn, draft, now=utcnow())
+        await enqueue_submission(conn, storage, case, settings, username="ann")
+
+
+async def test_submission_queues_an_instruction_the_sender_expands_once(storage: Storage) -> None:
+    await submitted_case(storage)
+    due = await storage.outbox.due(utcnow())
+    instruction = next(i for i in due if i.method == COMPOSE_STAFF_DOSSIER)
+    assert [i.chat_id for i in due if i.method != COMPOSE_STAFF_DOSSIER] == [7]  # the receipt
+
+    await compose_staff_dossier(storage, instruction)
+    queued = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
+    methods = [i.method for i in queued]
+    assert COMPOSE_STAFF_DOSSIER not in methods  # the instruction is done
+    assert methods[0] == "sendMessage" and "Dossier" in queued[0].payload["text"]
+    names = [i.payload["document"]["filename"] for i in queued if i.method == "sendDocument"]
+    assert names[:2] == [f"{case_number(queued)}.pdf", f"{case_number(queued)}.zip"]
+    assert names[2:] == ["f0.pdf", "f1.pdf", "f2.pdf"]
+    assert queued[-1].payload[PURPOSE] == STAFF_CARD
+
+    await compose_staff_dossier(storage, instruction)  # as after a crash before it was marked
+    again = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
+    assert [i.id for i in again] == [i.id for i in queued]
+
+
+def case_number(queued: list) -> str:
+    return queued[0].payload["text"].split("Dossier ")[1].split("<")[0]
