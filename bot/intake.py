@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from bot.albums import AlbumResult
 from bot.notifications import enqueue_submission
@@ -46,6 +47,11 @@ class Sender:
     chat_id: int
     language_code: str | None = None
     username: str | None = None
+
+    @classmethod
+    def of(cls, user: Any, chat_id: int) -> Sender:
+        """From aiogram's or PTB's `User` (they name these fields alike)."""
+        return cls(user.id, chat_id, user.language_code, user.username)
 
 
 class IntakeService:

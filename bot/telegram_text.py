@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from dialogs.replies import Reply
+
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _TAG = re.compile(r"<[^>]+>")
@@ -49,3 +51,9 @@ def truncate_caption(markup: str, limit: int = CAPTION_LIMIT) -> str:
         return markup
     plain = html.unescape(_TAG.sub("", markup))
     return html.escape(plain[: limit - 1] + "…", quote=False)
+
+
+def reply_parts(reply: Reply) -> list[tuple[str, bool]]:
+    """A reply as the messages to send: (HTML text, whether the keyboard goes under it)."""
+    chunks = split_message(reply.text)
+    return [(chunk, i == len(chunks) - 1 and bool(reply.buttons)) for i, chunk in enumerate(chunks)]

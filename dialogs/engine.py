@@ -191,28 +191,28 @@ def _back(draft: Draft, ctx: Context) -> Outcome:
 # --- buttons ---------------------------------------------------------------------------
 
 
+def _stale(draft: Draft, ctx: Context) -> Outcome:
+    """A button from an earlier message (or made up): nothing changes; here is where you are."""
+    t = texts(draft.lang)
+    return _show(
+        draft,
+        ctx,
+        changed=False,
+        before=[Reply(t("stale-button"))],
+        toast=t.plain("stale-button-toast"),
+    )
+
+
 def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
     t = texts(draft.lang)
     pressed = ButtonData.decode(data)
     if pressed is None:
-        return _show(
-            draft,
-            ctx,
-            changed=False,
-            before=[Reply(t("stale-button"))],
-            toast=t.plain("stale-button-toast"),
-        )
+        return _stale(draft, ctx)
     if pressed.verb in GLOBAL_VERBS:
         return _global_press(draft, pressed, ctx)
     step = current_step(draft)
     if pressed.step != step.id:
-        return _show(
-            draft,
-            ctx,
-            changed=False,
-            before=[Reply(t("stale-button"))],
-            toast=t.plain("stale-button-toast"),
-        )
+        return _stale(draft, ctx)
     match pressed.verb:
         case Verb.ANSWER:
             return _choose(draft, step, pressed.arg, ctx)
@@ -244,7 +244,7 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
             return _edit(draft, pressed.arg, ctx)
         case Verb.SUBMIT if step.kind is Kind.REVIEW:
             return _submit(draft, ctx)
-    return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+    return _stale(draft, ctx)
 
 
 def _global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
@@ -263,7 +263,7 @@ def _global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
             return _show(draft, ctx, changed=False)
         case Verb.RESUME, "continue":
             return _show(draft, ctx, changed=False)
-    return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+    return _stale(draft, ctx)
 
 
 def _fresh(draft: Draft) -> Draft:
@@ -279,12 +279,11 @@ def _restart(draft: Draft, ctx: Context, message: str) -> Outcome:
 
 
 def _choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
-    t = texts(draft.lang)
     if step.kind is Kind.INFO:
         return _advance(draft, ctx)
     option = step.option(option_id)
     if option is None:
-        return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+        return _stale(draft, ctx)
     if option.reject:
         return _reject(draft, option.reject, ctx)
     answers = {**draft.answers, step.id: option.id}
@@ -303,7 +302,6 @@ def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
 
 
 def _done(draft: Draft, step: Step, ctx: Context) -> Outcome:
-    t = texts(draft.lang)
     if step.kind is Kind.LINKS and not draft.links:
         return _refuse(draft, ctx, Invalid("err-links-none", {}))
     if step.kind is Kind.FILES:
@@ -313,7 +311,7 @@ def _done(draft: Draft, step: Step, ctx: Context) -> Outcome:
         return _advance(draft, ctx)
     if step.kind is Kind.LINKS:
         return _advance(draft, ctx)
-    return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+    return _stale(draft, ctx)
 
 
 def _clear(draft: Draft, step: Step, ctx: Context) -> Outcome:
@@ -339,7 +337,7 @@ def _reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
         None,
     )
     if earlier is None:
-        return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+        return _stale(draft, ctx)
     have = {f.sha256 for f in draft.files_in(earlier.section)}
     added = [f for f in earlier.files if f.sha256 not in have]
     updated = draft.model_copy(update={"files": [*draft.files, *added]})
@@ -348,11 +346,10 @@ def _reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
 
 
 def _edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
-    t = texts(draft.lang)
     section = next((s for s in SECTIONS if s.id == section_id), None)
     first = first_step_of(section, draft) if section else None
     if first is None:
-        return _show(draft, ctx, changed=False, before=[Reply(t("stale-button"))])
+        return _stale(draft, ctx)
     editing = _go(draft, first).model_copy(update={"editing_section": section_id})
     return _show(editing, ctx, changed=True)
 

@@ -13,21 +13,20 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.claimant_cases import ClaimantCases
+from bot.commands import menus
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.ptb.cases import cases_handlers
-from bot.ptb.private import INTAKE_COMMANDS, PrivateHandlers, PtbApplication
+from bot.ptb.private import PrivateHandlers, PtbApplication
 from bot.ptb.serialize import SerializePerUser
 from bot.ptb.staff import staff_handlers
 from bot.ptb.transport import PtbTransport
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
-from dialogs.i18n import LANGS, texts
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (*INTAKE_COMMANDS, "status", "case")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLLING_TIMEOUT = 10
 
@@ -77,13 +76,11 @@ class PtbApp:
         return self.application.bot
 
     async def set_commands(self) -> None:
-        for lang in LANGS:
-            t = texts(lang)
-            commands = [BotCommand(c, t.plain(f"cmd-{c}")) for c in COMMANDS]
+        for language_code, commands in menus():
             await self.bot.set_my_commands(
-                commands,
+                [BotCommand(c, d) for c, d in commands],
                 scope=BotCommandScopeAllPrivateChats(),
-                language_code=None if lang == "en" else lang,
+                language_code=language_code,
             )
 
     async def run(self) -> None:

@@ -22,7 +22,8 @@ from telegram.ext import (
 )
 
 from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
-from bot.ptb.private import offered_file, sender_of
+from bot.intake import Sender
+from bot.ptb.private import offered_file
 from bot.ptb.replies import send_replies
 
 # PTB runs one handler per group, lowest group first; the intake's handlers are in group 0.
@@ -39,20 +40,20 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
     async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None and message.from_user is not None
-        reply = await cases.status(sender_of(message.from_user, message.chat.id))
+        reply = await cases.status(Sender.of(message.from_user, message.chat.id))
         await send_replies(context.bot, message.chat.id, [reply])
 
     async def on_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None and message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         number = " ".join(context.args or ())
         await send_replies(context.bot, message.chat.id, [await cases.case(sender, number)])
 
     async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None and query.message is not None
-        sender = sender_of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id)
         reply, refusal = await cases.press(sender, query.data)
         await query.answer(refusal, show_alert=refusal is not None)
         if reply is not None:
@@ -70,7 +71,7 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
         if question is None:
             return
         try:
-            sender = sender_of(message.from_user, message.chat.id)
+            sender = Sender.of(message.from_user, message.chat.id)
             offered = offered_file(context.bot, message, quiet=False)
             text = message.text or message.caption or ""
             reply = await cases.answer(sender, question, text, offered)

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, Message, Update, User
+from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -21,23 +21,13 @@ from telegram.ext import (
 from telegram.helpers import effective_message_type
 
 from bot.albums import AlbumCollector, AlbumResult
+from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
 from bot.ptb.replies import send_replies
 from bot.uploads import Download, OfferedFile, offered_file_in
 from dialogs import engine, events
 
-INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
-
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
-
-
-def sender_of(user: User, chat_id: int) -> Sender:
-    return Sender(
-        user_id=user.id,
-        chat_id=chat_id,
-        language_code=user.language_code,
-        username=user.username,
-    )
 
 
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
@@ -89,7 +79,7 @@ class PrivateHandlers:
     def _message_sender(update: Update) -> tuple[Message, Sender]:
         message = update.message
         assert message is not None and message.from_user is not None
-        return message, sender_of(message.from_user, message.chat.id)
+        return message, Sender.of(message.from_user, message.chat.id)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, sender = self._message_sender(update)
@@ -135,7 +125,7 @@ class PrivateHandlers:
             return
         if query.message.chat.type != ChatType.PRIVATE:
             return
-        sender = sender_of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id)
         outcome = await self.service.handle(sender, events.Press(query.data))
         await query.answer(outcome.toast)
         if outcome.changed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from bot.telegram_text import split_message
+from bot.telegram_text import reply_parts
 from dialogs.replies import Reply
 
 
@@ -23,13 +23,11 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     """The engine's replies as HTML, long texts split, the keyboard under the last part."""
     for reply in replies:
-        chunks = split_message(reply.text)
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
+        for text, with_keyboard in reply_parts(reply):
             await bot.send_message(
                 chat_id,
-                chunk,
+                text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply) if last else None,
+                reply_markup=keyboard(reply) if with_keyboard else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )

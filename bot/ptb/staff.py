@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
-from bot.staff.members import actor_name, may_act
+from bot.staff.members import actor_name, is_staff
 from dialogs.i18n import texts
 
 
@@ -32,13 +32,6 @@ def staff_handlers(
     lang = settings.staff_lang
     t = texts(lang)
 
-    async def is_staff(bot: Bot, user_id: int) -> bool:
-        """Asked of Telegram every time: someone removed from the group loses the right at once."""
-        if staff_chat is None:
-            return False
-        member = await bot.get_chat_member(staff_chat, user_id)
-        return may_act(member.status, is_member=bool(getattr(member, "is_member", False)))
-
     async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
@@ -46,7 +39,7 @@ def staff_handlers(
         if (
             message is None
             or message.chat.id != staff_chat
-            or not await is_staff(context.bot, query.from_user.id)
+            or not await is_staff(context.bot.get_chat_member, staff_chat, query.from_user.id)
         ):
             await query.answer(t.plain("staff-refused"), show_alert=True)
             return
@@ -71,7 +64,7 @@ def staff_handlers(
         case = await desk.storage.cases.get_by_staff_message(message.reply_to_message.message_id)
         if case is None:
             return
-        if not await is_staff(context.bot, message.from_user.id):
+        if not await is_staff(context.bot.get_chat_member, staff_chat, message.from_user.id):
             await message.reply_text(t("staff-refused"), parse_mode=ParseMode.HTML, do_quote=True)
             return
         answer = await actions.reply_to_card(

@@ -3,6 +3,9 @@ runtimes pass Telegram's answer to getChatMember in)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 ACTING_STATUSES = frozenset({"creator", "administrator", "member"})
 
 
@@ -13,3 +16,14 @@ def may_act(status: str, *, is_member: bool = False) -> bool:
 
 def actor_name(full_name: str, username: str | None) -> str:
     return full_name + (f" (@{username})" if username else "")
+
+
+async def is_staff(
+    get_chat_member: Callable[[int, int], Awaitable[Any]], staff_chat: int | None, user_id: int
+) -> bool:
+    """Asked of Telegram every time: someone removed from the group loses the right at once."""
+    if staff_chat is None:
+        return False
+    member = await get_chat_member(staff_chat, user_id)
+    status = getattr(member.status, "value", member.status)
+    return may_act(status, is_member=bool(getattr(member, "is_member", False)))

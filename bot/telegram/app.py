@@ -13,6 +13,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from bot.claimant_cases import ClaimantCases
+from bot.commands import menus
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
@@ -22,12 +23,9 @@ from bot.telegram.middlewares import SerializePerUser
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
-from dialogs.i18n import LANGS, texts
 from storage import Storage
 
 log = logging.getLogger(__name__)
-
-COMMANDS = ("start", "back", "cancel", "help", "language", "status", "case")
 
 
 @dataclass
@@ -61,13 +59,11 @@ class TelegramApp:
         return cls(settings, storage, bot, dispatcher, service, outbox, desk)
 
     async def set_commands(self) -> None:
-        for lang in LANGS:
-            t = texts(lang)
-            commands = [BotCommand(command=c, description=t.plain(f"cmd-{c}")) for c in COMMANDS]
+        for language_code, commands in menus():
             await self.bot.set_my_commands(
-                commands,
+                [BotCommand(command=c, description=d) for c, d in commands],
                 scope=BotCommandScopeAllPrivateChats(),
-                language_code=None if lang == "en" else lang,
+                language_code=language_code,
             )
 
     async def run(self) -> None:

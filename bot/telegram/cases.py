@@ -13,7 +13,8 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
-from bot.telegram.private import offered_file, sender_of
+from bot.intake import Sender
+from bot.telegram.private import offered_file
 from bot.telegram.replies import send_replies
 
 
@@ -37,19 +38,19 @@ def cases_router(cases: ClaimantCases, on_change: Callable[[], None]) -> Router:
     @router.message(Command("status"))
     async def on_status(message: Message, bot: Bot) -> None:
         assert message.from_user is not None
-        reply = await cases.status(sender_of(message.from_user, message.chat.id))
+        reply = await cases.status(Sender.of(message.from_user, message.chat.id))
         await send_replies(bot, message.chat.id, [reply])
 
     @router.message(Command("case"))
     async def on_case(message: Message, command: CommandObject, bot: Bot) -> None:
         assert message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         await send_replies(bot, message.chat.id, [await cases.case(sender, command.args or "")])
 
     @router.callback_query(F.data.startswith(f"{ANSWER_PREFIX}:"))
     async def on_answer_button(query: CallbackQuery, bot: Bot) -> None:
         assert query.data is not None and query.message is not None
-        sender = sender_of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id)
         reply, refusal = await cases.press(sender, query.data)
         await query.answer(refusal, show_alert=refusal is not None)
         if reply is not None:
@@ -59,7 +60,7 @@ def cases_router(cases: ClaimantCases, on_change: Callable[[], None]) -> Router:
     @router.message(Answering(cases))
     async def on_answer_message(message: Message, bot: Bot, question: Any) -> None:
         assert message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         offered = offered_file(bot, message, quiet=False)
         text = message.text or message.caption or ""
         reply = await cases.answer(sender, question, text, offered)

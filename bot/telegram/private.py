@@ -10,24 +10,14 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command as CommandFilter
 from aiogram.filters import CommandObject
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message
 
 from bot.albums import AlbumCollector, AlbumResult
+from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
 from bot.telegram.replies import send_replies
 from bot.uploads import Download, OfferedFile, offered_file_in
 from dialogs import engine, events
-
-INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
-
-
-def sender_of(user: User, chat_id: int) -> Sender:
-    return Sender(
-        user_id=user.id,
-        chat_id=chat_id,
-        language_code=user.language_code,
-        username=user.username,
-    )
 
 
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
@@ -63,28 +53,28 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
     @router.message(CommandFilter(*INTAKE_COMMANDS))
     async def on_command(message: Message, command: CommandObject, bot: Bot) -> None:
         assert message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         outcome = await service.handle(sender, events.Command(command.command.lower()))
         await respond(bot, sender, outcome)
 
     @router.message(F.text)
     async def on_text(message: Message, bot: Bot) -> None:
         assert message.from_user is not None and message.text is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         await respond(bot, sender, await service.handle(sender, events.Text(message.text)))
 
     @router.message(F.contact)
     async def on_contact(message: Message, bot: Bot) -> None:
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         assert message.from_user is not None and message.contact is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         event = events.Text(message.contact.phone_number)
         await respond(bot, sender, await service.handle(sender, event))
 
     @router.message(F.document | F.photo | F.video)
     async def on_file(message: Message, bot: Bot) -> None:
         assert message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         in_album = message.media_group_id is not None
         offered = offered_file(bot, message, quiet=in_album)
         assert offered is not None
@@ -98,14 +88,14 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
     async def on_other(message: Message, bot: Bot) -> None:
         """Stickers, voice notes, locations…: explain what this step expects."""
         assert message.from_user is not None
-        sender = sender_of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id)
         event = events.Unsupported(str(message.content_type))
         await respond(bot, sender, await service.handle(sender, event))
 
     @router.callback_query(F.data)
     async def on_press(query: CallbackQuery, bot: Bot) -> None:
         assert query.data is not None and query.message is not None
-        sender = sender_of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id)
         outcome = await service.handle(sender, events.Press(query.data))
         await query.answer(outcome.toast)
         if outcome.changed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram_text import split_message
+from bot.telegram_text import reply_parts
 from dialogs.replies import Reply
 
 
@@ -22,13 +22,11 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
-        chunks = split_message(reply.text)
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
+        for text, with_keyboard in reply_parts(reply):
             await bot.send_message(
                 chat_id,
-                chunk,
+                text,
                 parse_mode="HTML",
-                reply_markup=keyboard(reply) if last else None,
+                reply_markup=keyboard(reply) if with_keyboard else None,
                 disable_web_page_preview=True,
             )

@@ -11,7 +11,7 @@ from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
-from bot.staff.members import actor_name, may_act
+from bot.staff.members import actor_name, is_staff
 from dialogs.i18n import texts
 
 
@@ -25,14 +25,6 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
     lang = settings.staff_lang
     t = texts(lang)
 
-    async def is_staff(bot: Bot, user_id: int) -> bool:
-        """Asked of Telegram every time: someone removed from the group loses the right at once."""
-        if staff_chat is None:
-            return False
-        member = await bot.get_chat_member(staff_chat, user_id)
-        status = getattr(member.status, "value", member.status)
-        return may_act(status, is_member=bool(getattr(member, "is_member", False)))
-
     @router.callback_query(F.data.startswith(f"{STAFF_PREFIX}:"))
     async def on_card_button(query: CallbackQuery, bot: Bot) -> None:
         assert query.data is not None
@@ -40,7 +32,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         if (
             message is None
             or message.chat.id != staff_chat
-            or not await is_staff(bot, query.from_user.id)
+            or not await is_staff(bot.get_chat_member, staff_chat, query.from_user.id)
         ):
             await query.answer(t.plain("staff-refused"), show_alert=True)
             return
@@ -65,7 +57,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         case = await desk.storage.cases.get_by_staff_message(message.reply_to_message.message_id)
         if case is None:
             return
-        if not await is_staff(bot, message.from_user.id):
+        if not await is_staff(bot.get_chat_member, staff_chat, message.from_user.id):
             await message.reply(t("staff-refused"), parse_mode="HTML")
             return
         answer = await actions.reply_to_card(

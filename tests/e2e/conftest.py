@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,16 +41,18 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
 
 
 class RunningBot:
-    """The bot as a task in this event loop; `restart()` is a clean stop and a fresh start."""
+    """A runtime (aiogram's by default) as a task in this event loop, stopped like an operator
+    would (cancelled); start again on the same data dir for a restart."""
 
-    def __init__(self, fake: FakeTelegram, data_dir: Path) -> None:
+    def __init__(self, fake: FakeTelegram, data_dir: Path, runtime: Any = TelegramApp) -> None:
         self.fake = fake
         self.data_dir = data_dir
-        self.app: TelegramApp | None = None
+        self.runtime = runtime
+        self.app: Any = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.app = await TelegramApp.create(settings_for(self.fake, self.data_dir))
+        self.app = await self.runtime.create(settings_for(self.fake, self.data_dir))
         self.task = asyncio.create_task(self.app.run())
         await self.fake.wait_for_request("getUpdates", timeout=5)
 

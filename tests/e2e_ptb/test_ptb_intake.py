@@ -16,7 +16,7 @@ from bot.ptb.transport import PtbTransport
 from storage.database import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID
-from tests.e2e_ptb.conftest import RunningPtbBot
+from tests.e2e.conftest import RunningBot as RunningPtbBot
 from tests.fake_telegram import FakeTelegram
 
 SETTLE = 0.3  # album_settle_seconds in the e2e settings

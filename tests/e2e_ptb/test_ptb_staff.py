@@ -5,6 +5,7 @@ the PTB runtime."""
 from __future__ import annotations
 
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
+from tests.e2e.conftest import RunningBot as RunningPtbBot
 from tests.e2e.staff.conftest import (
     Filed,
     audit_of,
@@ -15,7 +16,6 @@ from tests.e2e.staff.conftest import (
     staff_presses,
     staff_replies,
 )
-from tests.e2e_ptb.conftest import RunningPtbBot
 from tests.fake_telegram import FakeTelegram
 
 OUTSIDER = 666

@@ -8,31 +8,15 @@ exactly once, in order, and no save may collide with another (no StaleDraftError
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.claimant import PROMPTS, Claimant, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.conftest import (  # the fixtures are the e2e suite's
+    CLAIMANT,
+    RunningBot,
+)
 from tests.fake_telegram import FakeTelegram, QueuedUpdate
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_user(CLAIMANT, first_name="Anna", language_code="en", username="anna")
-        server.add_user(STAFF_MEMBER, first_name="Sergey", language_code="ru")
-        server.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
-        yield server
-
-
-@pytest.fixture
-async def running_bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(fake, tmp_path / "data")
-    await bot.start()
-    yield bot
-    await bot.stop()
 
 
 def one_batch(fake: FakeTelegram, updates: list[QueuedUpdate]) -> bool:

@@ -1,0 +1,19 @@
+"""The commands claimants have, and the menu Telegram shows for them in each language."""
+
+from __future__ import annotations
+
+from dialogs.i18n import LANGS, texts
+from dialogs.model import Lang
+
+INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
+CASE_COMMANDS = ("status", "case")
+MENU = (*INTAKE_COMMANDS, *CASE_COMMANDS)
+
+
+def menus() -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """(language_code for setMyCommands — None is the default, English —, [(command, text)])."""
+    return [(_code(lang), [(c, texts(lang).plain(f"cmd-{c}")) for c in MENU]) for lang in LANGS]
+
+
+def _code(lang: Lang) -> str | None:
+    return None if lang == "en" else lang
