@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
 from tests.e2e.conftest import RunningBot as RunningPtbBot
 from tests.e2e.staff.conftest import (
-    Filed,
+    Snapshot,
     audit_of,
     case_of,
     file_complaint,
@@ -109,27 +109,6 @@ async def test_reject_offers_the_reasons_on_the_card(
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
     await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
     await fake.wait_for_message(CLAIMANT, lambda m: "rejected" in m.content, after=filed.receipt)
-
-
-class Snapshot:
-    """What a refused action must leave untouched: case, audit, card, every bot message."""
-
-    def __init__(self, fake: FakeTelegram, running_bot: RunningPtbBot, filed: Filed) -> None:
-        self.fake, self.running_bot, self.filed = fake, running_bot, filed
-
-    async def take(self) -> tuple[object, ...]:
-        case = await case_of(self.running_bot, self.filed.number)
-        audit = await audit_of(self.running_bot, self.filed.number)
-        card = self.filed.card
-        return (
-            case.status,
-            case.assignee_id,
-            [e.id for e in audit],
-            card.text,
-            card.reply_markup,
-            len(card.edits),
-            [(m.message_id, m.content) for m in self.fake.messages(case.chat_id)],
-        )
 
 
 async def test_an_outsiders_press_and_reply_are_refused(

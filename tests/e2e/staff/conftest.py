@@ -118,3 +118,24 @@ def newest_with_data(fake: FakeTelegram, chat_id: int, prefix: str) -> tuple[Sen
 
 def texts_in(fake: FakeTelegram, chat_id: int) -> list[str]:
     return [m.content for m in fake.messages(chat_id)]
+
+
+class Snapshot:
+    """What a refused action must leave untouched: case, audit, card, every bot message."""
+
+    def __init__(self, fake: FakeTelegram, running_bot: RunningBot, filed: Filed) -> None:
+        self.fake, self.running_bot, self.filed = fake, running_bot, filed
+
+    async def take(self) -> tuple[object, ...]:
+        case = await case_of(self.running_bot, self.filed.number)
+        audit = await audit_of(self.running_bot, self.filed.number)
+        card = self.filed.card
+        return (
+            case.status,
+            case.assignee_id,
+            [e.id for e in audit],
+            card.text,
+            card.reply_markup,
+            len(card.edits),
+            [(m.message_id, m.content) for m in self.fake.messages(case.chat_id)],
+        )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import (
-    Filed,
-    audit_of,
+    Snapshot,
     case_of,
     file_complaint,
     newest_with_data,
@@ -19,27 +18,6 @@ OUTSIDER = 666
 FORMER_STAFF = 502
 OTHER_CLAIMANT = 1003
 REFUSED = "⛔ Only members of the IP team may act on cases."
-
-
-class Snapshot:
-    """What a refused action must leave untouched: case, audit, card, every bot message."""
-
-    def __init__(self, fake: FakeTelegram, running_bot: RunningBot, filed: Filed) -> None:
-        self.fake, self.running_bot, self.filed = fake, running_bot, filed
-
-    async def take(self) -> tuple[object, ...]:
-        case = await case_of(self.running_bot, self.filed.number)
-        audit = await audit_of(self.running_bot, self.filed.number)
-        card = self.filed.card
-        return (
-            case.status,
-            case.assignee_id,
-            [e.id for e in audit],
-            card.text,
-            card.reply_markup,
-            len(card.edits),
-            [(m.message_id, m.content) for m in self.fake.messages(case.chat_id)],
-        )
 
 
 async def settled(fake: FakeTelegram, running_bot: RunningBot) -> None:
