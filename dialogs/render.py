@@ -33,14 +33,19 @@ def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args
     return Button(t.plain(key, **args), ButtonData(verb, step, arg).encode())
 
 
+def plain_answer(draft: Draft, step: Step, t: Texts) -> str:
+    """A choice or typed answer as plain text: the option's words, or what was typed."""
+    value = draft.answers.get(step.id)
+    if not value:
+        return ""
+    return t.plain(f"opt-{step.id}-{value}") if step.kind is Kind.CHOICE else value
+
+
 def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False) -> str:
     """The saved answer to a step as the claimant would read it (HTML-escaped)."""
     match step.kind:
-        case Kind.CHOICE:
-            value = draft.answers.get(step.id)
-            return html.escape(t.plain(f"opt-{step.id}-{value}")) if value else ""
-        case Kind.TEXT:
-            return html.escape(draft.answers.get(step.id, ""))
+        case Kind.CHOICE | Kind.TEXT:
+            return html.escape(plain_answer(draft, step, t))
         case Kind.LINKS:
             shown = draft.links if all_links else draft.links[:MAX_LINKS_SHOWN]
             lines = [f"{i}. {html.escape(link)}" for i, link in enumerate(shown, 1)]

@@ -16,17 +16,14 @@ from pathlib import Path
 from dialogs.model import Case
 
 from .archive import DossierIntegrityError, build_dossier_zip, plan_layout, safe_filename
-from .pdf import LABELS, AuditEntry, AuditRow, DossierLabels, build_dossier_pdf, labels_for
+from .pdf import AuditEntry, AuditRow, build_dossier_pdf
 
 __all__ = [
-    "LABELS",
     "AuditEntry",
     "AuditRow",
     "DossierIntegrityError",
-    "DossierLabels",
     "build_dossier_pdf",
     "build_dossier_zip",
-    "labels_for",
     "plan_layout",
     "safe_filename",
     "write_dossier",

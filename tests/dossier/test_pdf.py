@@ -27,15 +27,15 @@ CONFIRMATION_TEXTS = {
         "I understand that my request may be passed to the seller and that my data may be "
         "disclosed to the party I complain about."
     ),
-    "data_processing": (
+    "confirm_data_processing": (
         "Я даю согласие на обработку данных для рассмотрения обращения и принимаю политику "
         "конфиденциальности Платформы."
     ),
-    "third_party_consents": (
+    "confirm_third_party": (
         "I confirm that I have obtained relevant consents from third parties to provide the "
         "materials and information."
     ),
-    "authorised": "Я уполномочен правообладателем представлять его интересы.",
+    "confirm_authorised": "Я уполномочен правообладателем представлять его интересы.",
 }
 
 FILE_CONTENTS: dict[str, bytes] = {
@@ -88,7 +88,8 @@ def make_case(**answer_overrides: str) -> Case:
             "Продавец использует товарный знак «Ромашка» на контрафактных чашках; "
             "the logo is copied exactly <b>bold</b> & unescaped."
         ),
-        "claim_subject": "Удалить карточки товаров / remove the listings",
+        "claim_subject": "other",
+        "claim_subject_other": "Удалить карточки товаров и заблокировать продавца",
         "evidence_note": "Скриншоты сделаны 15.05.2024",
         "contact_name": "Иван Петров",
         "contact_org": "Patent & Law LLC",
@@ -218,14 +219,24 @@ def test_russian_labels() -> None:
     pdf = build_dossier_pdf(make_case(), lang="ru", generated_at=GENERATED_AT)
     text = _text(pdf)
     assert "Досье" in text
-    assert "Заявитель" in text
+    assert "Правообладатель" in text and "Товарный знак" in text
 
 
-def test_label_overrides() -> None:
-    pdf = build_dossier_pdf(
-        make_case(), labels={"title": "Custom title XYZ"}, generated_at=GENERATED_AT
-    )
-    assert "Custom title XYZ" in _text(pdf)
+def test_answers_read_as_the_claimant_chose_them(pdf: bytes) -> None:
+    """Choices appear in words, not as ids; a follow-up answer (the claim in the claimant's own
+    words) is there too: the dossier is the flow's own record."""
+    flat = _squash(_text(pdf))
+    assert _squash("I represent the right holder (lawyer, agent)") in flat
+    assert _squash("Something else (I will describe it)") in flat
+    assert _squash("Удалить карточки товаров и заблокировать продавца") in flat
+    assert "representative" not in flat and "remove_listings" not in flat
+
+
+def test_every_confirmation_of_the_flow_is_present_or_flagged() -> None:
+    case = make_case()
+    del case.draft.confirmations["confirm_third_party"]
+    text = _text(build_dossier_pdf(case, generated_at=GENERATED_AT))
+    assert text.count("NOT RECORDED") == 1
 
 
 def test_minimal_case_does_not_crash() -> None:
@@ -247,6 +258,8 @@ def test_long_unbroken_text_wraps() -> None:
     blob = "Ж" * 600
     case = make_case(infringement_description=blob)
     flat = _squash(_text(build_dossier_pdf(case, generated_at=GENERATED_AT)))
+    # A page may end inside the text: its footer then stands between the two halves.
+    flat = re.sub(r"IP-2024-000042·Page\d+/\d+", "", flat)
     assert blob in flat
 
 

@@ -1,0 +1,29 @@
+## The staff dossier (PDF). Section titles and answer labels are the intake's own.
+
+pdf-title = IP complaint dossier { $number }
+pdf-page = Page
+pdf-case-number = Case number
+pdf-status = Status
+pdf-submitted = Submitted (UTC)
+pdf-generated = Generated (UTC)
+pdf-assignee = Assignee
+pdf-claimant-lang = Claimant's language
+pdf-telegram-user = Telegram user id
+pdf-telegram-chat = Telegram chat id
+pdf-not-provided = not provided
+pdf-not-recorded = NOT RECORDED
+pdf-no-links = No listing links
+pdf-confirmation-text = Exact wording shown
+pdf-confirmation-at = Confirmed at (UTC)
+pdf-confirmation-lang = Language
+pdf-files = Files ({ $count })
+pdf-no-files = No files
+pdf-file-section = Section
+pdf-file-type = Type (by content)
+pdf-file-size = Size
+pdf-file-sha256 = SHA-256
+pdf-file-path = In the archive
+pdf-bytes = bytes
+pdf-audit = Audit trail
+pdf-audit-who = Who
+pdf-audit-detail = Detail

@@ -1,0 +1,29 @@
+## Досье для сотрудников (PDF). Названия разделов и ответов — те же, что в анкете.
+
+pdf-title = Досье жалобы { $number }
+pdf-page = Страница
+pdf-case-number = Номер дела
+pdf-status = Статус
+pdf-submitted = Подано (UTC)
+pdf-generated = Сформировано (UTC)
+pdf-assignee = Ответственный
+pdf-claimant-lang = Язык заявителя
+pdf-telegram-user = Telegram id пользователя
+pdf-telegram-chat = Telegram id чата
+pdf-not-provided = не указано
+pdf-not-recorded = НЕ ЗАПИСАНО
+pdf-no-links = Нет ссылок на объявления
+pdf-confirmation-text = Точный показанный текст
+pdf-confirmation-at = Подтверждено (UTC)
+pdf-confirmation-lang = Язык
+pdf-files = Файлы ({ $count })
+pdf-no-files = Нет файлов
+pdf-file-section = Раздел
+pdf-file-type = Тип (по содержимому)
+pdf-file-size = Размер
+pdf-file-sha256 = SHA-256
+pdf-file-path = В архиве
+pdf-bytes = байт
+pdf-audit = Журнал действий
+pdf-audit-who = Кто
+pdf-audit-detail = Подробности
