@@ -25,6 +25,8 @@ MEDIA_GROUP_MAX = 10
 COMPOSE_STAFF_DOSSIER = "composeStaffDossier"  # not a Bot API method: the sender composes it
 PURPOSE = "_purpose"  # payload key the sender strips; tells it what to record once sent
 STAFF_CARD = "staff_card"
+CASE_TOPIC = "case_topic"
+TOPIC_NAME_MAX = 128
 
 
 def html_message(chat_id: int, text: str, **extra: Any) -> dict[str, Any]:
@@ -71,7 +73,12 @@ async def enqueue_staff_dossier(
         conn,
         chat_id=settings.staff_chat_id,
         method=COMPOSE_STAFF_DOSSIER,
-        payload={"case_id": case.id, "staff_lang": settings.staff_lang, "username": username},
+        payload={
+            "case_id": case.id,
+            "staff_lang": settings.staff_lang,
+            "username": username,
+            "topic": settings.staff_topics,
+        },
         dedupe_key=f"case:{case.id}:dossier",
         case_id=case.id,
     )
@@ -120,6 +127,13 @@ async def compose_staff_dossier(storage: Storage, item: OutboxItem) -> None:
     card = await render_card(storage, case, lang, username=item.payload.get("username"))
     card_payload = html_message(staff, card.text, reply_markup=card.markup, **{PURPOSE: STAFF_CARD})
     messages.append(("sendMessage", card_payload))
+    if item.payload.get("topic"):
+        # Everything about the case in a topic of its own, opened first.
+        in_topic = {"message_thread_id": {"topic_of": case.id}}
+        messages = [(method, {**payload, **in_topic}) for method, payload in messages]
+        name = f"{case.number} · {case.draft.answers.get('contact_name', '')}".strip(" ·")
+        topic = {"chat_id": staff, "name": name[:TOPIC_NAME_MAX], PURPOSE: CASE_TOPIC}
+        messages.insert(0, ("createForumTopic", topic))
     async with storage.db.transaction() as conn:
         for i, (method, payload) in enumerate(messages):
             await storage.outbox.enqueue(

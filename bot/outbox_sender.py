@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.notifications import LOCAL_METHODS, PURPOSE, STAFF_CARD
+import aiosqlite
+
+from bot.notifications import CASE_TOPIC, LOCAL_METHODS, PURPOSE, STAFF_CARD
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_BROKEN_ATTEMPTS = 3  # an item that raises something unexpected is retried, then set aside
 BROKEN_BACKOFF_SECONDS = 5
+_NO_TOPIC = object()  # a `topic_of` reference to a case posted outside any topic
 
 
 class RetryLater(Exception):
@@ -191,36 +194,49 @@ class OutboxSender:
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
-        await self.storage.outbox.mark_sent(item.id, _as_record(result))
-        if purpose == STAFF_CARD and item.case_id is not None:
-            await self._remember_card(item.case_id, result)
+        async with self.storage.db.transaction() as conn:
+            if item.case_id is not None and isinstance(result, dict):
+                await self._remember(conn, purpose, item.case_id, result)
+            await self.storage.outbox.mark_sent(item.id, _as_record(result), conn=conn)
         return True
 
     async def _resolve_card_reference(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Put the staff card's message id wherever the payload says `{"card_of": case_id}`
-        (an edit's `message_id`, a reply's `reply_parameters`)."""
+        (an edit's `message_id`, a reply's `reply_parameters`), and the case's forum topic
+        where it says `{"topic_of": case_id}` (dropped for a case that has no topic)."""
+        cases = self.storage.cases
 
         async def resolve(value: Any) -> Any:
             if isinstance(value, dict):
                 if set(value) == {"card_of"}:
-                    card = await self.storage.cases.staff_message(int(value["card_of"]))
+                    card = await cases.staff_message(int(value["card_of"]))
                     if card is None:
                         raise RetryLater(2, "the case card is not sent yet")
                     return card[0]
-                return {key: await resolve(item) for key, item in value.items()}
+                if set(value) == {"topic_of"}:
+                    case_id = int(value["topic_of"])
+                    thread = await cases.staff_thread(case_id)
+                    if thread is None and await cases.staff_message(case_id) is None:
+                        raise RetryLater(2, "the case topic is not open yet")
+                    return thread if thread is not None else _NO_TOPIC
+                resolved = {key: await resolve(item) for key, item in value.items()}
+                return {key: item for key, item in resolved.items() if item is not _NO_TOPIC}
             if isinstance(value, list):
                 return [await resolve(item) for item in value]
             return value
 
         return await resolve(payload)
 
-    async def _remember_card(self, case_id: int, result: Any) -> None:
-        message_id = result.get("message_id") if isinstance(result, dict) else None
-        if message_id is None:
-            return
-        thread_id = result.get("message_thread_id")
-        async with self.storage.db.transaction() as conn:
-            await self.storage.cases.set_staff_message(conn, case_id, message_id, thread_id)
+    async def _remember(
+        self, conn: aiosqlite.Connection, purpose: str | None, case_id: int, result: dict[str, Any]
+    ) -> None:
+        """What later messages refer to (the card, the case's topic), with the item marked sent
+        in the same transaction."""
+        if purpose == STAFF_CARD and "message_id" in result:
+            thread = result.get("message_thread_id")
+            await self.storage.cases.set_staff_message(conn, case_id, result["message_id"], thread)
+        elif purpose == CASE_TOPIC and "message_thread_id" in result:
+            await self.storage.cases.set_staff_thread(conn, case_id, result["message_thread_id"])
 
 
 def _as_record(result: Any) -> dict[str, Any]:

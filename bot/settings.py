@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = PUBLIC_API_URL
     staff_chat_id: int | None = None
     staff_lang: Lang = "en"
+    staff_topics: bool = False  # a forum topic per case in the staff group (it must be a forum)
     data_dir: Path = Path("data")
 
     webhook_url: str | None = None

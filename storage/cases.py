@@ -169,10 +169,21 @@ class CaseStore:
         message_id: int,
         thread_id: int | None = None,
     ) -> None:
-        """Remember where the case card was posted in the staff chat."""
+        """Remember where the case card was posted in the staff chat (a known topic is kept)."""
         cur = await conn.execute(
-            "UPDATE cases SET staff_message_id = ?, staff_thread_id = ? WHERE id = ?",
+            "UPDATE cases SET staff_message_id = ?,"
+            " staff_thread_id = COALESCE(?, staff_thread_id) WHERE id = ?",
             (message_id, thread_id, case_id),
+        )
+        if cur.rowcount != 1:
+            raise CaseNotFoundError(case_id)
+
+    async def set_staff_thread(
+        self, conn: aiosqlite.Connection, case_id: int, thread_id: int
+    ) -> None:
+        """Remember the forum topic opened for the case in the staff group."""
+        cur = await conn.execute(
+            "UPDATE cases SET staff_thread_id = ? WHERE id = ?", (thread_id, case_id)
         )
         if cur.rowcount != 1:
             raise CaseNotFoundError(case_id)
@@ -201,6 +212,14 @@ class CaseStore:
         if row is None or row["staff_message_id"] is None:
             return None
         return row["staff_message_id"], row["staff_thread_id"]
+
+    async def staff_thread(self, case_id: int) -> int | None:
+        """The case's forum topic in the staff group, once opened."""
+        async with self._db.read() as conn:
+            row = await fetch_one(
+                conn, "SELECT staff_thread_id FROM cases WHERE id = ?", (case_id,)
+            )
+        return None if row is None else row["staff_thread_id"]
 
     async def list_for_user(self, user_id: int) -> list[Case]:
         """The user's cases, newest first."""

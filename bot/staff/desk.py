@@ -197,6 +197,7 @@ class CaseDesk:
             if staff is not None:
                 key = f"case:{case.id}:answer:{question.id}:{now.isoformat()}"
                 reply_to = {"message_id": {"card_of": case.id}}
+                in_topic = {"message_thread_id": {"topic_of": case.id}}
                 if text:
                     await self.storage.outbox.enqueue(
                         conn,
@@ -206,6 +207,7 @@ class CaseDesk:
                             staff,
                             staff_t("staff-answer", number=case.number, text=text),
                             reply_parameters=reply_to,
+                            **in_topic,
                         ),
                         dedupe_key=key + ":text",
                         case_id=case.id,
@@ -226,6 +228,7 @@ class CaseDesk:
                             ),
                             "parse_mode": "HTML",
                             "reply_parameters": reply_to,
+                            **in_topic,
                         },
                         dedupe_key=f"{key}:file:{i}",
                         case_id=case.id,

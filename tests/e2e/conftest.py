@@ -44,15 +44,19 @@ class RunningBot:
     """A runtime (aiogram's by default) as a task in this event loop, stopped like an operator
     would (cancelled); start again on the same data dir for a restart."""
 
-    def __init__(self, fake: FakeTelegram, data_dir: Path, runtime: Any = TelegramApp) -> None:
+    def __init__(
+        self, fake: FakeTelegram, data_dir: Path, runtime: Any = TelegramApp, **settings: Any
+    ) -> None:
         self.fake = fake
         self.data_dir = data_dir
         self.runtime = runtime
+        self.settings = settings  # overrides of `settings_for`
         self.app: Any = None
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.app = await self.runtime.create(settings_for(self.fake, self.data_dir))
+        base = settings_for(self.fake, self.data_dir)
+        self.app = await self.runtime.create(base.model_copy(update=self.settings))
         self.task = asyncio.create_task(self.app.run())
         await self.fake.wait_for_request("getUpdates", timeout=5)
 

@@ -760,6 +760,9 @@ class FakeTelegram:
 
     def _new_mid(self, chat_id: int) -> int:
         mid = self._next_mid.get(chat_id, 0) + 1
+        chat = self.chats.get(chat_id)
+        if mid == 1 and chat is not None and chat.is_forum:
+            mid = 2  # 1 is the General topic's in a forum: never a message or another topic
         self._next_mid[chat_id] = mid
         return mid
 
