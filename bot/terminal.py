@@ -23,6 +23,7 @@ from bot.intake import IntakeService, OfferedFile, Sender
 from bot.settings import Settings
 from dialogs import engine
 from dialogs.events import Command, Event, Press, Text
+from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import utcnow
 from dialogs.replies import Button, Reply
 from storage import Storage
@@ -30,7 +31,6 @@ from storage import Storage
 QUIT = {"/quit", "/exit"}
 FILE_PREFIXES = ("file:", "/file ")
 LINE_WIDTH = 80
-FAREWELL = "Your answers are saved; run again to continue."
 _BOLD = re.compile(r"</?b>")
 _TAG = re.compile(r"<[^>]+>")
 _COMMAND = re.compile(r"/(\w+)(?:@\w+)?")  # /start, /back, /cancel, /help, /language…
@@ -91,6 +91,11 @@ class Terminal:
         self.output.write(text + "\n")
         self.output.flush()
 
+    async def texts(self) -> Texts:
+        """The claimant's language: the draft's (after /language), else the terminal's."""
+        draft = await self.service.storage.drafts.load(self.sender.user_id)
+        return texts(draft.lang if draft else pick_lang(self.sender.language_code))
+
     def show(self, replies: list[Reply]) -> None:
         rows = [row for reply in replies for row in reply.buttons]
         for reply in replies:
@@ -118,7 +123,8 @@ class Terminal:
     async def offer(self, paths: list[Path]) -> None:
         missing = [str(p) for p in paths if not p.is_file()]
         if missing or not paths:
-            self.say("No such file: " + (", ".join(missing) or "(no path given)"))
+            t = await self.texts()
+            self.say(t.plain("terminal-no-file", paths=", ".join(missing) or "—"))
             return
         for i, path in enumerate(paths):
             offered = local_file(path)
@@ -193,5 +199,5 @@ async def run_terminal(
             if line:
                 await terminal.line(line)
     finally:
-        terminal.say("\n" + FAREWELL)
+        terminal.say("\n" + (await terminal.texts()).plain("terminal-farewell"))
         await storage.close()

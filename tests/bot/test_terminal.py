@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.terminal import FAREWELL, run_terminal
+from bot.terminal import run_terminal
+from dialogs.i18n import texts
 from storage import Storage
 
+FAREWELL = texts("en").plain("terminal-farewell")
 ROOT = Path(__file__).resolve().parents[2]
 CASE_NUMBER = re.compile(r"IP-\d{4}-\d{6}")
 

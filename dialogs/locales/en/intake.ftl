@@ -277,3 +277,8 @@ files-reused = ♻️ { $count ->
     [one] { $count } document
    *[other] { $count } documents
   } from case { $number } added to this step.
+
+## The terminal runtime
+
+terminal-farewell = Your answers are saved; run again to continue.
+terminal-no-file = No such file: { $paths }

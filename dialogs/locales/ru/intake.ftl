@@ -273,3 +273,8 @@ btn-reuse = ♻️ Взять из { $number } ({ $count ->
    *[many] { $count } файлов
   })
 files-reused = ♻️ Документы из дела { $number } добавлены к этому шагу: { $count }.
+
+## Терминальный режим
+
+terminal-farewell = Ваши ответы сохранены; запустите снова, чтобы продолжить.
+terminal-no-file = Нет такого файла: { $paths }
