@@ -7,7 +7,7 @@ A step names what the claimant is doing; its texts come from the catalogs by key
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from dialogs.model import Draft, FileSection
@@ -73,7 +73,6 @@ class Step:
     when: Condition = always
     file_section: FileSection | None = None
     confirmation: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
     def applies(self, draft: Draft) -> bool:
         return self.when(draft)

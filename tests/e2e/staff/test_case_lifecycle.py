@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.claimant import pdf
+from tests.e2e.claimant import Claimant, pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import (
     Filed,
@@ -240,3 +240,44 @@ async def test_the_answering_prompts_speak_the_language_of_the_case(
         assert is_russian(prompt.content + " ".join(prompt.button_texts)), prompt.short()
     status = await filed.claimant.says("/status", expect=filed.number)
     assert "Ваши дела" in status.content
+
+
+async def test_wrong_input_while_answering_is_explained_and_attaches_nothing(
+    fake: FakeTelegram, running_bot: RunningBot
+) -> None:
+    """An EXE dressed as a PDF, a 30 MB file and a sticker sent as an answer: each explained in
+    the claimant's language; nothing is kept with the case, audited or posted to staff."""
+    filed = await file_in_russian(fake, running_bot)
+    await staff_replies(fake, STAFF_MEMBER, filed.card, QUESTION)
+    question = await fake.wait_for_message(
+        RU_CLAIMANT, lambda m: QUESTION in m.content, after=filed.receipt
+    )
+    _, data = newest_with_data(fake, RU_CLAIMANT, "q:answer:")
+    baseline = fake.messages(RU_CLAIMANT)[-1].message_id
+    fake.user_presses(RU_CLAIMANT, question, callback_data=data)
+    await fake.wait_for_message(
+        RU_CLAIMANT, lambda m: "Отправьте ответ" in m.content, after=baseline
+    )
+    assert running_bot.app is not None
+    storage = running_bot.app.storage
+    case = await case_of(running_bot, filed.number)
+    kept_before = await storage.questions.messages(case.id)
+    audit_before = await audit_of(running_bot, filed.number)
+    staff_before = len(fake.messages(STAFF_CHAT_ID))
+
+    claimant = Claimant(fake, RU_CLAIMANT)
+    refused = await claimant.sends_document(
+        b"MZ\x90\x00" + b"\x00" * 200, "licence.pdf", "application/pdf", expect="EXE"
+    )
+    assert "не принимается" in refused.content
+    too_big = await claimant.sends_document(
+        pdf("big"), "big.pdf", "application/pdf", expect="30 МБ", declared_size=30 * 1024 * 1024
+    )
+    assert "20 МБ" in too_big.content
+    wrong_kind = await claimant.sends_sticker(expect="ответьте текстом")
+    assert is_russian(wrong_kind.content)
+
+    assert await storage.questions.messages(case.id) == kept_before
+    assert await audit_of(running_bot, filed.number) == audit_before
+    await outbox_drained(fake, running_bot)
+    assert len(fake.messages(STAFF_CHAT_ID)) == staff_before
