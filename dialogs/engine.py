@@ -53,7 +53,7 @@ def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
     if draft is None:
         fresh = Draft(user_id=ctx.user_id, chat_id=ctx.chat_id, lang=ctx.lang_hint)
         outcome = _dispatch(fresh, event, ctx)
-        return outcome if outcome.changed else _changed(outcome.draft or fresh, outcome)
+        return outcome if outcome.changed else replace(outcome, draft=fresh, changed=True)
     outcome = _dispatch(draft, event, ctx)
     if _coming_back(draft, event, ctx):
         t = texts(draft.lang)
@@ -72,10 +72,6 @@ def _coming_back(draft: Draft, event: Event, ctx: Context) -> bool:
         and draft.step not in ("welcome", "review")
         and not isinstance(event, Command)
     )
-
-
-def _changed(draft: Draft, outcome: Outcome) -> Outcome:
-    return Outcome(draft, outcome.replies, True, outcome.submit, outcome.toast)
 
 
 def _dispatch(draft: Draft, event: Event, ctx: Context) -> Outcome:
@@ -180,12 +176,15 @@ def _discard_question(t: Texts) -> Reply:
 
 
 def _back(draft: Draft, ctx: Context) -> Outcome:
-    if not draft.history:
-        t = texts(draft.lang)
-        return _show(draft, ctx, changed=False, before=[Reply(t("nothing-to-go-back-to"))])
-    previous = draft.history[-1]
-    moved = draft.model_copy(update={"step": previous, "history": draft.history[:-1]})
-    return _show(moved, ctx, changed=True)
+    """The previous step that still applies (a changed answer may have made some moot)."""
+    history = list(draft.history)
+    while history:
+        previous = STEPS.get(history.pop())
+        if previous is not None and previous.applies(draft):
+            moved = draft.model_copy(update={"step": previous.id, "history": history})
+            return _show(moved, ctx, changed=True)
+    t = texts(draft.lang)
+    return _show(draft, ctx, changed=False, before=[Reply(t("nothing-to-go-back-to"))])
 
 
 # --- buttons ---------------------------------------------------------------------------

@@ -871,3 +871,20 @@ def test_many_links_still_fit_in_a_telegram_message():
     assert len(s.draft.links) == 150
     walk(s, "review")
     assert all(len(r.text) <= 4096 for r in s.command("help").replies)
+
+
+def test_back_skips_steps_a_changed_answer_made_moot():
+    """A trademark complaint changed to copyright from the review: /back never returns to the
+    registration number, which a copyright complaint is not asked."""
+    s = session_at("review", right_type="trademark")
+    s.press("e:review:right")
+    s.press("a:right_type:copyright")
+    s.text(GOOD_TEXT["work_description"])
+    assert s.step == "review"
+    assert s.draft is not None and "rights_number" in s.draft.history
+    seen = []
+    for _ in range(len(s.draft.history)):
+        s.command("back")
+        seen.append(s.step)
+    assert "rights_number" not in seen and "rights_jurisdiction" not in seen
+    assert "work_description" in seen
