@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.albums import AlbumResult
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
@@ -47,11 +49,12 @@ class Sender:
     chat_id: int
     language_code: str | None = None
     username: str | None = None
+    update_id: int | None = None  # the Telegram update this event came in, if any
 
     @classmethod
-    def of(cls, user: Any, chat_id: int) -> Sender:
+    def of(cls, user: Any, chat_id: int, update_id: int | None = None) -> Sender:
         """From aiogram's or PTB's `User` (they name these fields alike)."""
-        return cls(user.id, chat_id, user.language_code, user.username)
+        return cls(user.id, chat_id, user.language_code, user.username, update_id)
 
 
 class IntakeService:
@@ -94,6 +97,8 @@ class IntakeService:
         current step collects files (nothing is downloaded otherwise)."""
         async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
+            if await self._applied_before(sender):
+                return engine.Outcome(draft)
             section = engine.expected_file_section(draft)
             if section is None:
                 return await self._apply(sender, Unsupported("file"), draft)
@@ -122,6 +127,8 @@ class IntakeService:
     ) -> engine.Outcome:
         if draft is None:
             draft = await self.storage.drafts.load(sender.user_id)
+        if await self._applied_before(sender):
+            return engine.Outcome(draft)
         ctx = await self.context(sender)
         outcome = engine.handle(draft, event, ctx)
         try:
@@ -129,10 +136,14 @@ class IntakeService:
                 assert outcome.draft is not None
                 return await self._submit(outcome.draft, sender, ctx)
             if outcome.draft is None:
-                await self.storage.drafts.discard(sender.user_id)
+                async with self.storage.db.transaction() as conn:
+                    await self.storage.drafts.discard(sender.user_id, conn=conn)
+                    await self._mark_applied(conn, sender)
             elif outcome.changed:
-                saved = await self.storage.drafts.save(outcome.draft, now=ctx.now)
-                return engine.Outcome(saved, outcome.replies, True, False, outcome.toast)
+                async with self.storage.db.transaction() as conn:
+                    saved = await self.storage.drafts.save(outcome.draft, conn=conn, now=ctx.now)
+                    await self._mark_applied(conn, sender)
+                return replace(outcome, draft=saved)
         except StaleDraftError:
             # Another process saved first (the lock only covers this one): decide again on
             # the fresh draft rather than overwrite an answer.
@@ -142,12 +153,26 @@ class IntakeService:
             return await self._apply(sender, event, attempt=attempt + 1)
         return outcome
 
+    async def _applied_before(self, sender: Sender) -> bool:
+        """An update delivered again after a crash, whose change is already saved."""
+        if sender.update_id is None:
+            return False
+        applied = await self.storage.updates.applied(sender.user_id, sender.update_id)
+        if applied:
+            log.info("update %s of user %s was applied before", sender.update_id, sender.user_id)
+        return applied
+
+    async def _mark_applied(self, conn: aiosqlite.Connection, sender: Sender) -> None:
+        if sender.update_id is not None:
+            await self.storage.updates.mark(conn, sender.user_id, sender.update_id)
+
     async def _submit(self, draft: Draft, sender: Sender, ctx: Context) -> engine.Outcome:
         """The case, the draft's removal and every notification, in one transaction."""
         final = without_stale_answers(draft)
         async with self.storage.db.transaction() as conn:
             case = await self.storage.cases.submit(conn, final, now=ctx.now)
             await self.storage.drafts.discard(sender.user_id, conn=conn)
+            await self._mark_applied(conn, sender)
             await enqueue_submission(
                 conn, self.storage, case, self.settings, username=sender.username
             )

@@ -17,6 +17,7 @@ from storage.files import FileStore, InvalidDigestError
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
 from storage.outbox import Outbox, OutboxItem
 from storage.questions import CaseMessage, Question, QuestionStore
+from storage.update_marks import UpdateMarks
 
 FILES_DIRNAME = "files"
 
@@ -40,6 +41,7 @@ __all__ = [
     "SchemaTooNewError",
     "StaleDraftError",
     "Storage",
+    "UpdateMarks",
     "case_number",
 ]
 
@@ -55,6 +57,7 @@ class Storage:
     outbox: Outbox
     audit: AuditLog
     questions: QuestionStore
+    updates: UpdateMarks
 
     @classmethod
     async def open(cls, data_dir: Path) -> Storage:
@@ -69,6 +72,7 @@ class Storage:
             outbox=Outbox(db),
             audit=audit,
             questions=QuestionStore(db),
+            updates=UpdateMarks(db),
         )
 
     async def close(self) -> None:

@@ -133,10 +133,18 @@ CREATE TABLE answering (
 );
 """
 
+_V4_UPDATE_MARKS = """
+CREATE TABLE update_marks (
+    user_id   INTEGER PRIMARY KEY,
+    update_id INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
     Migration(3, "claimants answering a question", _V3_ANSWERING),
+    Migration(4, "the last Telegram update applied per user", _V4_UPDATE_MARKS),
 )
 
 

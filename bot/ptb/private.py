@@ -79,7 +79,7 @@ class PrivateHandlers:
     def _message_sender(update: Update) -> tuple[Message, Sender]:
         message = update.message
         assert message is not None and message.from_user is not None
-        return message, Sender.of(message.from_user, message.chat.id)
+        return message, Sender.of(message.from_user, message.chat.id, update.update_id)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, sender = self._message_sender(update)
@@ -125,7 +125,7 @@ class PrivateHandlers:
             return
         if query.message.chat.type != ChatType.PRIVATE:
             return
-        sender = Sender.of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id, update.update_id)
         outcome = await self.service.handle(sender, events.Press(query.data))
         await query.answer(outcome.toast)
         if outcome.changed:

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
 from bot.telegram.middlewares import SerializePerUser
+from bot.telegram.polling import ConfirmAfterHandling
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
@@ -75,12 +76,12 @@ class TelegramApp:
                 await self._serve_webhook()
             else:
                 await self.bot.delete_webhook()
-                await self.dispatcher.start_polling(
+                polling = ConfirmAfterHandling(
+                    self.dispatcher,
                     self.bot,
                     allowed_updates=self.dispatcher.resolve_used_update_types(),
-                    handle_signals=False,
-                    polling_timeout=10,
                 )
+                await polling.run()
         finally:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -10,7 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command as CommandFilter
 from aiogram.filters import CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 
 from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
@@ -51,30 +51,32 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
     )
 
     @router.message(CommandFilter(*INTAKE_COMMANDS))
-    async def on_command(message: Message, command: CommandObject, bot: Bot) -> None:
+    async def on_command(
+        message: Message, command: CommandObject, bot: Bot, event_update: Update
+    ) -> None:
         assert message.from_user is not None
-        sender = Sender.of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
         outcome = await service.handle(sender, events.Command(command.command.lower()))
         await respond(bot, sender, outcome)
 
     @router.message(F.text)
-    async def on_text(message: Message, bot: Bot) -> None:
+    async def on_text(message: Message, bot: Bot, event_update: Update) -> None:
         assert message.from_user is not None and message.text is not None
-        sender = Sender.of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
         await respond(bot, sender, await service.handle(sender, events.Text(message.text)))
 
     @router.message(F.contact)
-    async def on_contact(message: Message, bot: Bot) -> None:
+    async def on_contact(message: Message, bot: Bot, event_update: Update) -> None:
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         assert message.from_user is not None and message.contact is not None
-        sender = Sender.of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
         event = events.Text(message.contact.phone_number)
         await respond(bot, sender, await service.handle(sender, event))
 
     @router.message(F.document | F.photo | F.video)
-    async def on_file(message: Message, bot: Bot) -> None:
+    async def on_file(message: Message, bot: Bot, event_update: Update) -> None:
         assert message.from_user is not None
-        sender = Sender.of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
         in_album = message.media_group_id is not None
         offered = offered_file(bot, message, quiet=in_album)
         assert offered is not None
@@ -85,17 +87,17 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
             albums.add(message.media_group_id, (bot, sender), outcome)
 
     @router.message()
-    async def on_other(message: Message, bot: Bot) -> None:
+    async def on_other(message: Message, bot: Bot, event_update: Update) -> None:
         """Stickers, voice notes, locations…: explain what this step expects."""
         assert message.from_user is not None
-        sender = Sender.of(message.from_user, message.chat.id)
+        sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
         event = events.Unsupported(str(message.content_type))
         await respond(bot, sender, await service.handle(sender, event))
 
     @router.callback_query(F.data)
-    async def on_press(query: CallbackQuery, bot: Bot) -> None:
+    async def on_press(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
         assert query.data is not None and query.message is not None
-        sender = Sender.of(query.from_user, query.message.chat.id)
+        sender = Sender.of(query.from_user, query.message.chat.id, event_update.update_id)
         outcome = await service.handle(sender, events.Press(query.data))
         await query.answer(outcome.toast)
         if outcome.changed:

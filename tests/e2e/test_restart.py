@@ -146,3 +146,40 @@ async def test_start_with_a_draft_offers_continue_or_discard(
     assert (fresh.step, fresh.answers, fresh.links, fresh.files) == ("welcome", {}, [], [])
     # The new complaint goes on normally.
     await anna.presses("Start", expect="Step 1 of 10")
+
+
+async def test_sigkill_while_a_file_is_being_received_loses_nothing(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Killed in the middle of handling an update (its file half downloaded): Telegram has not
+    been told the update was handled, so it comes again after the restart and is applied once."""
+    log = tmp_path / "bot.log"
+    first = BotProcess(fake, tmp_path / "data", log)
+    second = BotProcess(fake, tmp_path / "data", log)
+    try:
+        await first.start()
+        anna = Claimant(fake, CLAIMANT)
+        await anna.reaches("evidence_files")
+        baseline = anna._baseline()
+        sent = fake.user_sends_document(CLAIMANT, pdf("slow"), "slow.pdf", "application/pdf")
+        file_id = sent["message"]["document"]["file_id"]
+        release = fake.held_downloads[file_id] = asyncio.Event()
+        await fake.wait_until(lambda: file_id in fake.downloads_started, 10)
+        await asyncio.sleep(0.3)  # the bot polls again meanwhile: that must not confirm it
+        await first.kill()
+        release.set()
+
+        await second.start()
+        await fake.wait_for_message(
+            CLAIMANT,
+            lambda m: "Received “slow.pdf” (1 in this step)" in (m.text or ""),
+            after=baseline,
+            timeout=10,
+        )
+        await anna.presses("Done", expect="explain the evidence")
+        received = [m for m in fake.messages(CLAIMANT) if "“slow.pdf”" in (m.text or "")]
+        assert len(received) == 1
+        assert "Traceback" not in log.read_text()
+    finally:
+        await first.kill()
+        await second.kill()

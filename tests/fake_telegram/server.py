@@ -151,6 +151,9 @@ class FakeTelegram:
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.webhook: dict[str, Any] | None = None
         self.updates: list[dict[str, Any]] = []  # pending (unconfirmed) updates
+        # file_id -> event: a download of that file waits until the test sets it
+        self.held_downloads: dict[str, asyncio.Event] = {}
+        self.downloads_started: list[str] = []
         self._bot_msgs: dict[tuple[int, int], SentMessage] = {}
         self._user_msgs: dict[tuple[int, int], dict[str, Any]] = {}
         self._next_mid: dict[int, int] = {}
@@ -951,6 +954,9 @@ class FakeTelegram:
         path = request.match_info["file_path"]
         for stored in self.files.values():
             if stored.file_path == path:
+                self.downloads_started.append(stored.file_id)
+                if stored.file_id in self.held_downloads:
+                    await self.held_downloads[stored.file_id].wait()
                 return web.Response(
                     body=stored.data,
                     content_type=stored.mime_type or "application/octet-stream",

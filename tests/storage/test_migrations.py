@@ -21,6 +21,7 @@ EXPECTED_TABLES = {
     "case_messages",
     "pending_questions",
     "answering",
+    "update_marks",
 }
 
 
