@@ -14,6 +14,7 @@ from storage.cases import CaseNotFoundError, CaseStore, case_number
 from storage.database import Database
 from storage.drafts import DraftStore, StaleDraftError
 from storage.files import FileStore, InvalidDigestError
+from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
 from storage.outbox import Outbox, OutboxItem
 from storage.questions import CaseMessage, Question, QuestionStore
@@ -32,6 +33,7 @@ __all__ = [
     "Database",
     "DraftStore",
     "FileStore",
+    "Inbox",
     "InvalidDigestError",
     "Migration",
     "Outbox",
@@ -58,6 +60,7 @@ class Storage:
     audit: AuditLog
     questions: QuestionStore
     updates: UpdateMarks
+    inbox: Inbox
 
     @classmethod
     async def open(cls, data_dir: Path) -> Storage:
@@ -73,6 +76,7 @@ class Storage:
             audit=audit,
             questions=QuestionStore(db),
             updates=UpdateMarks(db),
+            inbox=Inbox(db),
         )
 
     async def close(self) -> None:

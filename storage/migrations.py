@@ -140,11 +140,20 @@ CREATE TABLE update_marks (
 );
 """
 
+_V5_INBOX = """
+CREATE TABLE inbox (
+    update_id   INTEGER PRIMARY KEY,
+    payload     TEXT    NOT NULL,
+    received_at TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
     Migration(3, "claimants answering a question", _V3_ANSWERING),
     Migration(4, "the last Telegram update applied per user", _V4_UPDATE_MARKS),
+    Migration(5, "updates received and not yet handled", _V5_INBOX),
 )
 
 

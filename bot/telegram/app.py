@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
 from bot.telegram.middlewares import SerializePerUser
-from bot.telegram.polling import ConfirmAfterHandling
+from bot.telegram.polling import DurablePolling
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
@@ -76,9 +76,10 @@ class TelegramApp:
                 await self._serve_webhook()
             else:
                 await self.bot.delete_webhook()
-                polling = ConfirmAfterHandling(
+                polling = DurablePolling(
                     self.dispatcher,
                     self.bot,
+                    self.storage.inbox,
                     allowed_updates=self.dispatcher.resolve_used_update_types(),
                 )
                 await polling.run()
@@ -95,9 +96,10 @@ class TelegramApp:
         settings = self.settings
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         app = web.Application()
-        SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(
-            app, path=settings.webhook_path
-        )
+        # Answered once handled: Telegram delivers again an update whose handling a crash cut.
+        SimpleRequestHandler(
+            self.dispatcher, self.bot, handle_in_background=False, secret_token=secret
+        ).register(app, path=settings.webhook_path)
         setup_application(app, self.dispatcher, bot=self.bot)
         runner = web.AppRunner(app)
         await runner.setup()

@@ -1,10 +1,10 @@
-"""Long polling that confirms an update to Telegram only once it has been handled.
+"""Long polling that loses no update to a crash.
 
-aiogram's own polling confirms each update as soon as it has received it (the next getUpdates
-carries `offset = id + 1`), so a crash while an update is being handled — a file half
-downloaded, say — loses it. Here the offset moves only past updates whose handling has finished;
-one in flight at a crash is delivered again after the restart, and the intake skips those it had
-already applied (`storage.UpdateMarks`). Updates of different users are still handled at once.
+aiogram's own polling tells Telegram an update was received (the next getUpdates carries
+`offset = id + 1`) while it is still being handled, so a crash in the middle — a file half
+downloaded, say — loses it. Here each batch is first written to the inbox in SQLite, then
+confirmed; each update leaves the inbox once handled, and a start handles whatever a crash left
+there. One that was applied just before the crash is skipped by the intake (`UpdateMarks`).
 """
 
 from __future__ import annotations
@@ -16,74 +16,73 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from dialogs.model import utcnow
+from storage import Inbox
+
 log = logging.getLogger(__name__)
 
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
-class ConfirmAfterHandling:
+class DurablePolling:
     def __init__(
         self,
         dispatcher: Dispatcher,
         bot: Bot,
+        inbox: Inbox,
         *,
         allowed_updates: list[str],
         timeout: int = 10,
-        busy_poll_seconds: float = 0.5,
     ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
+        self.inbox = inbox
         self.allowed_updates = allowed_updates
         self.timeout = timeout
-        # While an update is in flight Telegram keeps offering it; poll this often meanwhile.
-        self.busy_poll_seconds = busy_poll_seconds
+        self._tasks: dict[int, asyncio.Task[None]] = {}
 
     async def run(self) -> None:
-        offset: int | None = None
-        in_flight: dict[int, asyncio.Task[None]] = {}
-        handled: set[int] = set()  # handled here, not yet confirmed to Telegram
-        backoff = Backoff(BACKOFF)
         try:
-            while True:
-                try:
-                    updates = await self.bot.get_updates(
-                        offset=offset,
-                        timeout=0 if in_flight else self.timeout,
-                        allowed_updates=self.allowed_updates,
-                    )
-                except Exception as failure:
-                    log.error("getUpdates failed (%s); retrying", failure)
-                    await backoff.asleep()
-                    continue
-                backoff.reset()
-                fresh = [
-                    u
-                    for u in updates
-                    if u.update_id not in in_flight and u.update_id not in handled
-                ]
-                for update in fresh:
-                    in_flight[update.update_id] = asyncio.create_task(self._handle(update))
-                if in_flight and not fresh:
-                    await asyncio.wait(
-                        in_flight.values(),
-                        timeout=self.busy_poll_seconds,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                for update_id, task in list(in_flight.items()):
-                    if task.done():
-                        del in_flight[update_id]
-                        handled.add(update_id)
-                if in_flight:
-                    offset = min(in_flight)
-                elif handled:
-                    offset = max(handled) + 1
-                handled = {u for u in handled if offset is None or u >= offset}
+            for update_id, payload in await self.inbox.pending():
+                log.info("handling update %s left over from the last run", update_id)
+                self._start(Update.model_validate_json(payload))
+            await self._poll()
         finally:
-            for task in in_flight.values():
+            for task in self._tasks.values():
                 task.cancel()
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        backoff = Backoff(BACKOFF)
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=self.allowed_updates
+                )
+            except Exception as failure:
+                log.error("getUpdates failed (%s); retrying", failure)
+                await backoff.asleep()
+                continue
+            backoff.reset()
+            if not updates:
+                continue
+            fresh = [u for u in updates if u.update_id not in self._tasks]
+            await self.inbox.put(
+                [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in fresh],
+                now=utcnow(),
+            )
+            for update in fresh:  # in order: one user's updates queue in arrival order
+                self._start(update)
+            offset = updates[-1].update_id + 1  # confirmed only now that they are kept
+
+    def _start(self, update: Update) -> None:
+        task = asyncio.create_task(self._handle(update))
+        self._tasks[update.update_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(update.update_id, None))
 
     async def _handle(self, update: Update) -> None:
         try:
             await self.dispatcher.feed_update(self.bot, update)
         except Exception:  # one bad update must not stop the others; it is not retried
             log.exception("update %s failed", update.update_id)
+        await self.inbox.done(update.update_id)

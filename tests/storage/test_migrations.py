@@ -22,6 +22,7 @@ EXPECTED_TABLES = {
     "pending_questions",
     "answering",
     "update_marks",
+    "inbox",
 }
 
 
