@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.claimant_cases import ClaimantCases
 from bot.commands import menus
+from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.ptb.cases import cases_handlers
@@ -94,16 +96,37 @@ class PtbApp:
             assert application.updater is not None
             if self.settings.webhook_url:
                 await self._start_webhook()
+                await asyncio.Event().wait()
             else:
-                await application.updater.start_polling(
-                    allowed_updates=ALLOWED_UPDATES, timeout=POLLING_TIMEOUT
-                )
-            await asyncio.Event().wait()
+                await self.bot.delete_webhook()
+                await DurablePolling(self.storage.inbox, self._updates()).run()
         finally:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
             await self.close()
+
+    def _updates(self) -> UpdateCodec[Update]:
+        application = self.application
+
+        async def fetch(offset: int | None) -> list[Update]:
+            updates = await self.bot.get_updates(
+                offset=offset, timeout=POLLING_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+            )
+            return list(updates)
+
+        async def handle(update: Update) -> None:
+            # Through PTB's update processor: one update at a time per user.
+            processor = application.update_processor
+            await processor.process_update(update, application.process_update(update))
+
+        return UpdateCodec(
+            fetch=fetch,
+            update_id=lambda update: update.update_id,
+            dump=lambda update: json.dumps(update.to_dict()),
+            load=lambda payload: Update.de_json(json.loads(payload), self.bot),
+            handle=handle,
+        )
 
     async def _start_webhook(self) -> None:
         """PTB's webhook server (needs `python-telegram-bot[webhooks]`, i.e. tornado)."""

@@ -10,23 +10,25 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
 from bot.claimant_cases import ClaimantCases
 from bot.commands import menus
+from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
 from bot.telegram.middlewares import SerializePerUser
-from bot.telegram.polling import DurablePolling
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
 from storage import Storage
 
 log = logging.getLogger(__name__)
+
+POLLING_TIMEOUT = 10
 
 
 @dataclass
@@ -76,18 +78,28 @@ class TelegramApp:
                 await self._serve_webhook()
             else:
                 await self.bot.delete_webhook()
-                polling = DurablePolling(
-                    self.dispatcher,
-                    self.bot,
-                    self.storage.inbox,
-                    allowed_updates=self.dispatcher.resolve_used_update_types(),
-                )
-                await polling.run()
+                await DurablePolling(self.storage.inbox, self._updates()).run()
         finally:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
             await self.close()
+
+    def _updates(self) -> UpdateCodec[Update]:
+        allowed = self.dispatcher.resolve_used_update_types()
+
+        async def fetch(offset: int | None) -> list[Update]:
+            return await self.bot.get_updates(
+                offset=offset, timeout=POLLING_TIMEOUT, allowed_updates=allowed
+            )
+
+        return UpdateCodec(
+            fetch=fetch,
+            update_id=lambda update: update.update_id,
+            dump=lambda update: update.model_dump_json(exclude_unset=True),
+            load=Update.model_validate_json,
+            handle=lambda update: self.dispatcher.feed_update(self.bot, update),
+        )
 
     async def _serve_webhook(self) -> None:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application

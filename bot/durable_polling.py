@@ -1,0 +1,86 @@
+"""Long polling that loses no update to a crash, for either runtime.
+
+The frameworks' own polling tells Telegram an update was received (the next getUpdates carries
+`offset = id + 1`) while it is still being handled, so a crash in the middle — a file half
+downloaded, say — loses it. Here each batch is first written to the inbox in SQLite, then
+confirmed; each update leaves the inbox once handled, and a start handles whatever a crash left
+there. One that was applied just before the crash is skipped by the intake (`UpdateMarks`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from dialogs.model import utcnow
+from storage import Inbox
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")
+RETRY_DELAYS = (1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True)
+class UpdateCodec(Generic[U]):
+    """How a runtime's update objects are fetched, named, kept as JSON and handled."""
+
+    fetch: Callable[[int | None], Awaitable[list[U]]]  # getUpdates from an offset (long poll)
+    update_id: Callable[[U], int]
+    dump: Callable[[U], str]
+    load: Callable[[str], U]
+    handle: Callable[[U], Awaitable[object]]
+
+
+class DurablePolling(Generic[U]):
+    def __init__(self, inbox: Inbox, codec: UpdateCodec[U]) -> None:
+        self.inbox = inbox
+        self.codec = codec
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+
+    async def run(self) -> None:
+        try:
+            for update_id, payload in await self.inbox.pending():
+                log.info("handling update %s left over from the last run", update_id)
+                self._start(update_id, self.codec.load(payload))
+            await self._poll()
+        finally:
+            for task in self._tasks.values():
+                task.cancel()
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.codec.fetch(offset)
+            except Exception as failure:
+                delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+                log.error("getUpdates failed (%s); retrying in %.0fs", failure, delay)
+                failures += 1
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            if not updates:
+                continue
+            ids = [self.codec.update_id(u) for u in updates]
+            fresh = [(i, u) for i, u in zip(ids, updates, strict=True) if i not in self._tasks]
+            await self.inbox.put([(i, self.codec.dump(u)) for i, u in fresh], now=utcnow())
+            for update_id, update in fresh:  # in order: one user's updates queue as they came
+                self._start(update_id, update)
+            offset = max(ids) + 1  # confirmed only now that they are kept
+
+    def _start(self, update_id: int, update: U) -> None:
+        task = asyncio.create_task(self._handle(update_id, update))
+        self._tasks[update_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(update_id, None))
+
+    async def _handle(self, update_id: int, update: U) -> None:
+        try:
+            await self.codec.handle(update)
+        except Exception:  # one bad update must not stop the others; it is not retried
+            log.exception("update %s failed", update_id)
+        await self.inbox.done(update_id)
