@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import OTHER_REASON, REJECT_REASONS, ActionRefused, Actor, CaseDesk
+from bot.staff.members import GetChatMember, is_staff
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
 
@@ -36,6 +37,48 @@ def reasons_markup(t: Texts) -> dict[str, Any]:
 def parse_staff_data(data: str) -> tuple[str, str]:
     _, action, arg = [*data.split(":", 2), "", ""][:3]
     return action, arg
+
+
+async def press_card(
+    desk: CaseDesk,
+    staff_chat: int | None,
+    pressed_in: tuple[int, int] | None,
+    actor: Actor,
+    data: str,
+    get_chat_member: GetChatMember,
+    lang: Lang,
+) -> StaffAnswer:
+    """A button pressed on a message (`pressed_in` = chat id, message id): only a member of
+    the staff group, only on a case card; the case is the card's, whatever the data says."""
+    t = texts(lang)
+    if (
+        pressed_in is None
+        or pressed_in[0] != staff_chat
+        or not await is_staff(get_chat_member, staff_chat, actor.id)
+    ):
+        return StaffAnswer(t.plain("staff-refused"), alert=True)
+    case = await desk.storage.cases.get_by_staff_message(pressed_in[1])
+    if case is None:
+        return StaffAnswer(t.plain("staff-not-a-card"), alert=True)
+    return await press(desk, case, actor, data, lang)
+
+
+async def reply_on_card(
+    desk: CaseDesk,
+    staff_chat: int | None,
+    replied_to: int,
+    actor: Actor,
+    text: str,
+    get_chat_member: GetChatMember,
+    lang: Lang,
+) -> str | None:
+    """A message in the staff group replying to `replied_to`: None unless that is a card."""
+    case = await desk.storage.cases.get_by_staff_message(replied_to)
+    if case is None:
+        return None
+    if not await is_staff(get_chat_member, staff_chat, actor.id):
+        return texts(lang)("staff-refused")
+    return await reply_to_card(desk, case, actor, text, lang)
 
 
 async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang) -> StaffAnswer:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 ACTING_STATUSES = frozenset({"creator", "administrator", "member"})
+GetChatMember = Callable[[int, int], Awaitable[Any]]  # the runtime's bot.get_chat_member
 
 
 def may_act(status: str, *, is_member: bool = False) -> bool:
@@ -18,9 +19,7 @@ def actor_name(full_name: str, username: str | None) -> str:
     return full_name + (f" (@{username})" if username else "")
 
 
-async def is_staff(
-    get_chat_member: Callable[[int, int], Awaitable[Any]], staff_chat: int | None, user_id: int
-) -> bool:
+async def is_staff(get_chat_member: GetChatMember, staff_chat: int | None, user_id: int) -> bool:
     """Asked of Telegram every time: someone removed from the group loses the right at once."""
     if staff_chat is None:
         return False

@@ -11,8 +11,7 @@ from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
-from bot.staff.members import actor_name, is_staff
-from dialogs.i18n import texts
+from bot.staff.members import actor_name
 
 
 def actor_of(user: User) -> Actor:
@@ -23,28 +22,20 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
     router = Router(name="staff")
     staff_chat = settings.staff_chat_id
     lang = settings.staff_lang
-    t = texts(lang)
 
     @router.callback_query(F.data.startswith(f"{STAFF_PREFIX}:"))
     async def on_card_button(query: CallbackQuery, bot: Bot) -> None:
         assert query.data is not None
         message = query.message
-        if (
-            message is None
-            or message.chat.id != staff_chat
-            or not await is_staff(bot.get_chat_member, staff_chat, query.from_user.id)
-        ):
-            await query.answer(t.plain("staff-refused"), show_alert=True)
-            return
-        case = await desk.storage.cases.get_by_staff_message(message.message_id)
-        if case is None:
-            await query.answer(t.plain("staff-not-a-card"), show_alert=True)
-            return
-        answer = await actions.press(desk, case, actor_of(query.from_user), query.data, lang)
-        if answer.card_markup is not None:
+        pressed_in = (message.chat.id, message.message_id) if message else None
+        actor = actor_of(query.from_user)
+        answer = await actions.press_card(
+            desk, staff_chat, pressed_in, actor, query.data, bot.get_chat_member, lang
+        )
+        if answer.card_markup is not None and pressed_in is not None:
             await bot.edit_message_reply_markup(
-                chat_id=message.chat.id,
-                message_id=message.message_id,
+                chat_id=pressed_in[0],
+                message_id=pressed_in[1],
                 reply_markup=InlineKeyboardMarkup.model_validate(answer.card_markup),
             )
         on_change()
@@ -52,16 +43,17 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
 
     @router.message(F.chat.id == staff_chat, F.reply_to_message, F.text)
     async def on_reply_to_card(message: Message, bot: Bot) -> None:
+        """A reply to a card is a question for the claimant; `/reject text` rejects with it."""
         assert message.reply_to_message is not None and message.text is not None
         assert message.from_user is not None
-        case = await desk.storage.cases.get_by_staff_message(message.reply_to_message.message_id)
-        if case is None:
-            return
-        if not await is_staff(bot.get_chat_member, staff_chat, message.from_user.id):
-            await message.reply(t("staff-refused"), parse_mode="HTML")
-            return
-        answer = await actions.reply_to_card(
-            desk, case, actor_of(message.from_user), message.text, lang
+        answer = await actions.reply_on_card(
+            desk,
+            staff_chat,
+            message.reply_to_message.message_id,
+            actor_of(message.from_user),
+            message.text,
+            bot.get_chat_member,
+            lang,
         )
         if answer is not None:
             on_change()
