@@ -47,8 +47,8 @@ class CaseDesk:
     # --- staff actions ------------------------------------------------------------------
 
     async def take(self, case: Case, staff: Actor) -> Case:
-        self.require_open(case)
         async with self.storage.db.transaction() as conn:
+            case = await self._current(conn, case, CaseDesk.require_open)
             await self.storage.cases.assign(
                 conn, case.id, staff.id, staff.name, actor_id=staff.id, actor_name=staff.name
             )
@@ -67,9 +67,9 @@ class CaseDesk:
         return updated
 
     async def ask(self, case: Case, staff: Actor, question: str) -> Question:
-        self.require_open(case)
         now = self.clock()
         async with self.storage.db.transaction() as conn:
+            case = await self._current(conn, case, CaseDesk.require_open)
             asked = await self.storage.questions.ask(conn, case.id, staff.id, question, now)
             if case.assignee_id is None:
                 await self.storage.cases.assign(
@@ -121,16 +121,16 @@ class CaseDesk:
         return await self._decide(case, staff, CaseStatus.REJECTED, "rejected", detail)
 
     async def forward(self, case: Case, staff: Actor) -> Case:
-        if case.status is not CaseStatus.ACCEPTED:
-            raise ActionRefused("staff-refused-state")
         return await self._decide(case, staff, CaseStatus.FORWARDED, "forwarded", {})
 
     async def _decide(
         self, case: Case, staff: Actor, status: CaseStatus, action: str, detail: dict[str, str]
     ) -> Case:
-        if status is not CaseStatus.FORWARDED:
-            self.require_open(case)
+        allowed = (
+            CaseDesk.require_accepted if status is CaseStatus.FORWARDED else (CaseDesk.require_open)
+        )
         async with self.storage.db.transaction() as conn:
+            case = await self._current(conn, case, allowed)
             await self.storage.cases.set_status(
                 conn,
                 case.id,
@@ -255,6 +255,20 @@ class CaseDesk:
         return updated
 
     # --- shared -------------------------------------------------------------------------
+
+    async def _current(
+        self, conn: aiosqlite.Connection, case: Case, allowed: Callable[[Case], None]
+    ) -> Case:
+        """The case as it stands inside the action's transaction: two staff members pressing
+        at once are decided one after the other, the second against the first's result."""
+        current = await self._get(conn, case.id)
+        allowed(current)
+        return current
+
+    @staticmethod
+    def require_accepted(case: Case) -> None:
+        if case.status is not CaseStatus.ACCEPTED:
+            raise ActionRefused("staff-refused-state")
 
     @staticmethod
     def require_open(case: Case) -> None:
