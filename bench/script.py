@@ -20,23 +20,11 @@ from dialogs.events import Command, Context, Event, Press, Text, Upload
 from dialogs.flow import STEPS
 from dialogs.model import Draft, FileSection, StoredFile
 from dialogs.steps import Kind
+from tests.samples import LISTING_LINK, TEXT_ANSWERS
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-LINK = "https://aliexpress.ru/item/1005001234567890.html"
+LINK = LISTING_LINK
 
-TEXT_ANSWERS = {
-    "rights_number": "RU 123456",
-    "rights_jurisdiction": "Russia — Rospatent",
-    "work_description": "A photo of a red fox, taken in 2020",
-    "rights_holder": "Acme LLC",
-    "infringement_description": "The listings use our logo on counterfeit bags",
-    "claim_subject_other": "Warn the seller first",
-    "evidence_note": "Photo 1 shows the logo",
-    "contact_name": "Ivan Petrov",
-    "contact_org": "Acme Law",
-    "contact_email": "ivan@example.com",
-    "contact_phone": "+7 916 123-45-67",
-}
 
 # The mix of complaints: every right type, both roles, the optional "other" claim text.
 VARIANTS: tuple[dict[str, str], ...] = (
