@@ -18,9 +18,10 @@ run: $(STAMP)  ## the bot; without BOT_TOKEN the intake runs in this terminal
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and format) and mypy (types)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

@@ -5,9 +5,9 @@ files were kept, each distinct reason some were not, and the step again."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from dialogs.engine import Outcome
 
@@ -24,7 +24,7 @@ class AlbumCollector(Generic[Origin]):
     def __init__(
         self,
         settle_seconds: float,
-        on_settled: Callable[[Origin, AlbumResult], Awaitable[None]],
+        on_settled: Callable[[Origin, AlbumResult], Coroutine[Any, Any, None]],
     ) -> None:
         self.settle_seconds = settle_seconds
         self.on_settled = on_settled

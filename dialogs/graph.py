@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from dialogs.flow import FLOW
 from dialogs.i18n import Texts, texts
@@ -110,7 +110,9 @@ def _applies(step: Step, answers: dict[str, str]) -> bool:
     return step.applies(Draft(user_id=0, chat_id=0, answers=answers))
 
 
-def _edges_from(index: int, flow: Sequence[Step], scenarios: list[dict[str, str]]):
+def _edges_from(
+    index: int, flow: Sequence[Step], scenarios: list[dict[str, str]]
+) -> Iterator[tuple[Step, str]]:
     """(target, label) for each step that can follow flow[index], in flow order."""
     source = flow[index]
     live = [s for s in scenarios if _applies(source, s)]

@@ -49,10 +49,12 @@ class Texts:
         if not self._bundle.has_message(key):
             raise MissingText(f"{self.lang}: {key}")
         message = self._bundle.get_message(key)
+        if message.value is None:
+            raise MissingText(f"{self.lang}: {key} has no value")
         text, errors = self._bundle.format_pattern(message.value, args)
         if errors:
             raise MissingText(f"{self.lang}: {key}: {errors}")
-        return text
+        return str(text)
 
 
 def _escape(value: object) -> object:

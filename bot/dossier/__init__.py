@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dialogs.model import Case
+from dialogs.model import Case, Lang
 
 from .archive import DossierIntegrityError, build_dossier_zip, plan_layout, safe_filename
 from .pdf import AuditEntry, AuditRow, build_dossier_pdf
@@ -36,7 +36,7 @@ def write_dossier(
     read_file: Callable[[str], bytes],
     audit: Iterable[AuditRow] = (),
     *,
-    lang: str = "en",
+    lang: Lang = "en",
     generated_at: datetime | None = None,
 ) -> tuple[Path, Path]:
     """Write ``<number>.pdf`` and ``<number>.zip`` for ``case`` into ``out_dir``.

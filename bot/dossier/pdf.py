@@ -35,10 +35,14 @@ __all__ = ["AuditEntry", "AuditRow", "build_dossier_pdf"]
 class AuditRow(Protocol):
     """One line of the audit trail: who did what, when. ``detail`` may be empty."""
 
-    actor_name: str
-    action: str
-    at: datetime
-    detail: str | None
+    @property
+    def actor_name(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def detail(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

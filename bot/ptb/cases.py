@@ -7,7 +7,7 @@ complaint: that handler runs in a group before the intake's and stops the update
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -29,7 +29,7 @@ from bot.ptb.replies import send_replies
 # PTB runs one handler per group, lowest group first; the intake's handlers are in group 0.
 ANSWERING_GROUP = -1
 
-Handlers = dict[int, list[BaseHandler[Update, Any, None]]]
+Handlers = dict[int, Sequence[BaseHandler[Any, Any, Any]]]
 
 
 def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handlers:
