@@ -80,7 +80,7 @@ class IntakeService:
 
     async def _earlier_documents(self, user_id: int) -> tuple[EarlierDocuments, ...]:
         """Rights and authority documents of the claimant's latest cases, offered for reuse."""
-        cases = (await self.storage.cases.list_for_user(user_id))[:REUSABLE_CASES]
+        cases = await self.storage.cases.list_for_user(user_id, limit=REUSABLE_CASES)
         return tuple(
             EarlierDocuments(case.number, section, tuple(files))
             for case in cases

@@ -221,9 +221,9 @@ class CaseStore:
             )
         return None if row is None else row["staff_thread_id"]
 
-    async def list_for_user(self, user_id: int) -> list[Case]:
-        """The user's cases, newest first."""
-        return await self._select("WHERE user_id = ? ORDER BY id DESC", (user_id,))
+    async def list_for_user(self, user_id: int, *, limit: int = -1) -> list[Case]:
+        """The user's cases, newest first (all of them, or the latest `limit`)."""
+        return await self._select("WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit))
 
     async def cases_with_link(self, link: str, exclude_case_id: int | None = None) -> list[Case]:
         """Cases mentioning this canonical link (exact match; canonicalise before storing and
