@@ -60,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_terminal(settings))
         return 0
 
+    if settings.staff_chat_id is None:
+        logging.getLogger("bot").warning(
+            "STAFF_CHAT_ID is not set: complaints are filed and receipts sent, but no dossier"
+            " reaches a staff group"
+        )
+
     async def serve() -> None:
         if settings.runtime == "ptb":
             from bot.ptb import PtbApp
