@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
 from bot.intake import Sender
 from bot.ptb.private import offered_file
-from bot.ptb.replies import send_replies
+from bot.ptb.replies import answer_query, send_replies
 
 # PTB runs one handler per group, lowest group first; the intake's handlers are in group 0.
 ANSWERING_GROUP = -1
@@ -55,7 +55,7 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
         assert query is not None and query.data is not None and query.message is not None
         sender = Sender.of(query.from_user, query.message.chat.id)
         reply, refusal = await cases.press(sender, query.data)
-        await query.answer(refusal, show_alert=refusal is not None)
+        await answer_query(query, refusal, alert=refusal is not None)
         if reply is not None:
             on_change()
             await send_replies(context.bot, sender.chat_id, [reply])

@@ -23,7 +23,7 @@ from telegram.helpers import effective_message_type
 from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
-from bot.ptb.replies import send_replies
+from bot.ptb.replies import answer_query, send_replies
 from bot.uploads import Download, OfferedFile, offered_file_in
 from dialogs import engine, events
 
@@ -127,7 +127,7 @@ class PrivateHandlers:
             return
         sender = Sender.of(query.from_user, query.message.chat.id, update.update_id)
         outcome = await self.service.handle(sender, events.Press(query.data))
-        await query.answer(outcome.toast)
+        await answer_query(query, outcome.toast)
         if outcome.changed:
             # The buttons of an answered question go, so the chat reads as a record.
             with contextlib.suppress(BadRequest):

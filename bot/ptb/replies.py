@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+import logging
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.telegram_text import reply_parts
 from dialogs.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -31,3 +42,12 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
                 reply_markup=keyboard(reply) if with_keyboard else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
+
+
+async def answer_query(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
+    """Answer a button press. Telegram refuses answers to presses older than a few seconds
+    (a press handled after a restart): that must not keep the replies from being sent."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as refusal:
+        log.info("press %s not answered: %s", query.id, refusal.message)

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.ptb.replies import answer_query
 from bot.settings import Settings
 from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
@@ -46,7 +47,7 @@ def staff_handlers(
                 reply_markup=InlineKeyboardMarkup.de_json(answer.card_markup, context.bot),
             )
         on_change()
-        await query.answer(answer.note, show_alert=answer.alert)
+        await answer_query(query, answer.note, alert=answer.alert)
 
     async def on_reply_to_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A reply to a card is a question for the claimant; `/reject text` rejects with it."""

@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
 from bot.intake import Sender
 from bot.telegram.private import offered_file
-from bot.telegram.replies import send_replies
+from bot.telegram.replies import answer_query, send_replies
 
 
 class Answering(Filter):
@@ -52,7 +52,7 @@ def cases_router(cases: ClaimantCases, on_change: Callable[[], None]) -> Router:
         assert query.data is not None and query.message is not None
         sender = Sender.of(query.from_user, query.message.chat.id)
         reply, refusal = await cases.press(sender, query.data)
-        await query.answer(refusal, show_alert=refusal is not None)
+        await answer_query(query, refusal, alert=refusal is not None)
         if reply is not None:
             on_change()
             await send_replies(bot, sender.chat_id, [reply])

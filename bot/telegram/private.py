@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, Message, Update
 from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
-from bot.telegram.replies import send_replies
+from bot.telegram.replies import answer_query, send_replies
 from bot.uploads import Download, OfferedFile, offered_file_in
 from dialogs import engine, events
 
@@ -99,7 +99,7 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
         assert query.data is not None and query.message is not None
         sender = Sender.of(query.from_user, query.message.chat.id, event_update.update_id)
         outcome = await service.handle(sender, events.Press(query.data))
-        await query.answer(outcome.toast)
+        await answer_query(query, outcome.toast)
         if outcome.changed:
             # The buttons of an answered question go, so the chat reads as a record.
             with contextlib.suppress(TelegramBadRequest):

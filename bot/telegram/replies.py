@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram_text import reply_parts
 from dialogs.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -30,3 +35,12 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
                 reply_markup=keyboard(reply) if with_keyboard else None,
                 disable_web_page_preview=True,
             )
+
+
+async def answer_query(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
+    """Answer a button press. Telegram refuses answers to presses older than a few seconds
+    (a press handled after a restart): that must not keep the replies from being sent."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except TelegramBadRequest as refusal:
+        log.info("press %s not answered: %s", query.id, refusal.message)

@@ -12,6 +12,7 @@ from bot.staff import actions
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
 from bot.staff.members import actor_name
+from bot.telegram.replies import answer_query
 
 
 def actor_of(user: User) -> Actor:
@@ -39,7 +40,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
                 reply_markup=InlineKeyboardMarkup.model_validate(answer.card_markup),
             )
         on_change()
-        await query.answer(answer.note, show_alert=answer.alert)
+        await answer_query(query, answer.note, alert=answer.alert)
 
     @router.message(F.chat.id == staff_chat, F.reply_to_message, F.text)
     async def on_reply_to_card(message: Message, bot: Bot) -> None:
