@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.ptb.replies import answer_query
@@ -41,11 +43,12 @@ def staff_handlers(
             desk, staff_chat, pressed_in, actor, query.data, context.bot.get_chat_member, lang
         )
         if answer.card_markup is not None and pressed_in is not None:
-            await context.bot.edit_message_reply_markup(
-                chat_id=pressed_in[0],
-                message_id=pressed_in[1],
-                reply_markup=InlineKeyboardMarkup.de_json(answer.card_markup, context.bot),
-            )
+            with contextlib.suppress(BadRequest):  # already showing them: fine
+                await context.bot.edit_message_reply_markup(
+                    chat_id=pressed_in[0],
+                    message_id=pressed_in[1],
+                    reply_markup=InlineKeyboardMarkup.de_json(answer.card_markup, context.bot),
+                )
         on_change()
         await answer_query(query, answer.note, alert=answer.alert)
 

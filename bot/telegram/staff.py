@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.settings import Settings
@@ -34,11 +36,12 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
             desk, staff_chat, pressed_in, actor, query.data, bot.get_chat_member, lang
         )
         if answer.card_markup is not None and pressed_in is not None:
-            await bot.edit_message_reply_markup(
-                chat_id=pressed_in[0],
-                message_id=pressed_in[1],
-                reply_markup=InlineKeyboardMarkup.model_validate(answer.card_markup),
-            )
+            with contextlib.suppress(TelegramBadRequest):  # already showing them: fine
+                await bot.edit_message_reply_markup(
+                    chat_id=pressed_in[0],
+                    message_id=pressed_in[1],
+                    reply_markup=InlineKeyboardMarkup.model_validate(answer.card_markup),
+                )
         on_change()
         await answer_query(query, answer.note, alert=answer.alert)
 

@@ -281,3 +281,20 @@ async def test_wrong_input_while_answering_is_explained_and_attaches_nothing(
     assert await audit_of(running_bot, filed.number) == audit_before
     await outbox_drained(fake, running_bot)
     assert len(fake.messages(STAFF_CHAT_ID)) == staff_before
+
+
+async def test_reject_pressed_twice_still_answers(
+    fake: FakeTelegram, running_bot: RunningBot
+) -> None:
+    """A second press of Reject (a double tap) finds the reasons already shown — Telegram says
+    "message is not modified" — and is still answered; a reason then decides the case."""
+    filed = await file_complaint(fake, running_bot, CLAIMANT)
+    first = await staff_presses(fake, STAFF_MEMBER, filed.card, "Reject")
+    await fake.wait_until(lambda: any("Documents missing" in b for b in filed.card.button_texts))
+    again = fake.forge_callback(STAFF_MEMBER, STAFF_CHAT_ID, filed.card.message_id, "st:reject:")
+    second = await fake.wait_for_callback_answer(again)
+    assert "Choose the reason" in first.get("text", "") and "Choose the reason" in second.get(
+        "text", ""
+    )
+    decided = await staff_presses(fake, STAFF_MEMBER, filed.card, "Documents missing")
+    assert f"Recorded: {filed.number} — rejected" in decided.get("text", "")
