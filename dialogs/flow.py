@@ -129,10 +129,10 @@ FLOW: tuple[Step, ...] = (
     Step("contact_email", CONTACTS, Kind.TEXT, validator=check_email),
     Step("contact_phone", CONTACTS, Kind.TEXT, validator=check_phone),
     # "We may redirect your request to the Seller…", then confirmations (1), (2), (3).
-    Step("disclosure", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
-    Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
-    Step("confirm_third_party", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
-    Step("confirm_authorised", CONFIRMATIONS, Kind.CONFIRM, confirmation=True),
+    Step("disclosure", CONFIRMATIONS, Kind.CONFIRM),
+    Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM),
+    Step("confirm_third_party", CONFIRMATIONS, Kind.CONFIRM),
+    Step("confirm_authorised", CONFIRMATIONS, Kind.CONFIRM),
     Step("review", REVIEW, Kind.REVIEW),
 )
 

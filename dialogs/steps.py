@@ -72,7 +72,6 @@ class Step:
     optional: bool = False
     when: Condition = always
     file_section: FileSection | None = None
-    confirmation: bool = False
 
     def applies(self, draft: Draft) -> bool:
         return self.when(draft)

@@ -234,12 +234,16 @@ class CaseStore:
             (link, exclude_case_id),
         )
 
-    async def claimant_record(self, user_id: int) -> dict[CaseStatus, int]:
-        """How this claimant's cases ended up: a count for every status (zeros included)."""
+    async def claimant_record(
+        self, user_id: int, *, exclude_case_id: int | None = None
+    ) -> dict[CaseStatus, int]:
+        """How this claimant's cases ended up: a count for every status (zeros included);
+        without `exclude_case_id` (the case being looked at, say)."""
         async with self._db.read() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT status, count(*) AS n FROM cases WHERE user_id = ? GROUP BY status",
-                (user_id,),
+                "SELECT status, count(*) AS n FROM cases WHERE user_id = ? AND id IS NOT ?"
+                " GROUP BY status",
+                (user_id, exclude_case_id),
             )
         counts = {CaseStatus(row["status"]): int(row["n"]) for row in rows}
         return {status: counts.get(status, 0) for status in CaseStatus}

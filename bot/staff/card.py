@@ -58,14 +58,13 @@ async def render_card(
     ]
     if case.assignee_name:
         lines.append(t("staff-card-assignee", name=case.assignee_name))
-    others = [c for c in await storage.cases.list_for_user(case.user_id) if c.id != case.id]
-    statuses = [c.status for c in others]
+    record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
     lines.append(
         t(
             "staff-card-record",
-            filed=len(others),
-            accepted=sum(s in (CaseStatus.ACCEPTED, CaseStatus.FORWARDED) for s in statuses),
-            rejected=statuses.count(CaseStatus.REJECTED),
+            filed=sum(record.values()),
+            accepted=record[CaseStatus.ACCEPTED] + record[CaseStatus.FORWARDED],
+            rejected=record[CaseStatus.REJECTED],
         )
     )
     earlier: dict[str, Case] = {}

@@ -48,7 +48,6 @@ def test_every_step_is_complete_for_its_kind():
         assert (step.validator is not None) == (step.kind is Kind.TEXT), step.id
         assert (step.file_section is not None) == (step.kind is Kind.FILES), step.id
         assert bool(step.options) == (step.kind is Kind.CHOICE), step.id
-        assert step.confirmation == (step.kind is Kind.CONFIRM), step.id
     sections = [step.file_section for step in FLOW if step.file_section]
     assert sorted(sections) == sorted(FileSection)
 

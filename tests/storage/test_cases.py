@@ -154,8 +154,11 @@ async def test_claimant_record_and_list_for_user(storage: Storage) -> None:
     assert record[CaseStatus.FORWARDED] == 0
     assert set(record) == set(CaseStatus)
     assert sum((await storage.cases.claimant_record(3)).values()) == 0
+    others = await storage.cases.claimant_record(1, exclude_case_id=c1.id)
+    assert others[CaseStatus.ACCEPTED] == 0 and sum(others.values()) == 2
 
     assert [c.id for c in await storage.cases.list_for_user(1)] == [3, 2, 1]
+    assert [c.id for c in await storage.cases.list_for_user(1, limit=2)] == [3, 2]
     assert [c.id for c in await storage.cases.list_for_user(2)] == [4]
 
 
