@@ -9,7 +9,9 @@ which is the seam a server database would plug into.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -73,6 +75,15 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+async def _roll_back(conn: aiosqlite.Connection) -> None:
+    """After any failure, cancellation included. A cancelled BEGIN or COMMIT still runs on
+    aiosqlite's thread; the ROLLBACK queued behind it undoes what is open then, or finds
+    nothing open (already committed, or never begun) — either way the connection is left
+    outside a transaction, ready for the next writer. Shielded: a second cancel can't skip it."""
+    with contextlib.suppress(sqlite3.OperationalError):
+        await asyncio.shield(conn.execute("ROLLBACK"))
+
+
 class Database:
     """Owns the SQLite file. Open with ``await Database.open(data_dir)``."""
 
@@ -120,13 +131,12 @@ class Database:
             token = _in_transaction.set(True)
             conn = self._writer
             try:
-                await conn.execute("BEGIN IMMEDIATE")
                 try:
+                    await conn.execute("BEGIN IMMEDIATE")
                     yield conn
                     await conn.execute("COMMIT")
                 except BaseException:
-                    if conn.in_transaction:
-                        await conn.execute("ROLLBACK")
+                    await _roll_back(conn)
                     raise
             finally:
                 _in_transaction.reset(token)

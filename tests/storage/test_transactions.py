@@ -106,3 +106,32 @@ async def test_cancelled_transaction_rolls_back_and_releases_the_writer(tmp_path
         assert saved.revision == 1
     finally:
         await s.close()
+
+
+@pytest.mark.parametrize("yields_before_cancel", [0, 1, 2, 3, 5, 8])
+async def test_a_cancelled_writer_leaves_nothing_half_done(
+    tmp_path: Path, yields_before_cancel: int
+) -> None:
+    """Regression (a flaky teardown): a task cancelled at any point of a transaction — during
+    BEGIN, a statement or COMMIT — must leave the connection outside a transaction, with its
+    write either whole or absent, so the next writer works."""
+    s = await Storage.open(tmp_path / "data")
+    try:
+        for attempt in range(10):
+            started = asyncio.Event()
+
+            async def writer(n: int = attempt, started: asyncio.Event = started) -> None:
+                started.set()
+                await s.inbox.put([(n, "{}")], now=datetime.now(UTC))
+
+            task = asyncio.create_task(writer())
+            await started.wait()
+            for _ in range(yields_before_cancel):
+                await asyncio.sleep(0)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await s.inbox.put([(1000 + attempt, "{}")], now=datetime.now(UTC))  # next writer
+        kept = [update_id for update_id, _ in await s.inbox.pending()]
+        assert [k for k in kept if k >= 1000] == list(range(1000, 1010))
+    finally:
+        await s.close()
