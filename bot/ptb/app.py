@@ -5,7 +5,6 @@ group (`bot.ptb.staff`), the claimant's submitted cases (`bot.ptb.cases`) and th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -88,22 +87,19 @@ class PtbApp:
     async def run(self) -> None:
         """Poll until cancelled, with the outbox sender beside it; then shut down cleanly."""
         application = self.application
-        sender = asyncio.create_task(self.outbox.run(), name="outbox")
         try:
-            await application.initialize()
-            await self.set_commands()
-            await application.start()
-            assert application.updater is not None
-            if self.settings.webhook_url:
-                await self._start_webhook()
-                await asyncio.Event().wait()
-            else:
-                await self.bot.delete_webhook()
-                await DurablePolling(self.storage.inbox, self._updates()).run()
+            async with self.outbox.running():
+                await application.initialize()
+                await self.set_commands()
+                await application.start()
+                assert application.updater is not None
+                if self.settings.webhook_url:
+                    await self._start_webhook()
+                    await asyncio.Event().wait()
+                else:
+                    await self.bot.delete_webhook()
+                    await DurablePolling(self.storage.inbox, self._updates()).run()
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
             await self.close()
 
     def _updates(self) -> UpdateCodec[Update]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -71,18 +70,15 @@ class TelegramApp:
 
     async def run(self) -> None:
         """Serve until cancelled: the outbox sender beside polling (or the webhook server)."""
-        sender = asyncio.create_task(self.outbox.run(), name="outbox")
         try:
-            await self.set_commands()
-            if self.settings.webhook_url:
-                await self._serve_webhook()
-            else:
-                await self.bot.delete_webhook()
-                await DurablePolling(self.storage.inbox, self._updates()).run()
+            async with self.outbox.running():
+                await self.set_commands()
+                if self.settings.webhook_url:
+                    await self._serve_webhook()
+                else:
+                    await self.bot.delete_webhook()
+                    await DurablePolling(self.storage.inbox, self._updates()).run()
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
             await self.close()
 
     def _updates(self) -> UpdateCodec[Update]:
