@@ -1,4 +1,4 @@
-"""The intake, declared once, in the order of the platform's rules page.
+"""The intake, declared once, in the order of the platform's rules page (rules_page.txt here).
 
 Read top to bottom it is the rules page: screening for matters the platform does not consider,
 who is filing, the right and what was infringed, the listings, the evidence, the documents of

@@ -17,12 +17,12 @@ ENV_VAR = "TELEGRAM_API_SPEC"
 
 
 def default_spec_path() -> Path:
-    """`<repo>/../shared/telegram-bot-api/api.json` unless overridden by $TELEGRAM_API_SPEC."""
+    """The copy vendored beside this module (botapi/api.json) unless $TELEGRAM_API_SPEC names
+    another."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    repo_root = Path(__file__).resolve().parents[2]
-    return Path(repo_root).parent / "shared" / "telegram-bot-api" / "api.json"
+    return Path(__file__).with_name("botapi") / "api.json"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def _load_spec(path: str) -> ApiSpec:
     spec_path = Path(path)
     if not spec_path.is_file():
         raise FileNotFoundError(
-            f"Bot API spec not found at {spec_path}. Expected shared/telegram-bot-api/api.json "
-            f"beside the repository folder, or set ${ENV_VAR} to its path."
+            f"Bot API spec not found at {spec_path}. It is vendored as "
+            f"tests/fake_telegram/botapi/api.json, or set ${ENV_VAR} to its path."
         )
     raw = json.loads(spec_path.read_text(encoding="utf-8"))
     methods = {name.lower(): body for name, body in raw["methods"].items()}
