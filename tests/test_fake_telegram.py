@@ -13,7 +13,7 @@ import pytest
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -396,3 +396,51 @@ async def test_waiting_helpers(fake: FakeTelegram, bot: Bot) -> None:
     assert (await fake.wait_for_callback_answer(callback))["text"] == "stale"
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_callback_query(callback["callback_query"]["id"])
+
+
+# ---- the faults Telegram produces every day ----------------------------------------------------
+
+
+async def test_drop_after_delivery_performs_the_call_but_loses_the_answer(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    fake.drop_next("sendMessage")
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(USER, "delivered, unconfirmed")
+    assert [m.text for m in fake.messages(USER)] == ["delivered, unconfirmed"]
+    await bot.send_message(USER, "next")  # the fault was for one call only
+    assert [m.text for m in fake.messages(USER)][-1] == "next"
+
+
+async def test_drop_before_delivery_performs_nothing(fake: FakeTelegram, bot: Bot) -> None:
+    fake.drop_next("*", after_delivery=False, times=2)
+    for _ in range(2):
+        with pytest.raises(TelegramNetworkError):
+            await bot.send_message(USER, "lost")
+    assert fake.messages(USER) == []
+    assert [r.ok for r in fake.calls("sendMessage")] == [False, False]
+
+
+@pytest.mark.parametrize("status", [502, 429, 0])
+async def test_download_failures(fake: FakeTelegram, bot: Bot, status: int) -> None:
+    update = fake.user_sends_document(USER, b"x" * 4096, "proof.pdf", "application/pdf")
+    file_id = update["message"]["document"]["file_id"]
+    fake.fail_download(file_id, error_code=status)
+    with pytest.raises((TelegramNetworkError, aiohttp.ClientError)):
+        await bot.download(file_id)
+    buffer = await bot.download(file_id)  # the next try succeeds
+    assert isinstance(buffer, io.BytesIO) and buffer.getvalue() == b"x" * 4096
+
+
+async def test_an_update_delivered_again_and_out_of_order(fake: FakeTelegram, bot: Bot) -> None:
+    first = fake.user_sends_text(USER, "one")
+    second = fake.user_sends_text(USER, "two")
+    fake.reverse_pending()
+    got = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in got] == [second["update_id"], first["update_id"]]
+    confirmed = await bot.get_updates(offset=second["update_id"] + 1, timeout=0)
+    assert confirmed == []
+    fake.deliver_again(first)
+    again = await bot.get_updates(offset=second["update_id"] + 1, timeout=0)
+    assert [u.update_id for u in again] == [first["update_id"]]
+    assert await bot.get_updates(offset=second["update_id"] + 1, timeout=0) == []

@@ -190,7 +190,12 @@ class RecordedRequest:
 
 @dataclass
 class InjectedFailure:
+    """One injected fault. `drop` says what happens to the HTTP connection instead of an error
+    answer: "before" (closed unperformed), "after" (performed, then closed unanswered: the
+    client cannot know it was delivered)."""
+
     error_code: int
     description: str
     parameters: dict[str, Any] | None
     remaining: int
+    drop: str | None = None

@@ -164,6 +164,8 @@ class FakeTelegram:
         self._callback_queries: dict[str, dict[str, Any]] = {}
         self._photo_sizes: dict[str, list[StoredFile]] = {}
         self._failures: dict[str, list[InjectedFailure]] = {}
+        self._download_failures: dict[str, list[InjectedFailure]] = {}
+        self._redeliver: list[QueuedUpdate] = []
         self._allowed_updates: list[str] = []
         self._poll_generation = 0
         self._event = asyncio.Event()
@@ -344,6 +346,35 @@ class FakeTelegram:
     def flood(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """Alias: the next `times` calls of `method` get 429 with `retry_after`."""
         self.fail_next(method, error_code=429, retry_after=retry_after, times=times)
+
+    def drop_next(self, method: str, *, after_delivery: bool = True, times: int = 1) -> None:
+        """Close the connection of the next `times` calls of `method` ("*" = any) without an
+        answer: after performing them (the message is delivered, the bot cannot know) or,
+        with `after_delivery=False`, before."""
+        drop = "after" if after_delivery else "before"
+        self._failures.setdefault(method.lower(), []).append(
+            InjectedFailure(0, f"connection dropped {drop} the call", None, times, drop)
+        )
+
+    def fail_download(self, file_id: str = "*", *, error_code: int = 502, times: int = 1) -> None:
+        """The next `times` downloads of `file_id` ("*" = any) from /file/ fail with this HTTP
+        status (Telegram's file endpoint answers 5xx and 429 like its API); 0 drops the
+        connection mid-body instead."""
+        self._download_failures.setdefault(file_id, []).append(
+            InjectedFailure(error_code, f"download failed with {error_code}", None, times)
+        )
+
+    def deliver_again(self, update: dict[str, Any]) -> None:
+        """Hand `update` (same update_id) to the next getUpdates once more, even though it was
+        confirmed: the duplicate delivery a lost confirmation or a webhook retry produces."""
+        self._redeliver.append(QueuedUpdate(update))
+        self._notify()
+
+    def reverse_pending(self) -> None:
+        """Deliver the updates not yet fetched in reverse order (Telegram does not promise
+        order across webhook deliveries; polling clients must cope with gaps too)."""
+        self.updates.reverse()
+        self._notify()
 
     def add_file(
         self,
@@ -957,6 +988,15 @@ class FakeTelegram:
                 self.downloads_started.append(stored.file_id)
                 if stored.file_id in self.held_downloads:
                     await self.held_downloads[stored.file_id].wait()
+                failure = self._take_failure(self._download_failures, stored.file_id)
+                if failure is not None:
+                    self._notify()
+                    if failure.error_code == 0:
+                        return await self._drop_mid_body(request, stored.data)
+                    return _json_response(
+                        {"ok": False, "error_code": failure.error_code, "description": "failed"},
+                        failure.error_code,
+                    )
                 return web.Response(
                     body=stored.data,
                     content_type=stored.mime_type or "application/octet-stream",
@@ -1019,7 +1059,13 @@ class FakeTelegram:
             raw = await self._read_body(request)
             record.params = _printable(raw.params)
             record.files = {k: v.filename or "" for k, v in raw.files.items()}
-            self._raise_injected_failure(method["name"])
+            injected = self._take_failure(self._failures, method["name"].lower())
+            if injected is not None and injected.drop == "before":
+                record.ok, record.description = False, injected.description
+                self._notify()
+                return await self._drop(request)
+            if injected is not None and injected.drop is None:
+                raise ApiError(injected.error_code, injected.description, injected.parameters)
             params = self.validator.validate(method, raw)
             record.params = params
             handler = self._handlers.get(method["name"].lower())
@@ -1049,17 +1095,41 @@ class FakeTelegram:
             return _json_response(err.to_json(), err.error_code)
         record.result = result
         self._notify()
+        if injected is not None:  # performed; the answer is lost with the connection
+            record.description = injected.description
+            return await self._drop(request)
         return _json_response({"ok": True, "result": result})
 
-    def _raise_injected_failure(self, method_name: str) -> None:
-        for key in (method_name.lower(), "*"):
-            queue = self._failures.get(key)
+    @staticmethod
+    def _take_failure(
+        failures: dict[str, list[InjectedFailure]], key: str
+    ) -> InjectedFailure | None:
+        for name in (key, "*"):
+            queue = failures.get(name)
             if queue:
                 failure = queue[0]
                 failure.remaining -= 1
                 if failure.remaining <= 0:
                     queue.pop(0)
-                raise ApiError(failure.error_code, failure.description, failure.parameters)
+                return failure
+        return None
+
+    @staticmethod
+    async def _drop(request: web.Request) -> web.StreamResponse:
+        """Close the connection with no answer at all: the client sees a disconnect."""
+        assert request.transport is not None
+        request.transport.close()
+        return web.Response(status=500)  # never written: the transport is gone
+
+    @staticmethod
+    async def _drop_mid_body(request: web.Request, data: bytes) -> web.StreamResponse:
+        """Announce the whole file, send half of it, then close the connection."""
+        response = web.StreamResponse(headers={"Content-Length": str(len(data))})
+        await response.prepare(request)
+        await response.write(data[: len(data) // 2])
+        assert request.transport is not None
+        request.transport.close()
+        return response
 
     # ---- internals: helpers for handlers -----------------------------------------------------
 
@@ -1295,6 +1365,9 @@ class FakeTelegram:
             if self._allowed_updates:
                 allowed = set(self._allowed_updates)
                 self.updates = [u for u in self.updates if allowed & (u.keys() - {"update_id"})]
+            if self._redeliver:
+                again, self._redeliver = self._redeliver, []
+                return [dict(u) for u in again]
             if self.updates or self._closing:
                 return [dict(u) for u in self.updates[:limit]]
             remaining = deadline - loop.time()
