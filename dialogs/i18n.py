@@ -2,6 +2,11 @@
 
 Every formatted message is Telegram HTML: the catalogs may use <b>/<i>, and every argument is
 escaped here, so user text can never break the markup or inject any.
+
+Every argument is also cut for display here, once for every caller (:func:`for_display`): a link
+to :data:`LINK_DISPLAY_CHARS` with an ellipsis, any other value so that it stays within Fluent's
+limit on a placeable (fluent.runtime refuses more than 2500 characters, which made a reply
+quoting a 3000-character link crash). No input can make a text impossible to format.
 """
 
 from __future__ import annotations
@@ -38,12 +43,12 @@ class Texts:
         return self._bundle.has_message(key)
 
     def __call__(self, key: str, **args: object) -> str:
-        """The message as HTML, arguments escaped."""
-        return self._format(key, {k: _escape(v) for k, v in args.items()})
+        """The message as HTML, arguments cut for display and escaped."""
+        return self._format(key, {k: _escape(k, v) for k, v in args.items()})
 
     def plain(self, key: str, **args: object) -> str:
         """The message as plain text (for buttons, PDFs and stored confirmation wording)."""
-        return self._format(key, {k: _plain_arg(v) for k, v in args.items()})
+        return self._format(key, {k: _plain_arg(k, v) for k, v in args.items()})
 
     def _format(self, key: str, args: dict[str, object]) -> str:
         if not self._bundle.has_message(key):
@@ -57,12 +62,43 @@ class Texts:
         return str(text)
 
 
-def _escape(value: object) -> object:
-    return value if isinstance(value, int | float) else html.escape(str(value), quote=False)
+# How much of a user's value a text shows. Fluent refuses a placeable over 2500 characters
+# (fluent.runtime's MAX_PART_LENGTH); the escaped value must stay under it.
+LINK_DISPLAY_CHARS = 200
+NAME_DISPLAY_CHARS = 200
+VALUE_DISPLAY_CHARS = 2000
+PLACEABLE_MAX_CHARS = 2400
+ELLIPSIS = "…"
+_DISPLAY_LIMITS = {
+    "link": LINK_DISPLAY_CHARS,
+    "host": LINK_DISPLAY_CHARS,
+    "name": NAME_DISPLAY_CHARS,
+}
 
 
-def _plain_arg(value: object) -> object:
-    return value if isinstance(value, int | float) else str(value)
+def cut(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
+
+
+def for_display(arg: str, value: str) -> str:
+    """A value as a text may show it: links and names short, anything within Fluent's limit."""
+    return cut(value, _DISPLAY_LIMITS.get(arg, VALUE_DISPLAY_CHARS))
+
+
+def _escape(arg: str, value: object) -> object:
+    if isinstance(value, int | float):
+        return value
+    shown = for_display(arg, str(value))
+    escaped = html.escape(shown, quote=False)
+    while len(escaped) > PLACEABLE_MAX_CHARS:  # "&" becomes "&amp;": cut the raw text more
+        shown = cut(shown, len(shown) * PLACEABLE_MAX_CHARS // len(escaped))
+        escaped = html.escape(shown, quote=False)
+    return escaped
+
+
+def _plain_arg(arg: str, value: object) -> object:
+    return value if isinstance(value, int | float) else for_display(arg, str(value))
 
 
 @cache

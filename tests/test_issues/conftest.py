@@ -1,5 +1,30 @@
 """Regression tests replay bugs through the real bot: the end-to-end suite's fixtures."""
 
-from tests.e2e.conftest import fake, running_bot
+from __future__ import annotations
 
-__all__ = ["fake", "running_bot"]
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.ptb import PtbApp
+from bot.telegram.app import TelegramApp
+from tests.e2e.conftest import RunningBot, fake, running_bot
+from tests.fake_telegram import FakeTelegram
+
+__all__ = ["either_bot", "fake", "running_bot"]
+
+
+# --- issue 6: one test, both runtimes ------------------------------------------------------------
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+async def either_bot(
+    request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The aiogram runtime, then python-telegram-bot's: a test using this runs on both."""
+    runtime = TelegramApp if request.param == "aiogram" else PtbApp
+    bot = RunningBot(fake, tmp_path / "data", runtime)
+    await bot.start()
+    yield bot
+    await bot.stop()
