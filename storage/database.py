@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,10 @@ from storage.migrations import apply_migrations, read_version
 
 DB_FILENAME = "intake.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+# Names, emails and phones live here: only the bot's own user may read them.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 # Set while the current task holds the writer; a nested `transaction()` would deadlock on the lock.
 _in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -62,6 +67,31 @@ async def fetch_one(
     return rows[0] if rows else None
 
 
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and any missing parents) and leave it readable by its owner only."""
+    path = Path(path)
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+    target = missing[0] if missing else path
+    os.chmod(target, PRIVATE_DIR_MODE)
+    return target
+
+
+def _private_database_file(path: Path) -> None:
+    """The database created 0600 before SQLite opens it (its -wal and -shm take the same mode);
+    an existing one, and its companions, tightened to 0600."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.close(fd)
+    for suffix in _SQLITE_COMPANIONS:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE_MODE)
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: the sqlite3 module never opens transactions on its own;
     # `Database.transaction()` issues BEGIN IMMEDIATE / COMMIT / ROLLBACK explicitly.
@@ -96,8 +126,9 @@ class Database:
     @classmethod
     async def open(cls, data_dir: Path) -> Database:
         data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         path = data_dir / DB_FILENAME
+        _private_database_file(path)
         writer = await _connect(path)
         try:
             mode = await fetch_one(writer, "PRAGMA journal_mode = WAL")

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 from dialogs.model import utcnow
-from storage.database import to_iso
+from storage.database import PRIVATE_FILE_MODE, private_dir, to_iso
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -47,8 +47,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 class FileStore:
+    """Folders 0700 and files 0600: the uploads are the claimants' documents."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        private_dir(self.root)
 
     def path(self, sha256: str) -> Path:
         check_sha256(sha256)
@@ -66,22 +69,28 @@ class FileStore:
         target = self.path(sha256)
         if target.is_file():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(data)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp_name)
-            raise
+        with self.incoming() as incoming:
+            incoming.write(data)
+            return incoming.keep()
+
+    def incoming(self) -> Incoming:
+        """A file being received (streamed to disk, hashed while written); see `Incoming`."""
+        return Incoming(self)
+
+    def _settle(self, tmp_path: Path, sha256: str) -> None:
+        """Move a complete, fsynced temp file to its content-addressed place (or drop it when
+        the store already holds those bytes)."""
+        target = self.path(sha256)
+        if target.is_file():
+            tmp_path.unlink(missing_ok=True)
+            return
+        private_dir(target.parent)
+        os.chmod(tmp_path, PRIVATE_FILE_MODE)
+        os.replace(tmp_path, target)
         _fsync_dir(target.parent)
-        return sha256
 
     async def put_async(self, data: bytes) -> str:
+        """Store ``data`` off the event loop."""
         return await asyncio.to_thread(self.put, data)
 
     async def read_async(self, sha256: str) -> bytes:
@@ -102,3 +111,65 @@ class FileStore:
             " ON CONFLICT (sha256) DO NOTHING",
             (check_sha256(sha256), size, mime, to_iso(now or utcnow())),
         )
+
+
+class Incoming:
+    """A file streamed into the store: written to a temp file (0600) in the store's own folder,
+    hashed as it is written, then renamed into its content-addressed place by `keep()`; dropped
+    by `discard()` or when the `with` block ends without `keep()`. The head (first
+    `head_bytes`) is kept in memory for type sniffing; the rest never is."""
+
+    HEAD_BYTES = 64 * 1024
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+        fd, name = tempfile.mkstemp(dir=store.root, prefix=".incoming-", suffix=".part")
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+        self.sha256: str | None = None
+
+    def __enter__(self) -> Incoming:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.sha256 is None:
+            self.discard()
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        if len(self.head) < self.HEAD_BYTES:
+            self.head += chunk[: self.HEAD_BYTES - len(self.head)]
+
+    def rewind(self) -> None:
+        """Start again from nothing (a download retried from the beginning)."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def finish(self) -> str:
+        """All bytes written: flushed, fsynced, closed; returns the sha256 (not yet kept)."""
+        if not self._file.closed:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+        return self._hash.hexdigest()
+
+    def keep(self) -> str:
+        """Into the store under its sha256 (idempotent); returns the sha256."""
+        sha256 = self.finish()
+        self.store._settle(self.path, sha256)
+        self.sha256 = sha256
+        return sha256
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
