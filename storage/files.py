@@ -145,6 +145,9 @@ class Incoming:
         if len(self.head) < self.HEAD_BYTES:
             self.head += chunk[: self.HEAD_BYTES - len(self.head)]
 
+    def flush(self) -> None:
+        self._file.flush()
+
     def rewind(self) -> None:
         """Start again from nothing (a download retried from the beginning)."""
         self._file.seek(0)

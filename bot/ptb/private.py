@@ -4,12 +4,14 @@ here decides what is asked (that is `dialogs/`)."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dtm
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -24,21 +26,65 @@ from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
 from bot.ptb.replies import answer_query, send_replies
-from bot.uploads import Download, OfferedFile, offered_file_in
+from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 from dialogs import engine, events
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
+DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+CHUNK_BYTES = 64 * 1024
+
+
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
-    def download_of(file_id: str) -> Download:
-        async def download() -> bytes:
-            file = await bot.get_file(file_id)
-            return bytes(await file.download_as_bytearray())
+    def stream_of(file_id: str) -> StreamDownload:
+        async def stream(sink: Sink) -> None:
+            """getFile, then the file streamed into `sink` chunk by chunk. PTB's own
+            `File.download_*` hold the whole body in memory (its request layer returns bytes),
+            so the body is streamed with httpx, which PTB is built on."""
+            try:
+                file = await bot.get_file(file_id)
+            except RetryAfter as flood:
+                raise DownloadFailed(str(flood), retry_after=_seconds(flood.retry_after)) from flood
+            except BadRequest as refusal:  # before NetworkError: a subclass of it
+                raise DownloadFailed(str(refusal), transient=False) from refusal
+            except NetworkError as failure:  # timeouts, 5xx, dropped connections
+                raise DownloadFailed(str(failure)) from failure
+            except TelegramError as refusal:
+                raise DownloadFailed(str(refusal), transient=False) from refusal
+            assert file.file_path is not None
+            await _stream_body(file.file_path, sink)
 
-        return download
+        return stream
 
-    return offered_file_in(message, download_of, quiet=quiet)
+    return offered_file_in(message, stream_of, quiet=quiet)
+
+
+async def _stream_body(url: str, sink: Sink) -> None:
+    try:
+        async with (
+            httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code != httpx.codes.OK:
+                status = response.status_code
+                raise DownloadFailed(
+                    f"HTTP {status}",
+                    transient=status == 429 or status >= 500,
+                    retry_after=_header_seconds(response.headers.get("Retry-After")),
+                )
+            async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                sink.write(chunk)
+    except httpx.HTTPError as failure:  # timeouts, refused or dropped connections, cut bodies
+        raise DownloadFailed(repr(failure)) from failure
+
+
+def _seconds(value: float | dtm.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+def _header_seconds(value: str | None) -> float | None:
+    return float(value) if value and value.isdigit() else None
 
 
 class PrivateHandlers:

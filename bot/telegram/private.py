@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any, BinaryIO, cast
 
+import aiohttp
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import Command as CommandFilter
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message, Update
@@ -16,20 +24,44 @@ from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
 from bot.telegram.replies import answer_query, send_replies
-from bot.uploads import Download, OfferedFile, offered_file_in
+from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 from dialogs import engine, events
 
 
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
-    def download_of(file_id: str) -> Download:
-        async def download() -> bytes:
-            buffer = await bot.download(file_id)
-            assert buffer is not None
-            return buffer.read()
+    def stream_of(file_id: str) -> StreamDownload:
+        async def stream(sink: Sink) -> None:
+            """getFile, then the file streamed into `sink` chunk by chunk (never whole in
+            memory); aiogram's and aiohttp's failures as `DownloadFailed`."""
+            try:
+                file = await bot.get_file(file_id)
+                assert file.file_path is not None
+                await bot.download_file(
+                    file.file_path, destination=cast(BinaryIO, sink), seek=False
+                )
+            except TelegramRetryAfter as flood:
+                raise DownloadFailed(flood.message, retry_after=flood.retry_after) from flood
+            except (TelegramNetworkError, TelegramServerError) as failure:
+                raise DownloadFailed(str(failure)) from failure
+            except TelegramAPIError as refusal:
+                raise DownloadFailed(str(refusal), transient=False) from refusal
+            except aiohttp.ClientResponseError as failure:
+                retry_after = _retry_after(failure.headers)
+                transient = failure.status == 429 or failure.status >= 500
+                raise DownloadFailed(
+                    f"HTTP {failure.status}", transient=transient, retry_after=retry_after
+                ) from failure
+            except (aiohttp.ClientError, TimeoutError) as failure:
+                raise DownloadFailed(repr(failure)) from failure
 
-        return download
+        return stream
 
-    return offered_file_in(message, download_of, quiet=quiet)
+    return offered_file_in(message, stream_of, quiet=quiet)
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("Retry-After") if headers else None
+    return float(value) if value and str(value).isdigit() else None
 
 
 def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> Router:

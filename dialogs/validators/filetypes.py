@@ -13,6 +13,13 @@ Decisions:
   staff cannot review archives without unpacking them, so claimants send the files themselves.
 * **doc** (Word 97-2003) is an OLE2 container; besides ``filetype``'s matcher, an OLE2 file
   whose directory names a ``WordDocument`` stream (found in the given bytes) is taken as doc.
+* **Archives inside** (docx, odt and any ZIP) are read from their central directory with
+  :mod:`zipfile`, never extracted: more than :data:`MAX_ARCHIVE_ENTRIES` entries, more than
+  :data:`MAX_UNPACKED_BYTES` unpacked, or a ratio above :data:`MAX_PACK_RATIO` is a
+  decompression bomb, refused (``err-file-bomb``).
+* **Polyglots**, one file that two kinds of reader take as different types (a PDF that is also
+  a ZIP, a docx whose first kilobyte holds a PDF header, a picture with an archive appended),
+  are refused (``err-file-polyglot``): staff would open one thing and another would be filed.
 * **Plain text** has no magic number. ``text/plain`` is accepted for evidence only (e.g. a chat
   transcript), and only when the bytes decode as UTF-8 with no control characters besides
   tab/CR/LF/FF. Text starting with ``<`` (HTML, SVG, XML) is ``text/html``, accepted nowhere.
@@ -23,6 +30,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+from pathlib import Path
 
 import filetype
 
@@ -32,6 +40,13 @@ from . import Invalid, Valid, invalid
 ERR_FILE_EMPTY = "err-file-empty"  # params: none
 ERR_FILE_TOO_BIG = "err-file-too-big"  # params: size_mb, limit_mb
 ERR_FILE_TYPE = "err-file-type"  # params: detected (a label such as "EXE", or "unknown"), allowed
+ERR_FILE_BOMB = "err-file-bomb"  # params: detected (its label), reason (entries|size|ratio)
+ERR_FILE_POLYGLOT = "err-file-polyglot"  # params: detected, other (labels of the two types)
+
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PACK_RATIO = 100
+_PDF_HEADER_WINDOW = 1024  # PDF readers find "%PDF-" anywhere in the first kilobyte
 
 HEAD_BYTES = 8192
 MAX_BYTES = 20 * 1024 * 1024
@@ -113,27 +128,76 @@ def _sniff_text(data: bytes, *, complete: bool) -> str | None:
     return HTML if text.lstrip().startswith("<") else TEXT
 
 
-def _zip_is_docx(data: bytes) -> bool:
+Source = bytes | Path  # the whole file: in memory, or on disk
+
+
+def _open_zip(source: Source) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def _zip_names(source: Source) -> set[str] | None:
+    """The entry names of a ZIP (from its central directory), None when it is not one."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return {"[Content_Types].xml", "word/document.xml"} <= names
+        with _open_zip(source) as archive:
+            return set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
 
 
-def sniff(head: bytes, *, complete: bool = False) -> str | None:
+def _zip_is_docx(data: Source) -> bool:
+    names = _zip_names(data)
+    return names is not None and {"[Content_Types].xml", "word/document.xml"} <= names
+
+
+def zip_bomb(source: Source) -> str | None:
+    """Why a ZIP container would be a decompression bomb (``entries``, ``size`` or ``ratio``),
+    or None. Only the central directory is read; nothing is extracted."""
+    try:
+        with _open_zip(source) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        return "entries"
+    unpacked = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return "size"
+    if unpacked > _MB and unpacked > MAX_PACK_RATIO * max(packed, 1):
+        return "ratio"
+    return None
+
+
+def _is_zip(source: Source) -> bool:
+    if isinstance(source, bytes):
+        return zipfile.is_zipfile(io.BytesIO(source))
+    return zipfile.is_zipfile(source)
+
+
+def polyglot(mime: str, head: bytes, source: Source) -> str | None:
+    """The other type a file of type ``mime`` also is (``application/zip`` or PDF), or None."""
+    zip_based = mime in (DOCX, ODT, ZIP)
+    if not zip_based and _is_zip(source):
+        return ZIP
+    if mime != PDF and b"%PDF-" in head[:_PDF_HEADER_WINDOW]:
+        return PDF
+    return None
+
+
+def sniff(head: bytes, *, complete: bool = False, source: Path | None = None) -> str | None:
     """The MIME type detected from the file's bytes, or None when unknown.
 
-    ``complete`` says ``head`` is the whole file: then containers are checked more thoroughly
-    (docx opened as a ZIP) and UTF-8 text may end exactly at the end of the data.
+    ``complete`` says ``head`` is the whole file, ``source`` where the whole file is on disk:
+    then containers are checked more thoroughly (docx opened as a ZIP) and UTF-8 text may end
+    exactly at the end of the data.
     """
     if not head:
         return None
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
-    if complete and mime in (DOCX, ZIP):
-        mime = DOCX if _zip_is_docx(head) else ZIP
+    whole: Source | None = source if source is not None else (head if complete else None)
+    if whole is not None and mime in (DOCX, ZIP):
+        mime = DOCX if _zip_is_docx(whole) else ZIP
     if mime is None and head.startswith(_OLE2_MAGIC) and _WORD_STREAM in head:
         mime = DOC
     if mime is None:
@@ -169,13 +233,16 @@ def check_upload(
     section: str,
     *,
     max_bytes: int = MAX_BYTES,
+    source: Path | None = None,
 ) -> Valid[str] | Invalid:
     """Accept or refuse an upload for a section (``evidence``, ``rights_docs``,
     ``authority_docs``); the value is the detected MIME type.
 
     ``declared_name`` and ``declared_mime`` are the client's claims: they are not trusted and do
     not decide the type (see :data:`EXTENSIONS` to name the stored file after its real type).
-    An unknown ``section`` is a programming error (KeyError).
+    ``head`` is the file's first bytes (or all of it); ``source``, when given, is the whole
+    file on disk, from which containers, bombs and polyglots are checked without reading it all
+    into memory. An unknown ``section`` is a programming error (KeyError).
     """
     del declared_name, declared_mime  # deliberately unused: the content decides
     allowed = ALLOWED_MIME[section]
@@ -183,15 +250,25 @@ def check_upload(
         return invalid(ERR_FILE_EMPTY)
     if size > max_bytes:
         return invalid(ERR_FILE_TOO_BIG, size_mb=_mb(size), limit_mb=_mb(max_bytes))
-    mime = sniff(head, complete=len(head) >= size)
+    complete = len(head) >= size
+    mime = sniff(head, complete=complete, source=source)
     if mime is None or mime not in allowed:
         return invalid(ERR_FILE_TYPE, detected=_label(mime), allowed=allowed_label(section))
+    whole: Source | None = source if source is not None else (head if complete else None)
+    if whole is not None:
+        other = polyglot(mime, head, whole)
+        if other is not None:
+            return invalid(ERR_FILE_POLYGLOT, detected=_label(mime), other=_label(other))
+        if mime in (DOCX, ODT, ZIP) and (why := zip_bomb(whole)) is not None:
+            return invalid(ERR_FILE_BOMB, detected=_label(mime), reason=why)
     return Valid(mime)
 
 
 __all__ = [
     "ALLOWED_MIME",
+    "ERR_FILE_BOMB",
     "ERR_FILE_EMPTY",
+    "ERR_FILE_POLYGLOT",
     "ERR_FILE_TOO_BIG",
     "ERR_FILE_TYPE",
     "EXTENSIONS",
@@ -200,5 +277,7 @@ __all__ = [
     "MIME_LABELS",
     "allowed_label",
     "check_upload",
+    "polyglot",
     "sniff",
+    "zip_bomb",
 ]

@@ -282,3 +282,7 @@ files-reused = ♻️ { $count ->
 
 terminal-farewell = Your answers are saved; run again to continue.
 terminal-no-file = No such file: { $paths }
+
+## Issue 6: a user sending faster than a person can.
+
+throttle-slow-down = ⏳ You are sending messages faster than we can read them. Please slow down: messages sent in the next few seconds are not read. Then continue where you were.

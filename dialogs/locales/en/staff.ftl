@@ -49,3 +49,10 @@ staff-reason-no_authority = No authority
 staff-reason-not_platform_listing = Not a listing of the platform
 staff-reason-other = Other (write it)
 staff-btn-cancel = ↩️ Back
+
+## Issue 6: files that could not be posted in the group.
+
+staff-card-undelivered = ⚠️ { $count ->
+    [one] 1 file is
+   *[other] { $count } files are
+  } only in the ZIP, not posted here: { $names }

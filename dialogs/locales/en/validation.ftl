@@ -29,3 +29,13 @@ err-regnum-too-long = The number is too long (at most { $max } characters).
 err-file-empty = The file is empty. Please send it again.
 err-file-too-big = The file is { $size_mb } MB; the limit is { $limit_mb } MB. Please compress it or split it into parts.
 err-file-type = This file's content is { $detected }, which is not accepted here. Accepted: { $allowed }.
+
+## Issue 6: files that could not be fetched, archive bombs, polyglots.
+
+err-file-not-fetched = The file “{ $name }” could not be fetched from Telegram (it did not answer in time). Nothing was saved; please send that file again.
+err-file-bomb = This { $detected } file { $reason ->
+    [entries] holds far too many parts
+    [size] unpacks to far more data than any document needs
+   *[ratio] unpacks to hundreds of times its size
+  } (it looks like an archive bomb), so it is not accepted. Please save the document as PDF and send that.
+err-file-polyglot = This file is at once a { $detected } and a { $other }: a file that opens as two different things is not accepted. Please save it again as one type (for example, print it to PDF) and send that.

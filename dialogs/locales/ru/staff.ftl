@@ -49,3 +49,11 @@ staff-reason-no_authority = Нет полномочий
 staff-reason-not_platform_listing = Не объявление платформы
 staff-reason-other = Другое (написать)
 staff-btn-cancel = ↩️ Назад
+
+## Issue 6: files that could not be posted in the group.
+
+staff-card-undelivered = ⚠️ { $count ->
+    [one] { $count } файл есть
+    [few] { $count } файла есть
+   *[other] { $count } файлов есть
+  } только в ZIP, сюда не выложены: { $names }
