@@ -17,6 +17,7 @@ from importlib import resources
 
 from fluent.runtime import FluentBundle, FluentResource
 
+from dialogs.filenames import shown_name, without_bidi_controls
 from dialogs.model import Lang
 
 LANGS: tuple[Lang, ...] = ("en", "ru")
@@ -82,7 +83,10 @@ def cut(text: str, limit: int) -> str:
 
 
 def for_display(arg: str, value: str) -> str:
-    """A value as a text may show it: links and names short, anything within Fluent's limit."""
+    """A value as a text may show it: links and names short, anything within Fluent's limit;
+    nothing that reorders the text around it (bidi controls), a file name without control or
+    invisible characters (an RTL override makes "\u202egnp.pdf" read as "fdp.png")."""
+    value = shown_name(value) if arg == "name" else without_bidi_controls(value)
     return cut(value, _DISPLAY_LIMITS.get(arg, VALUE_DISPLAY_CHARS))
 
 

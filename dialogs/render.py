@@ -6,6 +6,7 @@ import html
 
 from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Context
+from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS
 from dialogs.i18n import LANGS, Texts
 from dialogs.model import Draft
@@ -55,7 +56,7 @@ def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False
         case Kind.FILES:
             assert step.file_section is not None
             files = draft.files_in(step.file_section)
-            names = ", ".join(html.escape(f.name) for f in files[:MAX_FILES_NAMED])
+            names = ", ".join(html.escape(shown_name(f.name)) for f in files[:MAX_FILES_NAMED])
             more = len(files) - MAX_FILES_NAMED
             tail = t("files-more", count=more) if more > 0 else ""
             return t("files-count", count=len(files)) + (f": {names}{tail}" if files else "")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from dialogs.filenames import shown_name
 from dialogs.model import Case, FileSection, StoredFile
 
 __all__ = [
@@ -75,7 +75,7 @@ def safe_filename(name: str, fallback: str = "file") -> str:
     ``etc_passwd``), control and Windows-reserved characters are replaced, Unicode (Cyrillic
     included) is kept in NFC form, and overly long names are shortened keeping the extension.
     """
-    name = unicodedata.normalize("NFC", name or "")
+    name = shown_name(name or "")
     parts = [p for p in _SEPARATORS.split(name) if p.strip(" .")]
     name = "_".join(parts)
     name = _UNSAFE_CHARS.sub("_", name)

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Draft, Lang
@@ -270,7 +271,7 @@ def build_dossier_pdf(
         for index, planned in enumerate(layout, start=1):
             stored = planned.file
             w.keep(75)  # the whole file entry on one page
-            w.subheading(f"{index}. {stored.name or '—'}")
+            w.subheading(f"{index}. {shown_name(stored.name) or '—'}")
             w.field(label("file-section"), t.plain(f"file-section-{stored.section.value}"))
             w.field(label("file-type"), stored.mime)
             w.field(label("file-size"), _human_size(stored.size, label("bytes")))
@@ -315,7 +316,7 @@ def _answer(w: _Writer, draft: Draft, step: Step, t: Texts, label: Callable[...,
             w.gap(1.5)
         case Kind.FILES:
             assert step.file_section is not None
-            names = [f.name for f in draft.files_in(step.file_section)]
+            names = [shown_name(f.name) for f in draft.files_in(step.file_section)]
             w.field(title, ", ".join(names) or None, alert_if_missing=required)
         case Kind.CONFIRM:
             w.keep(45)

@@ -21,6 +21,7 @@ from telegram.error import (
 )
 
 from bot.outbox_sender import RetryLater, Undeliverable
+from dialogs.filenames import transport_name
 from storage import FileStore
 
 NETWORK_RETRY_SECONDS = 5
@@ -62,7 +63,7 @@ class PtbTransport:
     async def _file(self, value: Any) -> Any:
         if isinstance(value, dict) and "store" in value:
             data = await self.files.read_async(value["store"])
-            return InputFile(data, filename=value.get("filename") or value["store"])
+            return InputFile(data, filename=transport_name(value.get("filename") or value["store"]))
         return value
 
     async def _media_item(self, item: dict[str, Any]) -> InputMediaDocument:
@@ -71,7 +72,7 @@ class PtbTransport:
         media = item["media"]
         filename = None
         if isinstance(media, dict) and "store" in media:
-            filename = media.get("filename") or media["store"]
+            filename = transport_name(media.get("filename") or media["store"])
             media = await self.files.read_async(media["store"])  # bytes: attached on upload
         extra = {
             k: v for k, v in item.items() if k not in {"type", "media", "caption", "parse_mode"}

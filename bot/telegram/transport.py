@@ -18,6 +18,7 @@ from aiogram.types import BufferedInputFile, InputMediaDocument
 from pydantic import BaseModel
 
 from bot.outbox_sender import RetryLater, Undeliverable
+from dialogs.filenames import transport_name
 from storage import FileStore
 
 NETWORK_RETRY_SECONDS = 5
@@ -59,7 +60,9 @@ class AiogramTransport:
     async def _file(self, value: Any) -> Any:
         if isinstance(value, dict) and "store" in value:
             data = await self.files.read_async(value["store"])
-            return BufferedInputFile(data, filename=value.get("filename") or value["store"])
+            return BufferedInputFile(
+                data, filename=transport_name(value.get("filename") or value["store"])
+            )
         return value
 
 

@@ -136,6 +136,11 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "err-regnum-too-long": [{"max": "40"}],
     "err-file-too-big": [{"size_mb": "30", "limit_mb": "20"}],
     "err-file-type": [{"detected": "EXE", "allowed": "PDF, JPEG"}],
+    # issue 6
+    "err-file-not-fetched": [{"name": "certificate.pdf"}],
+    "err-file-bomb": [{"detected": "DOCX", "reason": r} for r in ("entries", "size", "ratio")],
+    "err-file-polyglot": [{"detected": "PDF", "other": "ZIP"}],
+    "staff-card-undelivered": [{**c, "names": "a.pdf, b.pdf"} for c in COUNTS[1:]],
 }
 
 
