@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -97,7 +97,9 @@ class OutboxSender:
         rates: Rates | None = None,
         poll_seconds: float = 0.5,
         clock: Callable[[], datetime] = utcnow,
+        on_undelivered: Callable[[OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
+        self.on_undelivered = on_undelivered  # told of every item given up on
         self.storage = storage
         self.transport = transport
         self.rates = rates or Rates()
@@ -197,11 +199,13 @@ class OutboxSender:
         except Undeliverable as refusal:
             await self.storage.outbox.give_up(item.id, str(refusal))
             log.error("outbox item %s undeliverable: %s", item.id, refusal)
+            await self._undelivered(item)
             return True
         except Exception as failure:  # a payload that cannot even be built: a bug, not Telegram
             log.exception("outbox item %s failed", item.id)
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
                 await self.storage.outbox.give_up(item.id, repr(failure))
+                await self._undelivered(item)
                 return True
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
@@ -211,6 +215,13 @@ class OutboxSender:
                 await self._remember(conn, purpose, item.case_id, result)
             await self.storage.outbox.mark_sent(item.id, _as_record(result), conn=conn)
         return True
+
+    async def _undelivered(self, item: OutboxItem) -> None:
+        if self.on_undelivered is not None:
+            try:
+                await self.on_undelivered(item)
+            except Exception:
+                log.exception("outbox item %s: the undelivered hook failed", item.id)
 
     async def _resolve_card_reference(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Put the staff card's message id wherever the payload says `{"card_of": case_id}`

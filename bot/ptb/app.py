@@ -59,12 +59,13 @@ class PtbApp:
             .build()
         )
         service = IntakeService(storage, settings)
+        desk = CaseDesk(storage, settings)
         outbox = OutboxSender(
             storage,
             PtbTransport(application.bot, storage.files),
             poll_seconds=settings.outbox_poll_seconds,
+            on_undelivered=desk.files_undelivered,
         )
-        desk = CaseDesk(storage, settings)
         # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
         application.add_handlers(staff_handlers(desk, settings, outbox.kick))
         application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))

@@ -10,11 +10,14 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs.i18n import texts
+from bot.staff.undelivered import undelivered_names
+from dialogs.filenames import shown_name
+from dialogs.i18n import cut, texts
 from dialogs.model import Case, CaseStatus, Lang
 from storage import Storage
 
 STAFF_PREFIX = "st"
+UNDELIVERED_NAME_CHARS = 80
 CARD_LINKS = 20  # the card stays one short message; the dossier above it lists every link
 OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
 ACTIONS_BY_STATUS: dict[CaseStatus, tuple[str, ...]] = {
@@ -77,6 +80,9 @@ async def render_card(
             for number, other in earlier.items()
         )
         lines.append(t("staff-card-earlier", cases=listed))
+    if undelivered := await undelivered_names(storage, case.id):  # issue 6: files not posted
+        names = ", ".join(cut(shown_name(name), UNDELIVERED_NAME_CHARS) for name in undelivered)
+        lines.append(t("staff-card-undelivered", count=len(undelivered), names=names))
     links = [f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links[:CARD_LINKS], 1)]
     if len(draft.links) > CARD_LINKS:
         links.append(t("links-more", count=len(draft.links) - CARD_LINKS))

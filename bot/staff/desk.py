@@ -16,9 +16,10 @@ import aiosqlite
 from bot.notifications import html_message
 from bot.settings import Settings
 from bot.staff.card import card_markup, render_card
+from bot.staff.undelivered import claimant_files_in, record_undelivered
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
-from storage import Question, Storage
+from storage import OutboxItem, Question, Storage
 
 REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
 OTHER_REASON = "other"
@@ -296,6 +297,18 @@ class CaseDesk:
             dedupe_key=f"case:{case.id}:notice:{action}:{self.clock().isoformat()}",
             case_id=case.id,
         )
+
+    async def files_undelivered(self, item: OutboxItem) -> None:
+        """The outbox gave up on a message carrying claimant's files to the staff group: say so
+        on the card (they are in the ZIP)."""
+        case = None if item.case_id is None else await self.storage.cases.get(item.case_id)
+        if case is None or not (files := claimant_files_in(item, case)):
+            return
+        async with self.storage.db.transaction() as conn:
+            await record_undelivered(conn, self.storage, case, files)
+        # Drawn once that is committed: the card is rendered from committed reads.
+        async with self.storage.db.transaction() as conn:
+            await self._edit_card(conn, case, f"undelivered:{item.id}")
 
     async def _edit_card(self, conn: aiosqlite.Connection, case: Case, action: str) -> None:
         staff = self.settings.staff_chat_id

@@ -49,12 +49,15 @@ class TelegramApp:
         )
         bot = Bot(settings.bot_token.get_secret_value(), session=session)
         service = IntakeService(storage, settings)
+        desk = CaseDesk(storage, settings)
         outbox = OutboxSender(
-            storage, AiogramTransport(bot, storage.files), poll_seconds=settings.outbox_poll_seconds
+            storage,
+            AiogramTransport(bot, storage.files),
+            poll_seconds=settings.outbox_poll_seconds,
+            on_undelivered=desk.files_undelivered,
         )
         dispatcher = Dispatcher()
         dispatcher.update.outer_middleware(SerializePerUser())
-        desk = CaseDesk(storage, settings)
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
         dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
         dispatcher.include_router(private_router(service, outbox.kick))
