@@ -38,3 +38,7 @@ class Settings(BaseSettings):
     max_file_mb: int = 20
     album_settle_seconds: float = 1.2
     outbox_poll_seconds: float = 0.5
+    # A claimant sending more than this many updates in this many seconds is told to slow down
+    # once, then not answered until the rate falls (bot/throttle.py).
+    throttle_updates: int = 20
+    throttle_seconds: float = 10.0

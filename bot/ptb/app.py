@@ -21,9 +21,11 @@ from bot.ptb.cases import cases_handlers
 from bot.ptb.private import PrivateHandlers, PtbApplication
 from bot.ptb.serialize import SerializePerUser
 from bot.ptb.staff import staff_handlers
+from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
+from bot.throttle import Throttle
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ class PtbApp:
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=desk.files_undelivered,
         )
+        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
+        application.add_handler(throttle_handler(throttle, storage), group=THROTTLE_GROUP)
         # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
         application.add_handlers(staff_handlers(desk, settings, outbox.kick))
         application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))

@@ -19,10 +19,11 @@ from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
-from bot.telegram.middlewares import SerializePerUser
+from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
+from bot.throttle import Throttle
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ class TelegramApp:
             on_undelivered=desk.files_undelivered,
         )
         dispatcher = Dispatcher()
+        dispatcher.update.outer_middleware(
+            ThrottlePerUser(Throttle(settings.throttle_updates, settings.throttle_seconds), storage)
+        )
         dispatcher.update.outer_middleware(SerializePerUser())
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
         dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))

@@ -1,4 +1,5 @@
-"""One update at a time per user (aiogram issue #1317), many users at once."""
+"""One update at a time per user (aiogram issue #1317), many users at once; a claimant flooding
+the bot is told to slow down once and then not answered (bot/throttle.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
+from bot.telegram.replies import send_replies
+from bot.throttle import Throttle, Verdict, slow_down_notice
 from bot.user_locks import UserLocks
+from storage import Storage
 
 
 class SerializePerUser(BaseMiddleware):
@@ -29,3 +33,30 @@ class SerializePerUser(BaseMiddleware):
             return await handler(event, data)
         async with self._locks[user.id]:
             return await handler(event, data)
+
+
+class ThrottlePerUser(BaseMiddleware):
+    """An outer update middleware, before the per-user lock: a throttled update waits for
+    nothing, is answered by the notice once (or by nothing) and returns, so it is confirmed."""
+
+    def __init__(self, throttle: Throttle, storage: Storage) -> None:
+        self.throttle = throttle
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user, chat = data.get("event_from_user"), data.get("event_chat")
+        if not isinstance(event, Update) or user is None or chat is None or chat.type != "private":
+            return await handler(event, data)
+        album = event.message.media_group_id if event.message else None
+        verdict = self.throttle.check(user.id, album)
+        if verdict is Verdict.PASS:
+            return await handler(event, data)
+        if verdict is Verdict.NOTICE:
+            notice = await slow_down_notice(self.storage, user.id, user.language_code)
+            await send_replies(data["bot"], chat.id, [notice])
+        return None

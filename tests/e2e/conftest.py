@@ -36,6 +36,9 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
         data_dir=data_dir,
         album_settle_seconds=0.3,
         outbox_poll_seconds=0.1,
+        # Scripted claimants answer faster than people; throttling has its own tests
+        # (tests/test_issues/test_issue6_throttle.py).
+        throttle_updates=10_000,
         _env_file=None,
     )
 
