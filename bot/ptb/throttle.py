@@ -1,6 +1,6 @@
 """A claimant flooding the bot is told to slow down once, then not answered (bot/throttle.py):
-a handler in group -1, ahead of every other, that ends a throttled update there. The update is
-still done as far as Telegram is concerned (confirmed, never delivered again)."""
+a handler in a group of its own, ahead of every other, that ends a throttled update there. The
+update is still done as far as Telegram is concerned (confirmed, never delivered again)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.ptb.replies import send_replies
 from bot.throttle import Throttle, Verdict, slow_down_notice
 from storage import Storage
 
-THROTTLE_GROUP = -1
+THROTTLE_GROUP = -100  # before every other group (the answering mode is in -1)
 
 
 def throttle_handler(throttle: Throttle, storage: Storage) -> BaseHandler[Update, Any, None]:
