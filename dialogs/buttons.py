@@ -17,8 +17,9 @@ class Verb(StrEnum):
     KEEP = "k"  # keep the saved answer (editing from review)
     SKIP = "s"  # skip an optional step
     DONE = "d"  # finish a links or files step
-    CLEAR = "z"  # drop the links or files of this step and start them over
-    REUSE = "p"  # p:<step>:<case number>: the documents of this section from an earlier case
+    CLEAR = "z"  # z:<step>:? which one to remove | z:<step>:<item key> one | z:<step>: all
+    REUSE = "p"  # p:<step>:<case number>: offer the documents of an earlier case (asks first)
+    ATTACH = "t"  # t:<step>:<case number>: yes, attach them | t:<step>: no, leave it as it is
     CONFIRM = "c"  # explicit confirmation
     DECLINE = "n"  # not confirming
     BACK = "b"

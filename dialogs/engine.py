@@ -20,7 +20,7 @@ from dialogs.events import (
     Upload,
     UploadRefused,
 )
-from dialogs.flow import SECTIONS, STEPS
+from dialogs.flow import FLOW, SECTIONS, STEPS
 from dialogs.i18n import LANGS, Texts, texts
 from dialogs.model import Confirmation, Draft
 from dialogs.progress import (
@@ -30,7 +30,15 @@ from dialogs.progress import (
     missing_steps,
     next_step,
 )
-from dialogs.render import button, confirmation_wording, render_step
+from dialogs.render import (
+    button,
+    confirmation_wording,
+    file_key,
+    link_key,
+    removal_picker,
+    render_step,
+    reusable_documents,
+)
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
 from dialogs.validators import Invalid
@@ -129,10 +137,40 @@ def _advance(draft: Draft, ctx: Context, before: list[Reply] | None = None) -> O
 
 
 def _refuse(draft: Draft, ctx: Context, error: Invalid) -> Outcome:
-    """Explain what is wrong and ask again; the draft stays exactly as it was."""
+    """Explain in a line or two what is wrong; the question (and its buttons) stays where it
+    is on the screen, and the draft stays exactly as it was."""
     t = texts(draft.lang)
     message = t(error.code, platform=ctx.platform_name, **error.params)
-    return _show(draft, ctx, changed=False, before=[Reply("⚠️ " + message)])
+    return Outcome(draft, [Reply("⚠️ " + message)], changed=False)
+
+
+def _reopen_dependents(draft: Draft, key: str, value: str) -> tuple[Draft, list[Step]]:
+    """A changed answer that decides what later steps ask (the right type decides the rights
+    documents, the role the authority documents…): those steps' answers and files go, so they
+    are asked again and the review counts them as missing."""
+    old = draft.answers.get(key)
+    if old is None or old == value:
+        return draft, []
+    reopened = [s for s in FLOW if key in s.depends_on and is_answered(draft, s)]
+    if not reopened:
+        return draft, []
+    ids = {s.id for s in reopened}
+    sections = {s.file_section for s in reopened if s.file_section}
+    answers = {k: v for k, v in draft.answers.items() if k not in ids}
+    files = [f for f in draft.files if f.section not in sections]
+    return draft.model_copy(update={"answers": answers, "files": files}), reopened
+
+
+def _answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
+    """Save an accepted answer and move on, reopening the steps that depended on it."""
+    updated, reopened = _reopen_dependents(draft, step.id, value)
+    answers = {**updated.answers, step.id: value}
+    before: list[Reply] = []
+    if reopened:
+        t = texts(draft.lang)
+        names = ", ".join(t.plain(f"label-{s.id}") for s in reopened)
+        before.append(Reply(t("reopened", steps=names)))
+    return _advance(updated.model_copy(update={"answers": answers}), ctx, before=before)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -223,8 +261,12 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
         case Verb.DONE:
             return _done(draft, step, ctx)
         case Verb.CLEAR:
-            return _clear(draft, step, ctx)
+            return _clear(draft, step, pressed.arg, ctx)
         case Verb.REUSE if step.kind is Kind.FILES:
+            return _offer_reuse(draft, step, pressed.arg, ctx)
+        case Verb.ATTACH if step.kind in (Kind.LINKS, Kind.FILES) and not pressed.arg:
+            return _show(draft, ctx, changed=False)
+        case Verb.ATTACH if step.kind is Kind.FILES:
             return _reuse(draft, step, pressed.arg, ctx)
         case Verb.CONFIRM if step.kind is Kind.CONFIRM:
             confirmation = Confirmation(
@@ -285,16 +327,16 @@ def _choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
         return _stale(draft, ctx)
     if option.reject:
         return _reject(draft, option.reject, ctx)
-    answers = {**draft.answers, step.id: option.id}
-    return _advance(draft.model_copy(update={"answers": answers}), ctx)
+    return _answer(draft, step, option.id, ctx)
 
 
 def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
     """A matter the platform does not consider: say why and what to do; allow a fresh start."""
     t = texts(draft.lang)
-    fresh = _fresh(draft)
+    # A fresh start, but /back still leads to the question that was answered (a mis-tap).
+    fresh = _fresh(draft).model_copy(update={"history": [draft.step]})
     reply = Reply(
-        t(f"reject-{reason}", platform=ctx.platform_name),
+        t(f"reject-{reason}", platform=ctx.platform_name, country=ctx.circulation_country),
         ((button(t, "btn-start-again", Verb.ANSWER, "welcome", "go"),),),
     )
     return Outcome(fresh, [reply], changed=True)
@@ -313,27 +355,61 @@ def _done(draft: Draft, step: Step, ctx: Context) -> Outcome:
     return _stale(draft, ctx)
 
 
-def _clear(draft: Draft, step: Step, ctx: Context) -> Outcome:
+def _clear(draft: Draft, step: Step, which: str, ctx: Context) -> Outcome:
+    """`?`: which one to remove; an item's key: that link or file; empty: all of the step."""
     t = texts(draft.lang)
+    if step.kind not in (Kind.LINKS, Kind.FILES):
+        return _stale(draft, ctx)
+    if which == "?":
+        return Outcome(draft, [removal_picker(draft, step, t)])
     if step.kind is Kind.LINKS:
-        cleared = draft.model_copy(update={"links": []})
-        return _show(cleared, ctx, changed=True, before=[Reply(t("links-cleared"))])
-    if step.kind is Kind.FILES:
-        kept = [f for f in draft.files if f.section != step.file_section]
-        cleared = draft.model_copy(update={"files": kept})
-        return _show(cleared, ctx, changed=True, before=[Reply(t("files-cleared"))])
-    return _show(draft, ctx, changed=False)
+        links = [link for link in draft.links if which and link_key(link) != which]
+        sources = {k: v for k, v in draft.link_sources.items() if k in links}
+        removed = len(draft.links) - len(links)
+        cleared = draft.model_copy(update={"links": links, "link_sources": sources})
+    else:
+        files = [
+            f
+            for f in draft.files
+            if f.section != step.file_section or (which and file_key(f) != which)
+        ]
+        removed = len(draft.files) - len(files)
+        cleared = draft.model_copy(update={"files": files})
+    if not removed:
+        return _stale(draft, ctx)
+    note = Reply(t("items-removed", count=removed))
+    return _show(cleared, ctx, changed=True, before=[note])
+
+
+def _offer_reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
+    """Name the documents and whose they are, and ask before attaching anything."""
+    t = texts(draft.lang)
+    earlier = next(
+        (e for e in reusable_documents(draft, step, ctx) if e.case_number == case_number), None
+    )
+    if earlier is None:
+        return _stale(draft, ctx)
+    names = ", ".join(f.name for f in earlier.files)
+    question = Reply(
+        t(
+            "reuse-question",
+            number=case_number,
+            holder=earlier.holder,
+            names=names,
+            rejected="yes" if earlier.rejected else "no",
+        ),
+        (
+            (button(t, "btn-reuse-yes", Verb.ATTACH, step.id, case_number),),
+            (button(t, "btn-reuse-no", Verb.ATTACH, step.id, ""),),
+        ),
+    )
+    return Outcome(draft, [question])
 
 
 def _reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
     t = texts(draft.lang)
     earlier = next(
-        (
-            e
-            for e in ctx.earlier_documents
-            if e.case_number == case_number and e.section == step.file_section
-        ),
-        None,
+        (e for e in reusable_documents(draft, step, ctx) if e.case_number == case_number), None
     )
     if earlier is None:
         return _stale(draft, ctx)
@@ -370,8 +446,10 @@ def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
             verdict = step.validator(raw)
             if isinstance(verdict, Invalid):
                 return _refuse(draft, ctx, verdict)
-            answers = {**draft.answers, step.id: verdict.value}
-            return _advance(draft.model_copy(update={"answers": answers}), ctx)
+            mismatch = step.cross_check(draft, verdict.value) if step.cross_check else None
+            if mismatch is not None:
+                return _refuse(draft, ctx, mismatch)
+            return _answer(draft, step, verdict.value, ctx)
         case Kind.LINKS:
             return _links(draft, raw, ctx)
     return _refuse(draft, ctx, Invalid(f"err-expected-{step.kind}", {}))
@@ -392,11 +470,18 @@ def _links(draft: Draft, raw: str, ctx: Context) -> Outcome:
             assert item.error is not None
             reason = t(item.error.code, platform=ctx.platform_name, **item.error.params)
             lines.append(t("link-rejected", link=item.raw, reason=reason))
-    report = Reply("\n".join(lines) or t("err-links-none"))
+    report = "\n".join(lines) or t("err-links-none")
     if not verdict.accepted:
-        return _show(draft, ctx, changed=False, before=[report])
+        return Outcome(draft, [Reply(report)], changed=False)
     updated = draft.model_copy(update={"links": [*draft.links, *verdict.accepted]})
-    return _show(updated, ctx, changed=True, before=[report])
+    return Outcome(updated, [_with_status(report, updated, ctx, t)], changed=True)
+
+
+def _with_status(note: str, draft: Draft, ctx: Context, t: Texts) -> Reply:
+    """A short note on what was just received, then the step's state and buttons (not the
+    whole question again)."""
+    status = render_step(draft, current_step(draft), ctx, t, brief=True)
+    return Reply(note + "\n\n" + status.text, status.buttons)
 
 
 def _upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
@@ -411,8 +496,8 @@ def _upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
     updated = draft.model_copy(update={"files": [*draft.files, stored]})
     if event.quiet:
         return Outcome(updated, [], changed=True)
-    received = Reply(t("file-received", name=stored.name, count=len(section_files) + 1))
-    return _show(updated, ctx, changed=True, before=[received])
+    received = t("file-received", name=stored.name)
+    return Outcome(updated, [_with_status(received, updated, ctx, t)], changed=True)
 
 
 def show_current(draft: Draft | None, ctx: Context, *, album: int = 0) -> Outcome:

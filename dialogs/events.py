@@ -60,6 +60,9 @@ class EarlierDocuments:
     case_number: str
     section: FileSection
     files: tuple[StoredFile, ...]
+    holder: str = ""  # the right holder of that case, as typed
+    right_type: str = ""
+    rejected: bool = False  # the IP team rejected that case
 
 
 Event = Command | Text | Press | Upload | UploadRefused | Unsupported
@@ -77,3 +80,6 @@ class Context:
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
     link_rules: ListingLinkRules = field(default_factory=ListingLinkRules)
     earlier_documents: tuple[EarlierDocuments, ...] = ()
+    # Resale of goods put into circulation in this country is out of scope (ISO 3166 code);
+    # goods first put into circulation abroad (parallel import) are not.
+    circulation_country: str = "RU"

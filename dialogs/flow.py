@@ -8,15 +8,23 @@ Adding or reordering a step is a change here and in the catalogs only.
 
 from __future__ import annotations
 
-from dialogs.model import FileSection
+from dialogs.model import Draft, FileSection
 from dialogs.steps import Kind, Option, Section, Step, answer_is
+from dialogs.validators import Invalid
 from dialogs.validators.contacts import (
     check_email,
     check_organisation,
     check_person_name,
     check_phone,
+    format_phone,
 )
-from dialogs.validators.text import check_free_text, check_reg_number
+from dialogs.validators.text import (
+    check_free_text,
+    check_offices,
+    check_reg_numbers,
+    offices_match,
+    rights_cited,
+)
 
 SCREENING = Section(1, "screening")
 FILER = Section(2, "filer")
@@ -44,6 +52,21 @@ WELCOME = Section(0, "welcome")
 REVIEW = Section(11, "review")
 
 registered_right = answer_is("right_type", "trademark", "patent")
+
+
+def _offices_fit_numbers(draft: Draft, offices: str) -> Invalid | None:
+    return offices_match(draft.answers.get("rights_number", ""), offices)
+
+
+def _rights_list(draft: Draft, numbers: str) -> str:
+    """Every registration cited, with its office: "654321 — Rospatent; 1234567 — WIPO"."""
+    pairs = rights_cited(numbers, draft.answers.get("rights_jurisdiction", ""))
+    return "; ".join(f"{n} — {o}" if o else n for n, o in pairs)
+
+
+def _phone_shown(_: Draft, e164: str) -> str:
+    return format_phone(e164)
+
 
 FLOW: tuple[Step, ...] = (
     Step("welcome", WELCOME, Kind.INFO),
@@ -82,15 +105,24 @@ FLOW: tuple[Step, ...] = (
         when=answer_is("right_type", "patent"),
     ),
     # 1. Description of the infringement: which rights have been infringed; subject of the claim.
+    # Several rights may be cited (a word mark and a logo, national and international).
     Step(
-        "rights_number", RIGHTS_CITED, Kind.TEXT, validator=check_reg_number, when=registered_right
+        "rights_number",
+        RIGHTS_CITED,
+        Kind.TEXT,
+        validator=check_reg_numbers,
+        when=registered_right,
+        depends_on=("right_type",),
+        shown=_rights_list,
     ),
     Step(
         "rights_jurisdiction",
         RIGHTS_CITED,
         Kind.TEXT,
-        validator=check_free_text,
+        validator=check_offices,
         when=registered_right,
+        depends_on=("right_type", "rights_number"),
+        cross_check=_offices_fit_numbers,
     ),
     Step(
         "work_description",
@@ -120,14 +152,26 @@ FLOW: tuple[Step, ...] = (
     Step("evidence_files", EVIDENCE, Kind.FILES, file_section=FileSection.EVIDENCE),
     Step("evidence_note", EVIDENCE, Kind.TEXT, validator=check_free_text, optional=True),
     # 2. Documents evidencing your rights (by right type, see the catalog's checklist).
-    Step("rights_docs", RIGHTS_DOCS, Kind.FILES, file_section=FileSection.RIGHTS_DOCS),
+    Step(
+        "rights_docs",
+        RIGHTS_DOCS,
+        Kind.FILES,
+        file_section=FileSection.RIGHTS_DOCS,
+        depends_on=("right_type", "patent_kind"),
+    ),
     # 3. Documents evidencing your authority over the IP object.
-    Step("authority_docs", AUTHORITY, Kind.FILES, file_section=FileSection.AUTHORITY_DOCS),
+    Step(
+        "authority_docs",
+        AUTHORITY,
+        Kind.FILES,
+        file_section=FileSection.AUTHORITY_DOCS,
+        depends_on=("role",),
+    ),
     # 4. Your contact details for communication.
     Step("contact_name", CONTACTS, Kind.TEXT, validator=check_person_name),
     Step("contact_org", CONTACTS, Kind.TEXT, validator=check_organisation, optional=True),
     Step("contact_email", CONTACTS, Kind.TEXT, validator=check_email),
-    Step("contact_phone", CONTACTS, Kind.TEXT, validator=check_phone),
+    Step("contact_phone", CONTACTS, Kind.TEXT, validator=check_phone, shown=_phone_shown),
     # "We may redirect your request to the Seller…", then confirmations (1), (2), (3).
     Step("disclosure", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM),

@@ -43,6 +43,7 @@ _EXAMPLE_ARGS: dict[str, object] = {
     "patent_kind": "invention",
     "platform": "AliExpress",
     "privacy_url": "https://aliexpress.ru/policy/privacy",
+    "country": "RU",
 }
 
 

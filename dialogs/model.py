@@ -57,6 +57,9 @@ class Draft(BaseModel):
     step: str = "welcome"
     answers: dict[str, str] = Field(default_factory=dict)
     links: list[str] = Field(default_factory=list)
+    # A link as the claimant pasted it (a short link from the app's Share button), by the
+    # canonical link it led to; staff see both.
+    link_sources: dict[str, str] = Field(default_factory=dict)
     files: list[StoredFile] = Field(default_factory=list)
     confirmations: dict[str, Confirmation] = Field(default_factory=dict)
     history: list[str] = Field(default_factory=list)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 from dialogs.buttons import ButtonData, Verb
-from dialogs.events import Context
+from dialogs.events import Context, EarlierDocuments
 from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS
 from dialogs.i18n import LANGS, Texts
-from dialogs.model import Draft
+from dialogs.model import Draft, StoredFile
 from dialogs.progress import TOTAL_SECTIONS, applicable_steps, is_answered, missing_steps
 from dialogs.replies import Button, Reply
 from dialogs.steps import Kind, Step
 
 MAX_FILES_NAMED = 10
 MAX_LINKS_SHOWN = 20  # to the claimant; staff always get every link
+MAX_REMOVABLE = 20  # items offered one by one for removal (more: remove all, or from the end)
+REMOVE_BUTTONS_PER_ROW = 5
 
 
 def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
@@ -27,6 +30,7 @@ def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
         "platform": ctx.platform_name,
         "privacy_url": ctx.privacy_policy_url,
         "total": TOTAL_SECTIONS,
+        "country": ctx.circulation_country,
     }
 
 
@@ -35,11 +39,29 @@ def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args
 
 
 def plain_answer(draft: Draft, step: Step, t: Texts) -> str:
-    """A choice or typed answer as plain text: the option's words, or what was typed."""
+    """A choice or typed answer as plain text, in the third person as staff and the review
+    read it ("Filed by: the right holder's representative"), not the button's "I represent…"."""
     value = draft.answers.get(step.id)
     if not value:
         return ""
-    return t.plain(f"opt-{step.id}-{value}") if step.kind is Kind.CHOICE else value
+    if step.kind is Kind.CHOICE:
+        return t.plain(f"val-{step.id}-{value}")
+    return step.shown(draft, value) if step.shown else value
+
+
+def link_key(link: str) -> str:
+    """A short stable id of a saved link, for its remove button."""
+    return hashlib.sha256(link.encode()).hexdigest()[:10]
+
+
+def file_key(file: StoredFile) -> str:
+    return file.sha256[-16:]
+
+
+def link_line(draft: Draft, link: str) -> str:
+    """A saved link, with the short link it was pasted as, if any (HTML-escaped)."""
+    pasted = draft.link_sources.get(link)
+    return html.escape(link) + (f" ← {html.escape(pasted)}" if pasted else "")
 
 
 def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False) -> str:
@@ -49,7 +71,7 @@ def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False
             return html.escape(plain_answer(draft, step, t))
         case Kind.LINKS:
             shown = draft.links if all_links else draft.links[:MAX_LINKS_SHOWN]
-            lines = [f"{i}. {html.escape(link)}" for i, link in enumerate(shown, 1)]
+            lines = [f"{i}. {link_line(draft, link)}" for i, link in enumerate(shown, 1)]
             if len(draft.links) > len(shown):
                 lines.append(t("links-more", count=len(draft.links) - len(shown)))
             return "\n".join(lines)
@@ -86,10 +108,16 @@ def progress_header(step: Step, t: Texts) -> str:
     )
 
 
-def render_step(draft: Draft, step: Step, ctx: Context, t: Texts) -> Reply:
+def render_step(
+    draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool = False
+) -> Reply:
+    """The step's question with its buttons; `brief`: only where the step stands and its
+    buttons (after a link or file was accepted, so a phone screen is not refilled)."""
     if step.kind is Kind.REVIEW:
         return render_review(draft, t)
     args = catalog_args(draft, ctx)
+    if brief and step.kind in (Kind.LINKS, Kind.FILES):
+        return Reply(_saved_so_far(draft, step, t), tuple(_collection_rows(draft, step, ctx, t)))
     body = progress_header(step, t) + t(f"ask-{step.id}", **args)
     rows: list[tuple[Button, ...]] = []
     answered = is_answered(draft, step)
@@ -105,20 +133,15 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts) -> Reply:
             chosen = draft.answers.get(step.id)
             for option in step.options:
                 key = f"opt-{step.id}-{option.id}"
-                label = ("✓ " if option.id == chosen else "") + t.plain(key)
+                label = ("✓ " if option.id == chosen else "") + t.plain(key, **args)
                 rows.append((Button(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
-        case Kind.LINKS:
-            if draft.links:
-                body += "\n\n" + t("links-saved", count=len(draft.links))
-                body += "\n" + display_value(draft, step, t)
-                rows.append((button(t, "btn-done", Verb.DONE, step.id),))
-                rows.append((button(t, "btn-clear-links", Verb.CLEAR, step.id),))
-        case Kind.FILES:
-            rows.extend(reuse_buttons(draft, step, ctx, t))
+        case Kind.LINKS | Kind.FILES:
             if answered:
-                body += "\n\n" + display_value(draft, step, t)
-                rows.append((button(t, "btn-done", Verb.DONE, step.id),))
-                rows.append((button(t, "btn-clear-files", Verb.CLEAR, step.id),))
+                body += "\n\n" + _saved_so_far(draft, step, t)
+            offers = reusable_documents(draft, step, ctx)
+            if offers:
+                body += "\n\n" + "\n".join(_reuse_offer_line(e, t) for e in offers)
+            rows.extend(_collection_rows(draft, step, ctx, t))
         case Kind.CONFIRM:
             body += "\n\n<i>" + t(f"confirm-{step.id}", **args) + "</i>"
             rows.append((button(t, f"btn-confirm-{step.id}", Verb.CONFIRM, step.id),))
@@ -133,24 +156,89 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts) -> Reply:
     return Reply(body, tuple(rows))
 
 
-def reuse_buttons(draft: Draft, step: Step, ctx: Context, t: Texts) -> list[tuple[Button, ...]]:
-    """For a returning claimant: reuse this section's documents from an earlier case."""
+def _saved_so_far(draft: Draft, step: Step, t: Texts) -> str:
+    if step.kind is Kind.LINKS:
+        saved = t("links-saved", count=len(draft.links))
+        return saved + ("\n" + display_value(draft, step, t) if draft.links else "")
+    return display_value(draft, step, t) + "\n" + t("files-send-more")
+
+
+def _collection_rows(
+    draft: Draft, step: Step, ctx: Context, t: Texts
+) -> list[tuple[Button, ...]]:
+    """Done and "remove one" once something is saved, then any reuse offer (never on top,
+    where a mis-tap is likeliest)."""
+    rows: list[tuple[Button, ...]] = []
+    if is_answered(draft, step):
+        rows.append((button(t, "btn-done", Verb.DONE, step.id),))
+        remove = "btn-remove-link" if step.kind is Kind.LINKS else "btn-remove-file"
+        rows.append((button(t, remove, Verb.CLEAR, step.id, "?"),))
+    rows.extend(
+        (button(t, "btn-reuse", Verb.REUSE, step.id, e.case_number, number=e.case_number),)
+        for e in reusable_documents(draft, step, ctx)
+    )
+    return rows
+
+
+def _same_holder(a: str, b: str) -> bool:
+    def norm(name: str) -> str:
+        return " ".join("".join(c for c in name.casefold() if c.isalnum() or c.isspace()).split())
+
+    return bool(a.strip()) and norm(a) == norm(b)
+
+
+def reusable_documents(draft: Draft, step: Step, ctx: Context) -> list[EarlierDocuments]:
+    """Documents of this section from earlier cases of the *same right holder* (and, for
+    rights documents, the same right type) not attached yet: another client's certificate
+    or power of attorney is never offered."""
+    if step.kind is not Kind.FILES:
+        return []
     have = {f.sha256 for f in draft.files}
+    holder = draft.answers.get("rights_holder", "")
+    right_type = draft.answers.get("right_type", "")
     return [
-        (
-            button(
-                t,
-                "btn-reuse",
-                Verb.REUSE,
-                step.id,
-                earlier.case_number,
-                number=earlier.case_number,
-                count=len(earlier.files),
-            ),
-        )
-        for earlier in ctx.earlier_documents
-        if earlier.section == step.file_section and not {f.sha256 for f in earlier.files} <= have
+        e
+        for e in ctx.earlier_documents
+        if e.section == step.file_section
+        and _same_holder(e.holder, holder)
+        and (step.id != "rights_docs" or e.right_type == right_type)
+        and not {f.sha256 for f in e.files} <= have
     ]
+
+
+def _reuse_offer_line(earlier: EarlierDocuments, t: Texts) -> str:
+    return t(
+        "reuse-offer",
+        number=earlier.case_number,
+        holder=earlier.holder,
+        names=", ".join(f.name for f in earlier.files),
+        rejected="yes" if earlier.rejected else "no",
+    )
+
+
+def removal_picker(draft: Draft, step: Step, t: Texts) -> Reply:
+    """The saved links or files, numbered, with a button to remove each one (and all)."""
+    if step.kind is Kind.LINKS:
+        items = [(link_key(link), link_line(draft, link)) for link in draft.links]
+        all_key = "btn-remove-all-links"
+    else:
+        assert step.file_section is not None
+        files = draft.files_in(step.file_section)
+        items = [(file_key(f), html.escape(f.name)) for f in files]
+        all_key = "btn-remove-all-files"
+    shown = items[:MAX_REMOVABLE]
+    lines = [f"{i}. {label}" for i, (_, label) in enumerate(shown, 1)]
+    buttons = [
+        button(t, "btn-remove-number", Verb.CLEAR, step.id, key, number=i)
+        for i, (key, _) in enumerate(shown, 1)
+    ]
+    rows = [
+        tuple(buttons[i : i + REMOVE_BUTTONS_PER_ROW])
+        for i in range(0, len(buttons), REMOVE_BUTTONS_PER_ROW)
+    ]
+    rows.append((button(t, all_key, Verb.CLEAR, step.id, "", count=len(items)),))
+    rows.append((button(t, "btn-remove-none", Verb.ATTACH, step.id, ""),))
+    return Reply(t("remove-which") + "\n" + "\n".join(lines), tuple(rows))
 
 
 def confirmation_wording(step: Step, draft: Draft, ctx: Context, t: Texts) -> str:
@@ -187,9 +275,7 @@ def render_review(draft: Draft, t: Texts) -> Reply:
     else:
         text += "\n\n" + t("review-ready")
     edit_buttons = [
-        button(
-            t, "btn-edit", Verb.EDIT, "review", section.id, section=t.plain(f"section-{section.id}")
-        )
+        button(t, f"btn-edit-{section.id}", Verb.EDIT, "review", section.id)
         for section in SECTIONS[1:]
     ]
     rows = [tuple(edit_buttons[i : i + 2]) for i in range(0, len(edit_buttons), 2)]

@@ -15,6 +15,10 @@ from dialogs.validators import Invalid, Valid
 
 TextValidator = Callable[[str], Valid[str] | Invalid]
 Condition = Callable[[Draft], bool]
+# A check of a typed answer against earlier answers (e.g. one office per registration number).
+CrossCheck = Callable[[Draft, str], Invalid | None]
+# How a saved typed answer reads (e.g. a phone number grouped for people, not bare E.164).
+Shown = Callable[[Draft, str], str]
 
 
 class Kind(StrEnum):
@@ -72,6 +76,11 @@ class Step:
     optional: bool = False
     when: Condition = always
     file_section: FileSection | None = None
+    # Earlier answers this step's answer was given for: when one of them changes, the answer
+    # (or the files) of this step no longer fits and is asked again.
+    depends_on: tuple[str, ...] = ()
+    cross_check: CrossCheck | None = None
+    shown: Shown | None = None
 
     def applies(self, draft: Draft) -> bool:
         return self.when(draft)

@@ -28,6 +28,7 @@ ERR_ORG_HAS_URL = "err-org-has-url"  # params: none
 
 EMAIL_MAX_LEN = 254
 PHONE_MAX_LEN = 40
+MIN_FOREIGN_DIGITS = 8  # shorter digit runs are no phone number anywhere, not a missing code
 NAME_MIN_LEN, NAME_MAX_LEN = 2, 200
 ORG_MIN_LEN, ORG_MAX_LEN = 2, 300
 
@@ -66,8 +67,19 @@ def check_phone(raw: str, default_region: str | None = "RU") -> Valid[str] | Inv
     except phonenumbers.NumberParseException:
         return invalid(ERR_PHONE_INVALID)
     if not phonenumbers.is_valid_number(number):
-        return invalid(ERR_PHONE_INVALID)
+        # "07911 123456": long enough for a number of another country, typed without its code.
+        foreign = not text.startswith("+") and sum(c.isdigit() for c in text) >= MIN_FOREIGN_DIGITS
+        return invalid(ERR_PHONE_NEED_COUNTRY if foreign else ERR_PHONE_INVALID)
     return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def format_phone(e164: str) -> str:
+    """A stored E.164 number grouped for reading: ``+7 916 123-45-67``, ``+44 7911 123456``."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _check_label(
@@ -133,4 +145,5 @@ __all__ = [
     "check_organisation",
     "check_person_name",
     "check_phone",
+    "format_phone",
 ]

@@ -17,8 +17,11 @@ ERR_TEXT_TOO_SHORT = "err-text-too-short"  # params: min, length
 ERR_TEXT_TOO_LONG = "err-text-too-long"  # params: max, length
 ERR_REGNUM_INVALID = "err-regnum-invalid"  # params: none
 ERR_REGNUM_TOO_LONG = "err-regnum-too-long"  # params: max
+ERR_REGNUM_TOO_MANY = "err-regnum-too-many"  # params: count, max
+ERR_OFFICES_COUNT = "err-offices-count"  # params: numbers, offices
 
 REGNUM_MAX_LEN = 40
+MAX_RIGHTS = 10  # registrations cited in one complaint (word mark, logo, national, international…)
 
 # Zero-width space/no-break, word joiner, BOM, bidi embeddings/overrides/isolates, soft hyphen.
 # (U+200C/U+200D joiners are kept: emoji sequences and some scripts need them.)
@@ -85,13 +88,70 @@ def check_reg_number(raw: str) -> Valid[str] | Invalid:
     return Valid(text)
 
 
+# Numbers are separated by line breaks, semicolons, or a comma followed by a space (a comma
+# inside digits, as in "US 9,876,543", groups digits and is kept).
+_NUMBERS_SEPARATOR_RE = re.compile(r"\n|;|,(?=\s)|,(?!\d{3}\b)")
+
+
+def check_reg_numbers(raw: str) -> Valid[str] | Invalid:
+    """One or several registration / patent numbers (``654321, 765432`` or one per line),
+    each checked as :func:`check_reg_number`; the value has one number per line."""
+    pieces = [p for p in _NUMBERS_SEPARATOR_RE.split(raw) if p.strip()]
+    if not pieces:
+        return invalid(ERR_REGNUM_INVALID)
+    if len(pieces) > MAX_RIGHTS:
+        return invalid(ERR_REGNUM_TOO_MANY, count=len(pieces), max=MAX_RIGHTS)
+    numbers: list[str] = []
+    for piece in pieces:
+        verdict = check_reg_number(piece)
+        if isinstance(verdict, Invalid):
+            return verdict
+        if verdict.value not in numbers:
+            numbers.append(verdict.value)
+    return Valid("\n".join(numbers))
+
+
+def check_offices(raw: str) -> Valid[str] | Invalid:
+    """Where the rights are registered: one office for all, or one per line."""
+    lines = [line for line in normalise_text(raw).split("\n") if line]
+    verdicts = [check_free_text(line, max_len=300) for line in lines] or [check_free_text("")]
+    bad = next((v for v in verdicts if isinstance(v, Invalid)), None)
+    if bad is not None:
+        return bad
+    return Valid("\n".join(lines))
+
+
+def offices_match(numbers: str, offices: str) -> Invalid | None:
+    """One office for every number, or exactly one office per number, in the same order."""
+    n, m = len(numbers.splitlines()), len(offices.splitlines())
+    if m == 1 or m == n:
+        return None
+    return invalid(ERR_OFFICES_COUNT, numbers=n, offices=m)
+
+
+def rights_cited(numbers: str, offices: str) -> list[tuple[str, str]]:
+    """(number, office) pairs: the office of its line, or the one office of all."""
+    number_lines = [n for n in numbers.splitlines() if n]
+    office_lines = [o for o in offices.splitlines() if o]
+    if len(office_lines) == len(number_lines):
+        return list(zip(number_lines, office_lines, strict=True))
+    single = office_lines[0] if len(office_lines) == 1 else ""
+    return [(n, single) for n in number_lines]
+
+
 __all__ = [
+    "ERR_OFFICES_COUNT",
     "ERR_REGNUM_INVALID",
     "ERR_REGNUM_TOO_LONG",
+    "ERR_REGNUM_TOO_MANY",
     "ERR_TEXT_TOO_LONG",
     "ERR_TEXT_TOO_SHORT",
     "check_free_text",
+    "check_offices",
     "check_reg_number",
+    "check_reg_numbers",
+    "offices_match",
+    "rights_cited",
     "normalise_line",
     "normalise_text",
 ]

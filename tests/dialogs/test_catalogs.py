@@ -52,12 +52,15 @@ def _keys_from_flow() -> set[str]:
     keys |= {f"section-{step.section.id}" for step in FLOW}  # the resume offer names any
     keys |= {f"reject-{reason}" for reason in REJECTIONS}
     keys |= {f"lang-{lang}" for lang in LANGS}
+    keys |= {f"btn-edit-{s.id}" for s in SECTIONS}
     for step in FLOW:
         if step.kind is not Kind.REVIEW:
             keys.add(f"ask-{step.id}")
         if step.kind not in (Kind.INFO, Kind.REVIEW):
             keys.add(f"label-{step.id}")
         keys |= {f"opt-{step.id}-{option.id}" for option in step.options}
+        # What a saved choice reads as in the review, the receipt and the staff dossier.
+        keys |= {f"val-{step.id}-{option.id}" for option in step.options if not option.reject}
         if step.kind is Kind.CONFIRM:
             keys |= {f"confirm-{step.id}", f"btn-confirm-{step.id}"}
     return keys
@@ -93,11 +96,13 @@ STEP_ARGS = [
         "platform": "AliExpress",
         "privacy_url": "https://aliexpress.ru/policy/privacy",
         "total": 10,
+        "country": country,
     }
-    for role, right, kind in itertools.product(
+    for role, right, kind, country in itertools.product(
         ("holder", "representative"),
         ("trademark", "patent", "copyright", "other"),
         ("invention", "industrial_design", "utility_model", "other"),
+        ("RU", "KZ", "DE"),
     )
 ]
 COUNTS = [{"count": n} for n in (0, 1, 2, 5, 21, 111)]
@@ -109,7 +114,23 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "files-count": COUNTS,
     "files-more": COUNTS,
     "links-more": COUNTS,
-    "btn-reuse": [{"number": "IP-2026-000007", "count": n} for n in (1, 2, 5)],
+    "btn-reuse": [{"number": "IP-2026-000007"}],
+    "reuse-offer": [
+        {"number": "IP-2026-000007", "holder": "Acme", "names": "a.pdf", "rejected": r}
+        for r in ("yes", "no")
+    ],
+    "reuse-question": [
+        {"number": "IP-2026-000007", "holder": "Acme", "names": "a.pdf", "rejected": r}
+        for r in ("yes", "no")
+    ],
+    "reopened": [{"steps": "Documents of rights"}],
+    "items-removed": COUNTS,
+    "btn-remove-number": [{"number": n} for n in (1, 20)],
+    "btn-remove-all-links": COUNTS,
+    "btn-remove-all-files": COUNTS,
+    "err-regnum-too-many": [{"count": "11", "max": "10"}],
+    "err-offices-count": [{"numbers": "3", "offices": "2"}],
+    "err-link-short-elsewhere": [{"host": "example.com"}],
     "files-reused": [{"number": "IP-2026-000007", "count": n} for n in (1, 2, 5)],
     "links-saved": COUNTS,
     "review-missing": COUNTS,
@@ -120,9 +141,8 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "resume-offer": [{"section": "Contacts"}],
     "welcome-back": [{"date": "2024-05-01"}],
     "confirmed-at": [{"at": "2024-05-01 12:00 UTC"}],
-    "btn-edit": [{"section": "Contacts"}],
     "declined": [{"step": "confirm_third_party"}],
-    "receipt": [{"number": "IP-2024-000001"}],
+    "receipt": [{"number": "IP-2024-000001", "days": d} for d in (1, 2, 5, 10)],
     "err-link-too-long": [{"limit": "2048"}],
     "err-link-other-site": [{"host": "google.com"}],
     "err-link-not-listing": [{"kind": k} for k in ("search", "store", "home", "other")],
@@ -145,7 +165,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
 
 
 def _args_for(key: str) -> list[dict[str, object]]:
-    if key.startswith(("ask-", "confirm-", "btn-confirm-", "reject-")):
+    if key.startswith(("ask-", "confirm-", "btn-confirm-", "reject-", "opt-")):
         return STEP_ARGS
     return ARGS.get(key, [{}])
 
@@ -194,3 +214,40 @@ def test_arguments_are_escaped():
     text = texts("en")("current-answer", value="<b>x</b> & y")
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in text
     assert texts("en").plain("current-answer", value="<b>x</b>").count("<b>x</b>") == 1
+
+
+# A phone shows an inline button on one line: a longer label is cut ("My trademark, pat…").
+MAX_BUTTON_LABEL = 32
+
+
+def _button_labels(lang: str) -> dict[str, set[str]]:
+    """Every button label a claimant can be shown, with every argument it can take (the
+    country the resale answer names is a setting: its default, Russia, must fit)."""
+    t = texts(lang)
+    labels: dict[str, set[str]] = {}
+    for key in sorted(catalog_keys(lang)):
+        if key.startswith(("btn-", "opt-", "lang-")):
+            variants = [a for a in _args_for(key) if a.get("country", "RU") == "RU"]
+            labels[key] = {t.plain(key, **args) for args in variants}
+    return labels
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_button_label_fits_a_phone(lang):
+    labels = _button_labels(lang)
+    assert {"opt-screen_matter-infringement", "btn-reuse", "btn-edit-rights_docs"} <= set(labels)
+    too_long = sorted(
+        (key, label)
+        for key, variants in labels.items()
+        for label in variants
+        if len(label) > MAX_BUTTON_LABEL
+    )
+    assert too_long == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_review_buttons_are_told_apart_when_cut(lang):
+    """Two to a row a phone shows about 14 characters of each: they must differ there."""
+    t = texts(lang)
+    stubs = [t.plain(f"btn-edit-{s.id}")[:14] for s in SECTIONS[1:]]
+    assert len(set(stubs)) == len(stubs)

@@ -6,6 +6,7 @@ from dialogs.validators.contacts import (
     check_organisation,
     check_person_name,
     check_phone,
+    format_phone,
 )
 
 
@@ -114,3 +115,16 @@ def test_good_organisations(raw):
 )
 def test_bad_organisations(raw, code, params):
     assert check_organisation(raw) == Invalid(code, params)
+
+
+@pytest.mark.parametrize("raw", ["07911 123456", "020 7946 0958", "(212) 555-0123"])
+def test_a_foreign_number_without_its_country_code_is_asked_for_the_code(raw):
+    verdict = check_phone(raw)
+    assert isinstance(verdict, Invalid) and verdict.code == "err-phone-need-country"
+    assert check_phone("+44 " + raw.lstrip("0")).ok or raw.startswith("(")
+
+
+def test_phones_are_shown_grouped_and_stored_as_e164():
+    assert check_phone("+44 7911 123456") == Valid("+447911123456")
+    assert format_phone("+447911123456") == "+44 7911 123456"
+    assert format_phone("+79161234567") == "+7 916 123-45-67"

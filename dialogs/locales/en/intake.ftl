@@ -34,7 +34,7 @@ ask-welcome =
 
     The platform does not give legal opinions or advice on applying or interpreting the law.
 
-    Commands: /back — previous step, /cancel — discard, /help, /language.
+    Commands: /back — previous step, /cancel — discard, /help, /language, /status — your cases.
 btn-start = Start
 lang-en = English
 lang-ru = Русский
@@ -42,14 +42,24 @@ lang-ru = Русский
 ## Screening: "Which matters we do not consider"
 
 ask-screen_listing = Do you have a direct link to a <b>particular listing</b> on { $platform } that infringes your rights?
-opt-screen_listing-yes = Yes, I have the listing link(s)
-opt-screen_listing-no = No, not a particular listing
-ask-screen_matter = What is your complaint about?
-opt-screen_matter-infringement = My trademark, patent or copyright is used without permission
-opt-screen_matter-distributor = A dispute with a distributor / exclusive distribution
-opt-screen_matter-resale = Genuine goods resold by a third party
-opt-screen_matter-advice = I need a legal opinion or advice
-
+opt-screen_listing-yes = Yes, I have the link(s)
+opt-screen_listing-no = No particular listing
+country-in = { $country ->
+    [RU] in Russia
+    [BY] in Belarus
+    [KZ] in Kazakhstan
+   *[other] in the country ({ $country })
+  }
+ask-screen_matter =
+    What is your complaint about?
+    • <b>My IP right is infringed</b>: your trademark, patent or copyright is used without your permission (counterfeits, copied designs or photos; also genuine goods first put on the market abroad and imported without your consent).
+    • <b>Distributor dispute</b>: the relationship with a distributor, incl. exclusive distribution.
+    • <b>Resale</b>: third parties resell genuine goods already put into civil circulation { country-in }.
+    • <b>Legal advice</b>: an opinion on applying or interpreting the law.
+opt-screen_matter-infringement = My IP right is infringed
+opt-screen_matter-distributor = Distributor dispute
+opt-screen_matter-resale = Resale of goods sold { country-in }
+opt-screen_matter-advice = I need legal advice
 reject-no_listing =
     <b>We cannot take this complaint.</b>
     The platform considers only matters with a link to a particular infringement — a specific listing on { $platform }.
@@ -62,9 +72,9 @@ reject-distributor =
     <b>What you can do:</b> settle it under your distribution agreement with the distributor, or through the courts.
 reject-resale =
     <b>We cannot take this complaint.</b>
-    Selling by third parties of goods that have already been put into civil circulation in the country (genuine goods resold) is not an infringement the platform considers.
+    Selling by third parties of goods that have already been put into civil circulation { country-in } (genuine goods resold) is not an infringement the platform considers.
 
-    <b>What you can do:</b> if the goods are in fact counterfeit, start again and choose that your trademark is used without permission, with evidence that the goods are not genuine.
+    <b>What you can do:</b> if the goods are in fact counterfeit, or were first put on the market only abroad and imported without your consent, start again and choose “My IP right is infringed”.
 reject-advice =
     <b>We cannot help with this.</b>
     The platform does not give legal opinions or advice on applying or interpreting the law.
@@ -74,14 +84,16 @@ btn-start-again = Start again
 
 ## Who is filing
 
-ask-role = Who are you in this complaint?
-opt-role-holder = I am the right holder (or its employee)
-opt-role-representative = I represent the right holder (lawyer, agent)
-
+ask-role =
+    Who are you in this complaint?
+    • <b>The right holder</b>: the owner of the right, or its employee or director.
+    • <b>A representative</b>: a lawyer, patent attorney or agent acting for the right holder under a power of attorney.
+opt-role-holder = I am the right holder
+opt-role-representative = I represent the right holder
 ## The right
 
 ask-right_type = Which right has been infringed?
-opt-right_type-trademark = Trademark (incl. counterfeit goods)
+opt-right_type-trademark = Trademark / counterfeit
 opt-right_type-patent = Patent
 opt-right_type-copyright = Copyright and other rights
 ask-patent_kind = What is the patent for?
@@ -94,32 +106,29 @@ opt-patent_kind-utility_model = A utility model
 ask-rights_number = { $right_type ->
     [patent] Send the <b>patent number</b>.
    *[trademark] Send the <b>trademark registration number</b> (from the certificate).
-  }
-ask-rights_jurisdiction = In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
+  } If several rights are infringed (e.g. a word mark and a logo, a national and an international registration), send every number, separated by commas or one per line.
+ask-rights_jurisdiction = In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration) If you sent several numbers registered in different places, send one office per line, in the same order.
 ask-work_description = Describe the <b>work</b> that is protected: what it is (photo, design, text, software…), its title and when it was created.
 ask-rights_holder = Who is the <b>right holder</b>? Send the full name of the person or company as in the documents.
 ask-infringement_description = Describe the <b>infringement</b>: what the listings do that infringes the right (e.g. use the logo on counterfeit goods, copy the patented design, use your photos).
-ask-claim_subject = What do you ask the platform to do?
+ask-claim_subject = What should the platform do about the listings?
 opt-claim_subject-remove_listings = Remove the infringing listings
-opt-claim_subject-other = Something else (I will describe it)
+opt-claim_subject-other = Something else
 ask-claim_subject_other = Describe what you ask the platform to do.
-
 ## Listings
 
 ask-links =
-    Send the <b>direct link to each infringing listing</b>. You can paste several, one per line.
-    A listing link looks like https://aliexpress.ru/item/1005001234567890.html — not a search page, not a store front.
+    Send the <b>direct link to each infringing listing</b>. You can paste several, one per line, or send a .txt or .csv file with one link per line.
+    A listing link looks like https://aliexpress.ru/item/1005001234567890.html; a short link from the app's “Share” button works too. Not a search page, not a store front.
 links-saved = Links saved: { $count }. Send more, or press “Done”.
 link-accepted = ✅ { $link }
 link-duplicate = ↩️ { $link } — already added
 link-rejected = ❌ { $link } — { $reason }
 links-more = … and { $count } more
-links-cleared = The links were removed. Send the listing links again.
-btn-clear-links = Remove all links and start over
 
 ## Files
 
-ask-evidence_files = Send the <b>evidence of the infringement</b>: photos or screenshots of the listings, photos of the goods, test-purchase documents. Send files one by one or as an album; press “Done” when all are sent.
+ask-evidence_files = Send the <b>evidence of the infringement</b>: photos or screenshots of the listings, photos of the goods, test-purchase documents. Send files one by one or as an album; a “Done” button appears after the first file.
 ask-evidence_note = If you wish, explain the evidence in a few words (e.g. what each photo shows). Or press “Skip”.
 ask-rights_docs = { $right_type ->
     [patent] Send the <b>patent</b> for the { $patent_kind ->
@@ -127,17 +136,21 @@ ask-rights_docs = { $right_type ->
         [utility_model] utility model
        *[invention] invention
       } (a scan or PDF).
-    [copyright] Send the documents of your <b>copyright</b>: original files of the work; contracts with the author or other right holder (author's order, alienation, licence or other); a certificate of deposit, if any.
-   *[trademark] Send the <b>trademark certificate</b> (a scan or PDF).
+    [copyright] Send the documents of your <b>copyright</b>: original files of the work (e.g. RAW, PSD, AI, SVG, or the full-size JPEG); contracts with the author or other right holder (author's order, alienation, licence or other); a certificate of deposit, if any.
+    Send originals <b>as files</b> (📎 → File), not as photos: Telegram recompresses photos and strips their metadata.
+   *[trademark] Send the <b>trademark certificate</b> (a scan or PDF) for each registration you cited.
   }
-    Press “Done” when all are sent.
+    A “Done” button appears after the first file.
 ask-authority_docs = { $role ->
-    [representative] Send the <b>power of attorney</b> (or another document) by which the right holder authorises you to act for it, and documents linking it to the right holder.
-   *[holder] Send a document proving that you are the right holder or act for it (e.g. an extract from the company register, an order appointing the director, an employee's power of attorney).
+    [representative] Send the <b>power of attorney</b> (or another document) by which the right holder authorises you to act for it. If the right holder is a company, add what shows that whoever signed it could sign for the company (e.g. a register extract naming the director); if the power of attorney was passed on to you (substitution), add the chain of powers back to the right holder.
+   *[holder] Send a document proving that you are the right holder or act for it:
+    – a company: an extract from the company register (in Russia — ЕГРЮЛ), the order appointing the director, or an employee's power of attorney;
+    – a sole proprietor (ИП): an extract from the register of sole proprietors (ЕГРИП) and an identity document;
+    – an individual author: an identity document (you may cover the details not needed).
   }
     ⚠️ A letter of consent from the right holder for the sale of goods is <b>not</b> an authorisation of the right holder.
-    Press “Done” when all are sent.
-file-received = 📎 Received “{ $name }” ({ $count } in this step). Send more, or press “Done”.
+    A “Done” button appears after the first file.
+file-received = 📎 Received “{ $name }”.
 file-duplicate = “{ $name }” is already attached to this step.
 album-received = 📎 Received { $count ->
     [one] { $count } file
@@ -149,16 +162,22 @@ files-count = { $count ->
    *[other] { $count } files
   }
 files-more = , and { $count } more
-files-cleared = The files of this step were removed. Send them again.
-btn-clear-files = Remove the files of this step
+files-send-more = Send more, or press “Done”.
+btn-remove-link = 🗑 Remove a link
+btn-remove-file = 🗑 Remove a file
+remove-which = Which one should go? The rest stays.
+btn-remove-number = ✖ { $number }
+btn-remove-all-links = Remove all { $count } links
+btn-remove-all-files = Remove all { $count } files
+btn-remove-none = Keep them all
+items-removed = 🗑 Removed: { $count }.
 
 ## Contacts
 
 ask-contact_name = Your <b>full name</b>, for communication about this complaint.
 ask-contact_org = Your <b>organisation</b> (company or law firm), if any. Or press “Skip”.
 ask-contact_email = Your <b>email</b>.
-ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67).
-
+ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67 or +44 20 7946 0958). On a phone you can tap “Share my phone number” below.
 ## Disclosure and confirmations
 
 ask-disclosure = <b>Before you confirm</b>
@@ -183,19 +202,45 @@ review-title = <b>Review your complaint</b>. Tap a section to change it; the res
 review-missing = <b>Still missing ({ $count }):</b>
 review-ready = Everything needed is here. Press “Submit” to send the complaint.
 btn-submit = ✅ Submit the complaint
-btn-edit = ✏️ { $section }
+btn-edit-screening = ✏️ Screening
+btn-edit-filer = ✏️ Who files
+btn-edit-right = ✏️ The right
+btn-edit-rights = ✏️ Rights and claim
+btn-edit-listings = ✏️ Listings
+btn-edit-evidence = ✏️ Evidence
+btn-edit-rights_docs = ✏️ Proof of rights
+btn-edit-authority = ✏️ Authority docs
+btn-edit-contacts = ✏️ Contacts
+btn-edit-confirmations = ✏️ Confirmations
+reopened = ↪️ This changes what is needed, so these answers were cleared and will be asked again: { $steps }.
 not-answered = —
 receipt =
     ✅ <b>Your complaint is filed.</b> Case number: <b>{ $number }</b>
-    Quote it in any communication. The IP team will review it and may ask you for more information here. You will be told of each decision.
+    Quote it in any communication. The IP team will review it and may ask you for more information here. Expect an answer within { $days ->
+        [one] { $days } working day
+       *[other] { $days } working days
+      }; you will be told of each decision. /status shows your cases.
 submit-failed = We could not file the complaint just now; your answers are saved. Please press “Submit” again in a minute.
+
+val-screen_listing-yes = yes
+val-screen_matter-infringement = infringement of an exclusive right
+val-role-holder = the right holder
+val-role-representative = a representative of the right holder
+val-right_type-trademark = trademark (incl. counterfeit goods)
+val-right_type-patent = patent
+val-right_type-copyright = copyright and other rights
+val-patent_kind-invention = invention
+val-patent_kind-industrial_design = industrial design
+val-patent_kind-utility_model = utility model
+val-claim_subject-remove_listings = remove the infringing listings
+val-claim_subject-other = other (described below)
 
 label-screen_listing = Particular listing
 label-screen_matter = Matter
 label-role = Filed by
 label-right_type = Right
 label-patent_kind = Patent for
-label-rights_number = Registration / patent number
+label-rights_number = Registration / patent numbers
 label-rights_jurisdiction = Registered in
 label-work_description = The work
 label-rights_holder = Right holder
@@ -243,15 +288,16 @@ help =
     /cancel — discard the draft
     /language — English / Русский
     /start — start, or continue where you stopped
+    /status — your filed cases and their state
+    /case NUMBER — one case in full, e.g. /case IP-2026-000042
     The platform does not give legal opinions or advice.
-
 ## Input of the wrong kind
 
 err-expected-info = Press “Start” to begin.
 err-expected-choice = Please choose one of the buttons below.
 err-expected-text = Please answer with a text message.
 err-expected-links = Please send the listing link(s) as text.
-err-expected-files = Please send files (photos or documents) here, or press “Done”.
+err-expected-files = Please send files here (photos or documents).
 err-expected-confirm = Please use the buttons below.
 err-expected-review = Please use the buttons below to change a section or submit.
 err-links-none = Please send at least one listing link.
@@ -269,15 +315,21 @@ cmd-case = One of your cases: /case NUMBER
 
 ## Returning claimants
 
-btn-reuse = ♻️ Reuse from { $number } ({ $count ->
-    [one] { $count } file
-   *[other] { $count } files
-  })
+btn-reuse = ♻️ Reuse from { $number }
 files-reused = ♻️ { $count ->
     [one] { $count } document
    *[other] { $count } documents
   } from case { $number } added to this step.
-
+reuse-offer = ♻️ Documents filed for <b>{ $holder }</b> with case { $number }{ $rejected ->
+    [yes] {" "}(that case was <b>rejected</b>)
+   *[no] {""}
+  }: { $names }.
+reuse-question = Attach to this step the documents of case { $number } for <b>{ $holder }</b>: { $names }?{ $rejected ->
+    [yes] {" "}⚠️ That case was rejected: check that they are still right.
+   *[no] {""}
+  }
+btn-reuse-yes = Yes, attach them
+btn-reuse-no = No
 ## The terminal runtime
 
 terminal-farewell = Your answers are saved; run again to continue.

@@ -3,7 +3,8 @@
 err-link-not-url = this is not a web link. Copy the address of the listing page.
 err-link-too-long = the link is longer than { $limit } characters.
 err-link-other-site = { $host } is not { $platform }. Send links to listings on the platform only.
-err-link-short = short links cannot be checked. Open it and copy the full listing address.
+err-link-short = this short link could not be opened. Open it in a browser and send the full listing address.
+err-link-short-elsewhere = the short link leads to { $host }, not to { $platform }.
 err-link-not-listing = { $kind ->
     [search] this is a search page, not a listing. Open the infringing item and copy its address.
     [store] this is a store front, not a listing. Open each infringing item and copy its address.
@@ -13,7 +14,7 @@ err-link-not-listing = { $kind ->
 err-links-too-many = { $count } links in one message is too many (at most { $limit }). Please send them in several messages.
 err-email-invalid = This does not look like an email address. Example: name@example.com
 err-phone-invalid = This does not look like a valid phone number. Send it with the country code, e.g. +7 916 123-45-67.
-err-phone-need-country = Please add the country code, e.g. +7 916 123-45-67.
+err-phone-need-country = Please add the country code, e.g. +7 916 123-45-67 or +44 7911 123456.
 err-name-too-short = The name is too short (at least { $min } characters).
 err-name-too-long = The name is too long (at most { $max } characters).
 err-name-no-letters = Please write the name in letters.
@@ -26,6 +27,8 @@ err-text-too-short = That is too short (at least { $min } characters). Please de
 err-text-too-long = That is too long: { $length } characters, at most { $max }. Please shorten it; long explanations can be sent as a document in the evidence step.
 err-regnum-invalid = This does not look like a registration or patent number. Send it as in the certificate, e.g. 123456 or RU 2 123 456.
 err-regnum-too-long = The number is too long (at most { $max } characters).
+err-regnum-too-many = { $count } numbers are too many for one complaint (at most { $max }). Please file another complaint for the rest.
+err-offices-count = { $numbers } numbers, but { $offices } offices. Send one office for all, or one per number in the same order.
 err-file-empty = The file is empty. Please send it again.
 err-file-too-big = The file is { $size_mb } MB; the limit is { $limit_mb } MB. Please compress it or split it into parts.
 err-file-type = This file's content is { $detected }, which is not accepted here. Accepted: { $allowed }.

@@ -6,7 +6,7 @@ staff-card-submitted = Подано: { $at }
 staff-card-claimant = Заявитель: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Ответственный: { $name }
 staff-card-record = История заявителя: подано { $filed }, принято { $accepted }, отклонено { $rejected }
-staff-card-earlier = ⚠️ Ранее были дела о том же объявлении: { $cases }
+staff-card-earlier = ⚠️ Ранее были дела о той же карточке товара: { $cases }
 staff-file-caption = { $number } · { $section }
     { $name }
     sha256: <code>{ $sha256 }</code>
@@ -46,7 +46,7 @@ staff-dossier-caption = { $number } · досье ({ $kind })
 staff-reason-out_of_scope = Не рассматриваем
 staff-reason-documents_missing = Нет документов
 staff-reason-no_authority = Нет полномочий
-staff-reason-not_platform_listing = Не объявление платформы
+staff-reason-not_platform_listing = Не карточка товара платформы
 staff-reason-other = Другое (написать)
 staff-btn-cancel = ↩️ Назад
 
