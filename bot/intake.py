@@ -29,7 +29,7 @@ from dialogs.events import (
     UploadRefused,
 )
 from dialogs.i18n import pick_lang
-from dialogs.model import Draft, FileSection, utcnow
+from dialogs.model import CaseStatus, Draft, FileSection, Lang, utcnow
 from dialogs.progress import without_stale_answers
 from dialogs.replies import Reply
 from dialogs.validators import Invalid
@@ -37,7 +37,7 @@ from storage import StaleDraftError, Storage
 
 log = logging.getLogger(__name__)
 
-REUSABLE_CASES = 3
+REUSABLE_CASES = 10  # a law firm files for several clients: the same holder's are among them
 REUSABLE_SECTIONS = (FileSection.RIGHTS_DOCS, FileSection.AUTHORITY_DOCS)
 
 
@@ -71,18 +71,32 @@ class IntakeService:
             user_id=sender.user_id,
             chat_id=sender.chat_id,
             now=self.clock(),
-            lang_hint=pick_lang(sender.language_code),
+            lang_hint=await self._language(sender),
             platform_name=self.settings.platform_name,
             privacy_policy_url=self.settings.privacy_policy_url,
             link_rules=self.settings.listing_links,
             earlier_documents=await self._earlier_documents(sender.user_id),
+            circulation_country=self.settings.circulation_country,
         )
+
+    async def _language(self, sender: Sender) -> Lang:
+        """The language of a new draft: the one chosen for the latest case (/language is
+        remembered past a submission), else Telegram's."""
+        cases = await self.storage.cases.list_for_user(sender.user_id, limit=1)
+        return cases[0].lang if cases else pick_lang(sender.language_code)
 
     async def _earlier_documents(self, user_id: int) -> tuple[EarlierDocuments, ...]:
         """Rights and authority documents of the claimant's latest cases, offered for reuse."""
         cases = await self.storage.cases.list_for_user(user_id, limit=REUSABLE_CASES)
         return tuple(
-            EarlierDocuments(case.number, section, tuple(files))
+            EarlierDocuments(
+                case.number,
+                section,
+                tuple(files),
+                holder=case.draft.answers.get("rights_holder", ""),
+                right_type=case.draft.answers.get("right_type", ""),
+                rejected=case.status is CaseStatus.REJECTED,
+            )
             for case in cases
             for section in REUSABLE_SECTIONS
             if (files := case.draft.files_in(section))

@@ -43,7 +43,7 @@ async def enqueue_submission(
 ) -> None:
     """The claimant's receipt, and the dossier for the staff group."""
     t = texts(case.lang)
-    receipt = render_receipt(case.number, case.draft, t)
+    receipt = render_receipt(case.number, case.draft, t, days=settings.answer_within_days)
     for i, chunk in enumerate(split_message(receipt.text)):
         await storage.outbox.enqueue(
             conn,

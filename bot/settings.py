@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     platform_name: str = "AliExpress"
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
     listing_links: ListingLinkRules = Field(default_factory=ListingLinkRules)
+    # Resale of goods put into circulation in this country is out of scope (ISO 3166 code).
+    circulation_country: str = "RU"
+    answer_within_days: int = 10  # working days, promised in the claimant's receipt
 
     max_file_mb: int = 20
     album_settle_seconds: float = 1.2

@@ -1,7 +1,7 @@
 """The intake in a terminal: the same service and SQLite draft as the bot, without Telegram.
 
 Replies are printed as plain text and buttons as a numbered list; a number presses a button,
-`/start /back /cancel /help /language` are commands, `file: <path>` (or `/file <path>`, or a bare
+`/start /back /cancel /help /language /status /case N` are commands, `file: <path>` (or `/file <path>`, or a bare
 path at a files step; several joined by `;`) sends files, anything else is a text answer.
 """
 
@@ -19,8 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.claimant_cases import ClaimantCases
+from bot.commands import CASE_COMMANDS
 from bot.intake import IntakeService, OfferedFile, Sender
 from bot.settings import Settings
+from bot.staff.desk import CaseDesk
 from dialogs import engine
 from dialogs.events import Command, Event, Press, Text
 from dialogs.i18n import Texts, pick_lang, texts
@@ -33,7 +36,7 @@ FILE_PREFIXES = ("file:", "/file ")
 LINE_WIDTH = 80
 _BOLD = re.compile(r"</?b>")
 _TAG = re.compile(r"<[^>]+>")
-_COMMAND = re.compile(r"/(\w+)(?:@\w+)?")  # /start, /back, /cancel, /help, /language…
+_COMMAND = re.compile(r"/(\w+)(?:@\w+)?(?:\s+(.*))?")  # /start, /back, /case IP-2026-…
 
 
 def plain(markup: str) -> str:
@@ -86,6 +89,7 @@ class Terminal:
         self.sender = sender
         self.output = output
         self.menu: list[Button] = []
+        self.cases = ClaimantCases(CaseDesk(service.storage, service.settings), service)
 
     def say(self, text: str) -> None:
         self.output.write(text + "\n")
@@ -120,6 +124,14 @@ class Terminal:
                 self.show([Reply(str(item.payload.get("text", "")))])
                 await outbox.mark_sent(item.id, {"delivered_to": "terminal"})
 
+    async def case_command(self, name: str, args: str) -> None:
+        """/status and /case N: the claimant's filed cases, as in Telegram."""
+        if name == "status":
+            reply = await self.cases.status(self.sender)
+        else:
+            reply = await self.cases.case(self.sender, args)
+        self.show([reply])
+
     async def offer(self, paths: list[Path]) -> None:
         missing = [str(p) for p in paths if not p.is_file()]
         if missing or not paths:
@@ -140,6 +152,8 @@ class Terminal:
             await self.offer(paths)
         elif line.isdigit() and 1 <= int(line) <= len(self.menu):
             await self.send(Press(self.menu[int(line) - 1].data))
+        elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in CASE_COMMANDS:
+            await self.case_command(command[1].lower(), command[2] or "")
         elif command := _COMMAND.fullmatch(line):
             await self.send(Command(command[1].lower()))
         else:
@@ -184,6 +198,7 @@ async def run_terminal(
     terminal = Terminal(IntakeService(storage, settings), sender, output)
     echo = not input_stream.isatty()
     try:
+        terminal.say(plain((await terminal.texts())("terminal-howto")))
         await terminal.send(Command("start"))
         while True:
             output.write("> ")

@@ -284,6 +284,11 @@ def render_review(draft: Draft, t: Texts) -> Reply:
     return Reply(text, tuple(rows))
 
 
-def render_receipt(number: str, draft: Draft, t: Texts) -> Reply:
-    text = t("receipt", number=number) + "\n\n" + summary(draft, t, include_confirmations=False)
+DEFAULT_ANSWER_DAYS = 10
+
+
+def render_receipt(number: str, draft: Draft, t: Texts, *, days: int = DEFAULT_ANSWER_DAYS) -> Reply:
+    """The claimant's receipt: the case number, when to expect an answer, what was filed."""
+    receipt = t("receipt", number=number, days=days)
+    text = receipt + "\n\n" + summary(draft, t, include_confirmations=False)
     return Reply(text)

@@ -224,18 +224,19 @@ async def test_bad_input_is_explained_and_the_same_step_asked_again(
     )
 
     text_at_files = answer_to(out, "here is my evidence")
-    assert "Please send files (photos or documents) here" in text_at_files
-    assert evidence_prompt in text_at_files
+    # A line of explanation; the question is still on the screen, not printed again.
+    assert text_at_files.strip() == "⚠️ Please send files here (photos or documents)."
+    assert evidence_prompt not in text_at_files
 
     exe = answer_to(out, f"file: {files['invoice.pdf']}")
     assert "This file's content is EXE, which is not accepted here." in exe
-    assert evidence_prompt in exe
+    assert evidence_prompt not in exe
 
     assert "I do not know that command." in answer_to(out, "/skip")
 
     bad_email = answer_to(out, "ivan.petrov@")
     assert "This does not look like an email address" in bad_email
-    assert "Your **email**." in bad_email
+    assert "Your **email**." not in bad_email
     assert "phone number" not in bad_email
     assert "Your **phone number**" in answer_to(out, "ivan.petrov@example.com")
 
@@ -287,3 +288,29 @@ def test_python_m_bot_without_token_runs_the_terminal(tmp_path: Path) -> None:
     assert "Report an intellectual-property infringement on AliExpress" in done.stdout
     assert "Do you have a direct link" in done.stdout
     assert FAREWELL in done.stdout
+
+
+async def test_status_and_case_work_in_the_terminal(
+    settings: Settings, files: dict[str, Path]
+) -> None:
+    out = await run(
+        settings,
+        "/status",  # nothing filed yet
+        *up_to_evidence(),
+        *after_evidence(files),
+        "1",  # review: [1] Submit the complaint
+        "/status",
+        "/case IP-2026-999999",
+        "/quit",
+    )
+    assert "type a button's number" in out and "/quit" in out  # how to use it, on start
+    number = CASE_NUMBER.search(answer_to(out, "1", -1))
+    assert number is not None
+    status = answer_to(out, "/status", 1)
+    assert number[0] in status
+    assert "not one of your cases" in answer_to(out, "/case IP-2026-999999").lower() or (
+        number[0] not in answer_to(out, "/case IP-2026-999999")
+    )
+    shown = await run(settings, f"/case {number[0]}", "/quit")
+    case = answer_to(shown, f"/case {number[0]}")
+    assert number[0] in case and "Acme Toys LLC" in case

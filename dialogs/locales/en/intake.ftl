@@ -332,6 +332,8 @@ btn-reuse-yes = Yes, attach them
 btn-reuse-no = No
 ## The terminal runtime
 
+terminal-howto =
+    <b>How to use it here:</b> type a button's number to press it (e.g. 1); type text to answer; send a file with “file: /path/to/file.pdf” (several joined by “;”); /back, /cancel, /help, /language, /status, /case NUMBER work as in Telegram; /quit (or Ctrl-D) leaves — your answers are saved.
 terminal-farewell = Your answers are saved; run again to continue.
 terminal-no-file = No such file: { $paths }
 
