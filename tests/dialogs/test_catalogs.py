@@ -251,3 +251,34 @@ def test_review_buttons_are_told_apart_when_cut(lang):
     t = texts(lang)
     stubs = [t.plain(f"btn-edit-{s.id}")[:14] for s in SECTIONS[1:]]
     assert len(set(stubs)) == len(stubs)
+
+
+def test_russian_statements_read_right_for_a_woman_too():
+    """The stored confirmations are signed by men and women alike: no masculine-only verbs."""
+    t = texts("ru")
+    for step in FLOW:
+        if step.kind is Kind.CONFIRM:
+            statement = t.plain(f"confirm-{step.id}", **STEP_ARGS[0])
+            assert not re.search(r"\b(получил|уполномочен|согласен|ознакомлен)\b", statement)
+    assert "получены" in t.plain("confirm-confirm_third_party", **STEP_ARGS[0])
+    assert "152-ФЗ" in t.plain("confirm-confirm_data_processing", **STEP_ARGS[0])
+    assert "персональных данных" in t.plain("confirm-confirm_data_processing", **STEP_ARGS[0])
+
+
+def test_russian_speaks_of_product_cards_and_exclusive_rights():
+    t = texts("ru")
+    everything = "\n".join(
+        t.plain(k, **STEP_ARGS[0]) for k in catalog_keys("ru") if k.startswith("ask-")
+    )
+    assert "объявлени" not in everything.lower()
+    assert "карточк" in everything and "исключительных прав" in t.plain(
+        "ask-welcome", **STEP_ARGS[0]
+    )
+    assert "(опишу сам)" not in t.plain("opt-claim_subject-other")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staff_read_choices_in_the_third_person(lang):
+    t = texts(lang)
+    assert t.plain("val-role-representative") != t.plain("opt-role-representative")
+    assert not t.plain("val-role-representative").lower().startswith(("i ", "я "))
