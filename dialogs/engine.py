@@ -164,13 +164,14 @@ def _reopen_dependents(draft: Draft, key: str, value: str) -> tuple[Draft, list[
 def _answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
     """Save an accepted answer and move on, reopening the steps that depended on it."""
     updated, reopened = _reopen_dependents(draft, step.id, value)
-    answers = {**updated.answers, step.id: value}
+    answered = updated.model_copy(update={"answers": {**updated.answers, step.id: value}})
+    asked_again = [s for s in reopened if s.applies(answered)]
     before: list[Reply] = []
-    if reopened:
+    if asked_again:
         t = texts(draft.lang)
-        names = ", ".join(t.plain(f"label-{s.id}") for s in reopened)
+        names = ", ".join(t.plain(f"label-{s.id}") for s in asked_again)
         before.append(Reply(t("reopened", steps=names)))
-    return _advance(updated.model_copy(update={"answers": answers}), ctx, before=before)
+    return _advance(answered, ctx, before=before)
 
 
 # --- commands --------------------------------------------------------------------------

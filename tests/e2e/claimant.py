@@ -105,22 +105,17 @@ class Claimant:
         self, data: bytes, name: str = "photo", mime: str = "application/pdf"
     ) -> SentMessage:
         """Send a file (a photo when `name` is "photo", else a document) at a files step; waits
-        for the acknowledgement and the step drawn again with its "Done"; returns the former."""
+        for the acknowledgement, which comes with the step's "Done", and returns it."""
         baseline = self._baseline()
         if name == "photo":
             self.fake.user_sends_photo(self.user_id, data)
         else:
             self.fake.user_sends_document(self.user_id, data, name, mime)
-        # The step drawn again, with its "Done" (in any language: found by its callback data).
-        prompt = await self.fake.wait_for_message(
+        # With the step's "Done" (in any language: found by its callback data).
+        return await self.fake.wait_for_message(
             self.chat_id,
             lambda m: any(data.startswith("d:") for data in m.callback_datas),
             after=baseline,
-        )
-        return next(
-            m
-            for m in reversed(self.fake.messages(self.chat_id))
-            if baseline < m.message_id < prompt.message_id
         )
 
     async def until_button(self, label: str, *, after: int, timeout: float = 5.0) -> SentMessage:
@@ -160,7 +155,7 @@ PROMPTS: dict[str, str] = {
     "work_description": "Describe the work that is protected",
     "rights_holder": "Who is the right holder?",
     "infringement_description": "Describe the infringement",
-    "claim_subject": "What do you ask the platform to do?",
+    "claim_subject": "What should the platform do about the listings?",
     "claim_subject_other": "Describe what you ask the platform to do.",
     "links": "Send the direct link to each infringing listing",
     "evidence_files": "Send the evidence of the infringement",
@@ -270,8 +265,8 @@ class _Player:
         }
         press: dict[str, str] = {
             "welcome": "Start",
-            "screen_listing": "Yes, I have the listing",
-            "screen_matter": "used without permission",
+            "screen_listing": "Yes, I have the link",
+            "screen_matter": "My IP right is infringed",
             "role": ROLE_BUTTONS[k.role],
             "right_type": RIGHT_BUTTONS[k.right],
             "patent_kind": PATENT_BUTTONS[k.patent_kind],

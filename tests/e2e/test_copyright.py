@@ -29,10 +29,10 @@ async def test_copyright_path_in_russian_switching_to_english(
 ) -> None:
     fake.add_user(RU_CLAIMANT, first_name="Ольга", language_code="ru")
     olga = Claimant(fake, RU_CLAIMANT)
-    await olga.says("/start", expect="Сообщить о нарушении интеллектуальных прав")
+    await olga.says("/start", expect="Сообщить о нарушении исключительных прав")
     await olga.presses("Начать", expect="Шаг 1 из 10")
-    await olga.presses("Да, ссылки на объявления есть", expect="О чём ваша жалоба?")
-    await olga.presses("используют без разрешения", expect="Кто вы в этой жалобе?")
+    await olga.presses("Да, ссылки есть", expect="О чём ваша жалоба?")
+    await olga.presses("Нарушены мои права", expect="Кто вы в этой жалобе?")
     await olga.presses("Я правообладатель", expect="Какое право нарушено?")
     asked = await olga.presses("Авторское право", expect="Шаг 4 из 10")
     # The work is described; no registration number is asked for copyright.
@@ -40,8 +40,8 @@ async def test_copyright_path_in_russian_switching_to_english(
     assert "номер" not in (asked.text or "")
     await olga.says("Фотографии наших сумок, серия «Весна», 2023", expect="Кто правообладатель?")
     await olga.says("ООО «Ромашка»", expect="Опишите нарушение")
-    await olga.says("Продавец использует наши фотографии", expect="Что вы просите")
-    await olga.presses("Другое", expect="Опишите, что вы просите сделать платформу.")
+    await olga.says("Продавец использует наши фотографии", expect="Какие меры вы просите")
+    await olga.presses("Другое", expect="Опишите, какие меры вы просите принять.")
     await olga.says("Запретить продавцу использовать наши фото", expect="Шаг 5 из 10")
     await olga.says(LISTING, expect="Сохранено ссылок: 1")
     await olga.presses("Готово", expect="Отправьте доказательства нарушения")
@@ -89,7 +89,7 @@ async def test_copyright_path_in_russian_switching_to_english(
     review = await olga.presses("I confirm", expect="Review your complaint")
     text = review.text or ""
     assert "The work: Фотографии наших сумок, серия «Весна», 2023" in text
-    assert "Subject of the claim: Something else" in text
+    assert "Subject of the claim: other (described below)" in text
     assert "The claim: Запретить продавцу использовать наши фото" in text
     assert "Registration / patent number" not in text
     assert "Registered in" not in text

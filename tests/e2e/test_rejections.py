@@ -12,22 +12,22 @@ from tests.fake_telegram import FakeTelegram
 # (button at the screening, a phrase of the reason, a phrase of what to do)
 REJECTIONS = {
     "no_listing": (
-        "No, not a particular listing",
+        "No particular listing",
         "considers only matters with a link to a particular infringement",
         "open the listing that infringes your rights, copy its address",
     ),
     "distributor": (
-        "A dispute with a distributor",
+        "Distributor dispute",
         "relationship with a distributor, including exclusive distribution",
         "settle it under your distribution agreement",
     ),
     "resale": (
-        "Genuine goods resold",
+        "Resale of goods sold",
         "goods that have already been put into civil circulation",
-        "if the goods are in fact counterfeit, start again",
+        "if the goods are in fact counterfeit",
     ),
     "advice": (
-        "I need a legal opinion or advice",
+        "I need legal advice",
         "does not give legal opinions or advice",
         "consult a lawyer or a patent attorney",
     ),
@@ -43,7 +43,7 @@ async def test_rejection_explains_and_start_again_begins_afresh(
     await anna.says("/start", expect="Report an intellectual-property infringement")
     await anna.presses("Start", expect="Step 1 of 10")
     if reason != "no_listing":
-        await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
+        await anna.presses("Yes, I have the link", expect="What is your complaint about?")
     rejection = await anna.presses(choice, expect="What you can do:")
     text = rejection.text or ""
     assert why in text
@@ -58,12 +58,14 @@ async def test_rejection_explains_and_start_again_begins_afresh(
     drafts = running_bot.app.storage.drafts
     fresh = await drafts.load(CLAIMANT)
     assert fresh is not None
-    assert (fresh.step, fresh.answers, fresh.history) == ("welcome", {}, [])
+    assert (fresh.step, fresh.answers) == ("welcome", {})
+    # Only the question answered is remembered: /back undoes a mis-tap.
+    assert fresh.history == ["screen_listing" if reason == "no_listing" else "screen_matter"]
 
     again = await anna.presses("Start again", expect="Step 1 of 10")
     assert "particular listing" in (again.text or "")
-    await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
-    await anna.presses("used without permission", expect="Who are you in this complaint?")
+    await anna.presses("Yes, I have the link", expect="What is your complaint about?")
+    await anna.presses("My IP right is infringed", expect="Who are you in this complaint?")
     restarted = await drafts.load(CLAIMANT)
     assert restarted is not None
     assert restarted.answers == {"screen_listing": "yes", "screen_matter": "infringement"}
@@ -80,12 +82,12 @@ async def test_rejected_then_start_again_twice_and_stale_start_again(
     anna = Claimant(fake, CLAIMANT)
     await anna.says("/start", expect="Report an intellectual-property infringement")
     await anna.presses("Start", expect="Step 1 of 10")
-    await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
-    rejection = await anna.presses("Genuine goods resold", expect="What you can do:")
+    await anna.presses("Yes, I have the link", expect="What is your complaint about?")
+    rejection = await anna.presses("Resale of goods sold", expect="What you can do:")
     start_again = rejection.callback_datas[0]  # the button goes once pressed: keep its data
     await anna.presses("Start again", expect="Step 1 of 10")
-    await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
-    await anna.presses("used without permission", expect="Who are you in this complaint?")
+    await anna.presses("Yes, I have the link", expect="What is your complaint about?")
+    await anna.presses("My IP right is infringed", expect="Who are you in this complaint?")
 
     assert running_bot.app is not None
     drafts = running_bot.app.storage.drafts

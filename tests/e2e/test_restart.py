@@ -80,7 +80,7 @@ async def test_sigkill_after_a_file_loses_nothing(fake: FakeTelegram, tmp_path: 
         fake.user_sends_document(CLAIMANT, pdf("order"), "order.pdf", "application/pdf")
         await fake.wait_for_message(
             CLAIMANT,
-            lambda m: "Received “order.pdf” (2 in this step)" in (m.text or ""),
+            lambda m: "Received “order.pdf”." in (m.text or ""),
             after=baseline,
         )
         await first.kill()  # right after the acknowledgement
@@ -179,7 +179,7 @@ async def test_sigkill_while_a_file_is_being_received_loses_nothing(
         await second.start()
         await fake.wait_for_message(
             CLAIMANT,
-            lambda m: "Received “slow.pdf” (1 in this step)" in (m.text or ""),
+            lambda m: "Received “slow.pdf”." in (m.text or ""),
             after=baseline,
             timeout=10,
         )

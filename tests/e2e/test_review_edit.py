@@ -26,7 +26,7 @@ async def test_edit_contacts_from_review(fake: FakeTelegram, running_bot: Runnin
     assert SUBMIT in review.button_texts
     before = await load(running_bot)
 
-    name = await anna.presses("✏️ Contact details", expect="Your full name")
+    name = await anna.presses("✏️ Contacts", expect="Your full name")
     assert "Saved answer: Anna Smirnova" in (name.text or "")
     org = await anna.presses("Keep the saved answer", expect="Your organisation")
     assert "Saved answer: Smirnova & Partners" in (org.text or "")
@@ -42,7 +42,7 @@ async def test_edit_contacts_from_review(fake: FakeTelegram, running_bot: Runnin
     assert "anna@example.com" not in text
     assert "Organisation: —" in text
     assert "Name: Anna Smirnova" in text
-    assert "Phone: +79161234567" in text
+    assert "Phone: +7 916 123-45-67" in text
     assert "Right holder: Romashka LLC" in text
     assert SUBMIT in back.button_texts
 
@@ -64,29 +64,42 @@ async def test_edit_contacts_from_review(fake: FakeTelegram, running_bot: Runnin
     assert "anna.smirnova@example.org" in (receipt.text or "")
 
 
-async def test_edit_right_type_asks_the_work_description(
+async def test_edit_right_type_asks_the_work_description_and_the_rights_documents_again(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
     review = await anna.reaches("review")
-    assert "Registration / patent number: 654321" in (review.text or "")
+    assert "Registration / patent numbers: 654321 — Russia, Rospatent" in (review.text or "")
     before = await load(running_bot)
 
-    right = await anna.presses("✏️ The right infringed", expect="Which right has been infringed?")
-    assert "✓ Trademark (incl. counterfeit goods)" in right.button_texts
+    right = await anna.presses("✏️ The right", expect="Which right has been infringed?")
+    assert "✓ Trademark / counterfeit" in right.button_texts
     asked = await anna.presses("Copyright", expect="Describe the work that is protected")
     assert "number" not in (asked.text or "")
-    await anna.says("Photographs of our bags, series Spring, 2023", expect="Review your complaint")
-    back = fake.messages(CLAIMANT)[-1]
+    # The trademark certificate is no copyright document: asked for again, never "complete".
+    docs = await anna.says(
+        "Photographs of our bags, series Spring, 2023", expect="documents of your copyright"
+    )
+    assert any(
+        "asked again: Documents of rights" in (m.text or "") for m in fake.messages(CLAIMANT)
+    )
+    assert "certificate.pdf" not in (docs.text or "")
+    await anna.attaches(pdf("contract"), "contract.pdf")
+    back = await anna.presses("Done", expect="Review your complaint")
     text = back.text or ""
-    assert "Right: Copyright and other rights" in text
+    assert "Right: copyright and other rights" in text
+    assert "Documents of rights: 1 file: contract.pdf" in text
     assert "The work: Photographs of our bags, series Spring, 2023" in text
     assert "Registration / patent number" not in text
     assert "Right holder: Romashka LLC" in text
     assert SUBMIT in back.button_texts
     after = await load(running_bot)
     assert after.answers["right_type"] == "copyright"
-    assert after.files == before.files and after.links == before.links
+    assert after.links == before.links
+    assert [f.name for f in after.files if f.section == "rights_docs"] == ["contract.pdf"]
+    assert [f for f in after.files if f.section != "rights_docs"] == [
+        f for f in before.files if f.section != "rights_docs"
+    ]
 
     # Submitted without the trademark's number and office, which no longer apply.
     await anna.presses("Submit", expect="Case number")
@@ -106,10 +119,11 @@ async def test_submit_is_offered_only_when_nothing_is_missing(
     submit_data = next(d for d in review.callback_datas if d.startswith("u:"))
 
     # Edit the authority documents, remove them, and go back to the review without any.
-    docs = await anna.presses("✏️ Documents of your authority", expect="Step 8 of 10")
+    docs = await anna.presses("✏️ Authority docs", expect="Step 8 of 10")
     assert "authority.pdf" in (docs.text or "")
-    await anna.presses("Remove the files of this step", expect="files of this step were removed")
-    emptied = await anna.until_button("Back", after=docs.message_id)
+    await anna.presses("Remove a file", expect="Which one should go?")
+    removed = await anna.presses("✖ 1", expect="Removed: 1")
+    emptied = await anna.until_button("Back", after=removed.message_id)
     assert "Done" not in " ".join(emptied.button_texts)  # no "Done" without a file
     incomplete = await anna.says("/back", expect="Review your complaint")
     text = incomplete.text or ""
@@ -131,7 +145,7 @@ async def test_submit_is_offered_only_when_nothing_is_missing(
     assert (await load(running_bot)).step == "review"
 
     # Once the document is there again, "Submit" is back.
-    await anna.presses("✏️ Documents of your authority", expect="Step 8 of 10")
+    await anna.presses("✏️ Authority docs", expect="Step 8 of 10")
     await anna.attaches(pdf("new authority"), "authority-2.pdf")
     complete = await anna.presses("Done", expect="Review your complaint")
     assert "Documents of authority: 1 file: authority-2.pdf" in (complete.text or "")
@@ -141,20 +155,20 @@ async def test_submit_is_offered_only_when_nothing_is_missing(
 
 
 @pytest.mark.parametrize(
-    ("section", "presses"),
+    ("button", "section", "presses"),
     [
-        ("Infringing listings", ["Done"]),
-        ("Evidence of the infringement", ["Done", "Skip"]),
-        ("Documents of your rights", ["Done"]),
+        ("Listings", "Infringing listings", ["Done"]),
+        ("Evidence", "Evidence of the infringement", ["Done", "Skip"]),
+        ("Proof of rights", "Documents of your rights", ["Done"]),
     ],
 )
 async def test_keeping_a_section_as_it_is_returns_to_review_unchanged(
-    fake: FakeTelegram, running_bot: RunningBot, section: str, presses: list[str]
+    fake: FakeTelegram, running_bot: RunningBot, button: str, section: str, presses: list[str]
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("review")
     before = await load(running_bot)
-    await anna.presses(f"✏️ {section}", expect=section)
+    await anna.presses(f"✏️ {button}", expect=section)
     for label in presses[:-1]:
         await anna.presses(label, expect="Step ")
     back = await anna.presses(presses[-1], expect="Review your complaint")

@@ -13,24 +13,25 @@ async def test_representative_files_a_trademark_complaint(
     anna = Claimant(fake, CLAIMANT)
     await anna.says("/start", expect="Report an intellectual-property infringement")
     await anna.presses("Start", expect="Step 1 of 10")
-    await anna.presses("Yes, I have the listing", expect="What is your complaint about?")
-    await anna.presses("used without permission", expect="Step 2 of 10")
+    await anna.presses("Yes, I have the link", expect="What is your complaint about?")
+    await anna.presses("My IP right is infringed", expect="Step 2 of 10")
     await anna.presses("I represent the right holder", expect="Step 3 of 10")
     await anna.presses("Trademark", expect="trademark registration number")
     await anna.says("№ 654321", expect="registered?")
     await anna.says("Russia, Rospatent", expect="right holder")
     await anna.says("Romashka LLC <Best>", expect="Describe the infringement")
-    await anna.says("Counterfeit bags with our logo", expect="What do you ask")
-    await anna.presses("Remove the infringing listings", expect="Step 5 of 10")
+    await anna.says("Counterfeit bags with our logo", expect="What should the platform do")
+    await anna.presses("Remove the infringing", expect="Step 5 of 10")
     await anna.says(
         "https://m.aliexpress.ru/item/1005001234567890.html?spm=a2g0o\n"
         "https://aliexpress.ru/wholesale?SearchText=bag",
         expect="Links saved: 1",
     )
-    verdicts = [m.text or "" for m in fake.messages(CLAIMANT)][-2]
-    assert "search page" in verdicts
+    # The verdicts and where the step stands come in one message, not the question again.
+    verdicts = fake.messages(CLAIMANT)[-1].text or ""
+    assert "search page" in verdicts and "Send the direct link" not in verdicts
     await anna.presses("Done", expect="Step 6 of 10")
-    await anna.sends_photo(png(1), expect="1 in this step")
+    await anna.sends_photo(png(1), expect="1 file")
     await anna.presses("Done", expect="explain the evidence")
     await anna.presses("Skip", expect="Step 7 of 10")
     await anna.sends_document(pdf(), "certificate.pdf", "application/pdf", expect="Received")

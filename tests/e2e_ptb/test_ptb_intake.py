@@ -56,7 +56,7 @@ async def test_holder_files_a_copyright_complaint(
     )
     review = await anna.reaches_from("disclosure", "review", COPYRIGHT)
     assert "Autumn <Moscow>" in (review.text or "")
-    assert "Phone: +79161234567" in (review.text or "")
+    assert "Phone: +7 916 123-45-67" in (review.text or "")
     receipt = await anna.presses("Submit", expect="Case number")
     assert "IP-" in (receipt.text or "")
     assert stored_draft(running_bot) is None
