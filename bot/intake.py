@@ -17,6 +17,7 @@ import aiosqlite
 from bot.albums import AlbumResult
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
+from bot.short_links import ShortLinkResolver, with_short_links
 from bot.uploads import OfferedFile, receive_file
 from bot.user_locks import UserLocks
 from dialogs import engine
@@ -65,6 +66,11 @@ class IntakeService:
         self.settings = settings
         self.clock = clock
         self._locks = UserLocks()
+        self.short_links = ShortLinkResolver(
+            settings.link_rules,
+            timeout=settings.short_link_timeout,
+            allow_private=settings.short_link_allow_private,
+        )
 
     async def context(self, sender: Sender) -> Context:
         return Context(
@@ -74,7 +80,7 @@ class IntakeService:
             lang_hint=await self._language(sender),
             platform_name=self.settings.platform_name,
             privacy_policy_url=self.settings.privacy_policy_url,
-            link_rules=self.settings.listing_links,
+            link_rules=self.settings.link_rules,
             earlier_documents=await self._earlier_documents(sender.user_id),
             circulation_country=self.settings.circulation_country,
         )
@@ -143,7 +149,7 @@ class IntakeService:
             draft = await self.storage.drafts.load(sender.user_id)
         if await self._applied_before(sender):
             return engine.Outcome(draft)
-        ctx = await self.context(sender)
+        ctx = await with_short_links(await self.context(sender), draft, event, self.short_links)
         outcome = engine.handle(draft, event, ctx)
         try:
             if outcome.submit:

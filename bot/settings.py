@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     # Resale of goods put into circulation in this country is out of scope (ISO 3166 code).
     circulation_country: str = "RU"
     answer_within_days: int = 10  # working days, promised in the claimant's receipt
+    # Short links (the app's Share button) are followed to the listing they lead to.
+    short_link_hosts: list[str] | None = None  # None: those of LISTING_LINKS
+    short_link_timeout: float = 5.0
+    short_link_allow_private: bool = False  # tests only: their redirect server is local
+
+    @property
+    def link_rules(self) -> ListingLinkRules:
+        """The listing-link rules, with SHORT_LINK_HOSTS if set."""
+        if self.short_link_hosts is None:
+            return self.listing_links
+        return ListingLinkRules.model_validate(
+            {**self.listing_links.model_dump(), "short_hosts": self.short_link_hosts}
+        )
 
     max_file_mb: int = 20
     album_settle_seconds: float = 1.2

@@ -1,8 +1,9 @@
 """The intake in a terminal: the same service and SQLite draft as the bot, without Telegram.
 
 Replies are printed as plain text and buttons as a numbered list; a number presses a button,
-`/start /back /cancel /help /language /status /case N` are commands, `file: <path>` (or `/file <path>`, or a bare
-path at a files step; several joined by `;`) sends files, anything else is a text answer.
+`/start /back /cancel /help /language /status /case N` are commands, `file: <path>` (or
+`/file <path>`, or a bare path at a files step; several joined by `;`) sends files, anything
+else is a text answer.
 """
 
 from __future__ import annotations

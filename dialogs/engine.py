@@ -458,12 +458,14 @@ def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
 
 def _links(draft: Draft, raw: str, ctx: Context) -> Outcome:
     t = texts(draft.lang)
-    verdict = parse_links(raw, ctx.link_rules, already=draft.links)
+    verdict = parse_links(raw, ctx.link_rules, already=draft.links, resolved=ctx.resolved_links)
     if verdict.error is not None:
         return _refuse(draft, ctx, verdict.error)
     lines = []
     for item in verdict.items:
-        if item.status == "accepted":
+        if item.status == "accepted" and item.via_short_link:
+            lines.append(t("link-accepted-short", link=item.canonical or "", pasted=item.raw))
+        elif item.status == "accepted":
             lines.append(t("link-accepted", link=item.canonical or ""))
         elif item.status == "duplicate":
             lines.append(t("link-duplicate", link=item.canonical or item.raw))
@@ -474,7 +476,16 @@ def _links(draft: Draft, raw: str, ctx: Context) -> Outcome:
     report = "\n".join(lines) or t("err-links-none")
     if not verdict.accepted:
         return Outcome(draft, [Reply(report)], changed=False)
-    updated = draft.model_copy(update={"links": [*draft.links, *verdict.accepted]})
+    sources = {
+        **draft.link_sources,
+        **{
+            i.canonical: i.raw
+            for i in verdict.items
+            if i.status == "accepted" and i.via_short_link and i.canonical
+        },
+    }
+    links = [*draft.links, *verdict.accepted]
+    updated = draft.model_copy(update={"links": links, "link_sources": sources})
     return Outcome(updated, [_with_status(report, updated, ctx, t)], changed=True)
 
 

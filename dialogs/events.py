@@ -83,3 +83,6 @@ class Context:
     # Resale of goods put into circulation in this country is out of scope (ISO 3166 code);
     # goods first put into circulation abroad (parallel import) are not.
     circulation_country: str = "RU"
+    # Where each short link of the message being handled led (None: it could not be opened);
+    # the shell resolves them over HTTP before the engine runs.
+    resolved_links: dict[str, str | None] = field(default_factory=dict)

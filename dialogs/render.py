@@ -108,9 +108,7 @@ def progress_header(step: Step, t: Texts) -> str:
     )
 
 
-def render_step(
-    draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool = False
-) -> Reply:
+def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool = False) -> Reply:
     """The step's question with its buttons; `brief`: only where the step stands and its
     buttons (after a link or file was accepted, so a phone screen is not refilled)."""
     if step.kind is Kind.REVIEW:
@@ -163,9 +161,7 @@ def _saved_so_far(draft: Draft, step: Step, t: Texts) -> str:
     return display_value(draft, step, t) + "\n" + t("files-send-more")
 
 
-def _collection_rows(
-    draft: Draft, step: Step, ctx: Context, t: Texts
-) -> list[tuple[Button, ...]]:
+def _collection_rows(draft: Draft, step: Step, ctx: Context, t: Texts) -> list[tuple[Button, ...]]:
     """Done and "remove one" once something is saved, then any reuse offer (never on top,
     where a mis-tap is likeliest)."""
     rows: list[tuple[Button, ...]] = []
@@ -287,7 +283,9 @@ def render_review(draft: Draft, t: Texts) -> Reply:
 DEFAULT_ANSWER_DAYS = 10
 
 
-def render_receipt(number: str, draft: Draft, t: Texts, *, days: int = DEFAULT_ANSWER_DAYS) -> Reply:
+def render_receipt(
+    number: str, draft: Draft, t: Texts, *, days: int = DEFAULT_ANSWER_DAYS
+) -> Reply:
     """The claimant's receipt: the case number, when to expect an answer, what was filed."""
     receipt = t("receipt", number=number, days=days)
     text = receipt + "\n\n" + summary(draft, t, include_confirmations=False)

@@ -2,13 +2,16 @@
 
 URLs are parsed with yarl; the rules (which hosts are the platform's, which paths are item pages,
 how a canonical link looks) are settings (:class:`ListingLinkRules`), built by the app from its
-configuration. Short links (``a.aliexpress.com/_xxxx``) cannot be resolved offline, so they are
-refused with a request for the full listing link.
+configuration. Short links (``a.aliexpress.com/_xxxx``, from the app's Share button) are resolved
+by the shell over HTTP (``bot.short_links``) before the engine runs; here the address a short link
+led to is checked like any pasted link, and a short link that could not be resolved is refused
+with a request for the full listing link.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +25,7 @@ ERR_LINK_NOT_URL = "err-link-not-url"  # params: none
 ERR_LINK_TOO_LONG = "err-link-too-long"  # params: limit
 ERR_LINK_OTHER_SITE = "err-link-other-site"  # params: host
 ERR_LINK_SHORT = "err-link-short"  # params: none
+ERR_LINK_SHORT_ELSEWHERE = "err-link-short-elsewhere"  # params: host
 ERR_LINK_NOT_LISTING = "err-link-not-listing"  # params: kind (search|store|home|other)
 ERR_LINKS_NONE = "err-links-none"  # params: none
 ERR_LINKS_TOO_MANY = "err-links-too-many"  # params: count, limit
@@ -167,6 +171,17 @@ def check_link(raw: str, rules: ListingLinkRules = DEFAULT_RULES) -> Valid[str] 
     return invalid(ERR_LINK_NOT_LISTING, kind=_page_kind(url, path, rules))
 
 
+def is_short_link(raw: str, rules: ListingLinkRules = DEFAULT_RULES) -> bool:
+    """A link on one of the short-link hosts (to be resolved before it can be checked)."""
+    url = _parse(raw.strip())
+    return url is not None and _host_in(_ascii_host(url.raw_host or ""), rules.short_hosts)
+
+
+def short_links_in(text: str, rules: ListingLinkRules = DEFAULT_RULES) -> list[str]:
+    """The short links of a message, as pasted (what the shell resolves)."""
+    return [entry for entry in split_links(text) if is_short_link(entry, rules)]
+
+
 def _page_kind(url: URL, path: str, rules: ListingLinkRules) -> str:
     lower = path.lower()
     query_keys = {k.lower() for k in url.query}
@@ -199,6 +214,7 @@ class LinkVerdict:
     canonical: str | None
     status: LinkStatus
     error: Invalid | None = None
+    via_short_link: bool = False  # `raw` is a short link that led to `canonical`
 
 
 @dataclass(frozen=True)
@@ -264,13 +280,35 @@ def split_links(text: str) -> list[str]:
     return entries
 
 
+def _check_entry(
+    entry: str, rules: ListingLinkRules, resolved: Mapping[str, str | None]
+) -> tuple[Valid[str] | Invalid, bool]:
+    """(verdict, whether it came through a short link)."""
+    if not is_short_link(entry, rules):
+        return check_link(entry, rules), False
+    target = resolved.get(entry)
+    if target is None:
+        return invalid(ERR_LINK_SHORT), True
+    landed = check_link(target, rules)
+    if isinstance(landed, Invalid) and landed.code in (ERR_LINK_OTHER_SITE, ERR_LINK_SHORT):
+        host = (_parse(target) or URL("https://unknown")).host or "?"
+        return invalid(ERR_LINK_SHORT_ELSEWHERE, host=host), True
+    return landed, True
+
+
 def parse_links(
-    text: str, rules: ListingLinkRules = DEFAULT_RULES, *, already: list[str] | tuple[str, ...] = ()
+    text: str,
+    rules: ListingLinkRules = DEFAULT_RULES,
+    *,
+    already: list[str] | tuple[str, ...] = (),
+    resolved: Mapping[str, str | None] | None = None,
 ) -> LinksVerdict:
     """Check every link pasted in one message.
 
     ``already`` are the links saved before (canonical, as returned earlier); a link equal to
-    one of them, or to an earlier entry of this message, is a ``duplicate``.
+    one of them, or to an earlier entry of this message, is a ``duplicate``. ``resolved`` maps
+    each short link of the message to where it led (None: it could not be resolved); a short
+    link is judged by where it landed.
     """
     entries = split_links(text)
     if not entries:
@@ -290,15 +328,15 @@ def parse_links(
     items: list[LinkVerdict] = []
     accepted: list[str] = []
     for entry in entries:
-        result = check_link(entry, rules)
+        result, short = _check_entry(entry, rules, resolved or {})
         if isinstance(result, Invalid):
-            items.append(LinkVerdict(entry, None, "rejected", result))
+            items.append(LinkVerdict(entry, None, "rejected", result, short))
         elif result.value in seen:
-            items.append(LinkVerdict(entry, result.value, "duplicate"))
+            items.append(LinkVerdict(entry, result.value, "duplicate", via_short_link=short))
         else:
             seen.add(result.value)
             accepted.append(result.value)
-            items.append(LinkVerdict(entry, result.value, "accepted"))
+            items.append(LinkVerdict(entry, result.value, "accepted", via_short_link=short))
     return LinksVerdict(items=items, accepted=accepted)
 
 
@@ -310,11 +348,14 @@ __all__ = [
     "ERR_LINK_NOT_URL",
     "ERR_LINK_OTHER_SITE",
     "ERR_LINK_SHORT",
+    "ERR_LINK_SHORT_ELSEWHERE",
     "ERR_LINK_TOO_LONG",
     "LinkVerdict",
     "LinksVerdict",
     "ListingLinkRules",
     "check_link",
+    "is_short_link",
     "parse_links",
+    "short_links_in",
     "split_links",
 ]

@@ -150,8 +150,8 @@ __all__ = [
     "check_offices",
     "check_reg_number",
     "check_reg_numbers",
-    "offices_match",
-    "rights_cited",
     "normalise_line",
     "normalise_text",
+    "offices_match",
+    "rights_cited",
 ]

@@ -136,6 +136,9 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "review-missing": COUNTS,
     "link-accepted": [{"link": "https://aliexpress.ru/item/1.html"}],
     "link-duplicate": [{"link": "https://aliexpress.ru/item/1.html"}],
+    "link-accepted-short": [
+        {"link": "https://aliexpress.ru/item/1.html", "pasted": "https://a.aliexpress.com/_x"}
+    ],
     "link-rejected": [{"link": "google.com", "reason": "not a listing"}],
     "current-answer": [{"value": "Acme"}],
     "resume-offer": [{"section": "Contacts"}],

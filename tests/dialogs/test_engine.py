@@ -8,8 +8,8 @@ Telegram HTML, callback data over 64 bytes, a refused input that still altered t
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest

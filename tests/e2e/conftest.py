@@ -39,6 +39,9 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
         # Scripted claimants answer faster than people; throttling has its own tests
         # (tests/test_issues/test_issue6_throttle.py).
         throttle_updates=10_000,
+        # Never the real short-link hosts: a test must not depend on the Internet.
+        short_link_hosts=["short.invalid"],
+        short_link_timeout=2.0,
         _env_file=None,
     )
 

@@ -124,7 +124,10 @@ async def test_wrong_input_at_every_kind_of_step(
         warning=False,
     )
     await check.refused(
-        "links", check.text("https://a.aliexpress.com/_mKx1"), "short links", warning=False
+        "links",
+        check.text("https://short.invalid/_mKx1"),  # a short link that cannot be opened
+        "short link could not be opened",
+        warning=False,
     )
     await check.refused(
         "links", check.text("bags with our logo"), "Please send at least one listing link."
