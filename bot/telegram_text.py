@@ -56,4 +56,4 @@ def truncate_caption(markup: str, limit: int = CAPTION_LIMIT) -> str:
 def reply_parts(reply: Reply) -> list[tuple[str, bool]]:
     """A reply as the messages to send: (HTML text, whether the keyboard goes under it)."""
     chunks = split_message(reply.text)
-    return [(chunk, i == len(chunks) - 1 and bool(reply.buttons)) for i, chunk in enumerate(chunks)]
+    return [(chunk, i == len(chunks) - 1 and reply.has_markup) for i, chunk in enumerate(chunks)]

@@ -102,6 +102,8 @@ class Terminal:
         return texts(draft.lang if draft else pick_lang(self.sender.language_code))
 
     def show(self, replies: list[Reply]) -> None:
+        # A phone's "share my number" keyboard means nothing here: the number is typed.
+        replies = [reply for reply in replies if reply.contact_button is None]
         rows = [row for reply in replies for row in reply.buttons]
         for reply in replies:
             self.say("\n" + plain(reply.text))

@@ -111,7 +111,11 @@ def _show(
     toast: str | None = None,
 ) -> Outcome:
     t = texts(draft.lang)
-    replies = [*(before or []), render_step(draft, current_step(draft), ctx, t)]
+    step = current_step(draft)
+    replies = [*(before or []), render_step(draft, step, ctx, t)]
+    if step.shares_contact:
+        offer = Reply(t("share-contact-hint"), contact_button=t.plain("btn-share-contact"))
+        replies.append(offer)
     return Outcome(draft, replies, changed, toast=toast)
 
 
@@ -167,6 +171,9 @@ def _answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
     answered = updated.model_copy(update={"answers": {**updated.answers, step.id: value}})
     asked_again = [s for s in reopened if s.applies(answered)]
     before: list[Reply] = []
+    if step.shares_contact:  # the phone's "share" keyboard goes once the number is in
+        shown = step.shown(answered, value) if step.shown else value
+        before.append(Reply(texts(draft.lang)("contact-saved", value=shown), remove_keyboard=True))
     if asked_again:
         t = texts(draft.lang)
         names = ", ".join(t.plain(f"label-{s.id}") for s in asked_again)

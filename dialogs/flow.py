@@ -171,7 +171,14 @@ FLOW: tuple[Step, ...] = (
     Step("contact_name", CONTACTS, Kind.TEXT, validator=check_person_name),
     Step("contact_org", CONTACTS, Kind.TEXT, validator=check_organisation, optional=True),
     Step("contact_email", CONTACTS, Kind.TEXT, validator=check_email),
-    Step("contact_phone", CONTACTS, Kind.TEXT, validator=check_phone, shown=_phone_shown),
+    Step(
+        "contact_phone",
+        CONTACTS,
+        Kind.TEXT,
+        validator=check_phone,
+        shown=_phone_shown,
+        shares_contact=True,
+    ),
     # "We may redirect your request to the Seller…", then confirmations (1), (2), (3).
     Step("disclosure", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM),

@@ -15,3 +15,11 @@ class Button:
 class Reply:
     text: str  # Telegram HTML, user values already escaped
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # A reply-keyboard button that shares the claimant's phone number (Telegram's
+    # request_contact), by its label; a message carries it or inline buttons, never both.
+    contact_button: str | None = None
+    remove_keyboard: bool = False  # take that reply keyboard away again
+
+    @property
+    def has_markup(self) -> bool:
+        return bool(self.buttons) or self.contact_button is not None or self.remove_keyboard

@@ -81,6 +81,7 @@ class Step:
     depends_on: tuple[str, ...] = ()
     cross_check: CrossCheck | None = None
     shown: Shown | None = None
+    shares_contact: bool = False  # on a phone, a button shares the number Telegram knows
 
     def applies(self, draft: Draft) -> bool:
         return self.when(draft)

@@ -28,6 +28,7 @@ from bot.intake import IntakeService, Sender
 from bot.ptb.replies import answer_query, send_replies
 from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 from dialogs import engine, events
+from dialogs.validators.contacts import shared_phone
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -144,7 +145,7 @@ class PrivateHandlers:
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         message, sender = self._message_sender(update)
         assert message.contact is not None
-        event = events.Text(message.contact.phone_number)
+        event = events.Text(shared_phone(message.contact.phone_number))
         await self.respond(context.bot, sender, await self.service.handle(sender, event))
 
     async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -26,6 +26,7 @@ from bot.intake import IntakeService, Sender
 from bot.telegram.replies import answer_query, send_replies
 from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 from dialogs import engine, events
+from dialogs.validators.contacts import shared_phone
 
 
 def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | None:
@@ -102,7 +103,7 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         assert message.from_user is not None and message.contact is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        event = events.Text(message.contact.phone_number)
+        event = events.Text(shared_phone(message.contact.phone_number))
         await respond(bot, sender, await service.handle(sender, event))
 
     @router.message(F.document | F.photo | F.video)

@@ -6,7 +6,14 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.telegram_text import reply_parts
 from dialogs.replies import Reply
@@ -14,7 +21,16 @@ from dialogs.replies import Reply
 log = logging.getLogger(__name__)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def keyboard(
+    reply: Reply,
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    if reply.contact_button is not None:
+        button = KeyboardButton(text=reply.contact_button, request_contact=True)
+        return ReplyKeyboardMarkup(
+            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
+        )
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove(remove_keyboard=True)
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(

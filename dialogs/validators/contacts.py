@@ -73,6 +73,13 @@ def check_phone(raw: str, default_region: str | None = "RU") -> Valid[str] | Inv
     return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+def shared_phone(phone_number: str) -> str:
+    """A number shared with Telegram's contact button: always international, though Telegram
+    may send it without its "+" (``447911123456``)."""
+    digits = phone_number.strip()
+    return digits if digits.startswith("+") else "+" + digits
+
+
 def format_phone(e164: str) -> str:
     """A stored E.164 number grouped for reading: ``+7 916 123-45-67``, ``+44 7911 123456``."""
     try:
@@ -146,4 +153,5 @@ __all__ = [
     "check_person_name",
     "check_phone",
     "format_phone",
+    "shared_phone",
 ]

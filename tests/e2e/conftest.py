@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,27 @@ class RunningBot:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+async def either_bot(
+    request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
+) -> AsyncIterator[Callable[..., Awaitable[RunningBot]]]:
+    """A factory of the bot on each runtime in turn, with settings overrides."""
+    from bot.ptb import PtbApp
+
+    runtime: Any = TelegramApp if request.param == "aiogram" else PtbApp
+    started: list[RunningBot] = []
+
+    async def start(**settings: Any) -> RunningBot:
+        bot = RunningBot(fake, tmp_path / "data", runtime, **settings)
+        await bot.start()
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:
+        await bot.stop()
 
 
 @pytest.fixture

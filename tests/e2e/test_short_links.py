@@ -4,15 +4,11 @@ its canonical form for the staff."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiohttp import web
 
-from bot.ptb import PtbApp
-from bot.telegram.app import TelegramApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
@@ -37,27 +33,14 @@ async def short_host() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-@pytest.fixture(params=[TelegramApp, PtbApp], ids=["aiogram", "ptb"])
-async def bot_with_short_links(
-    request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    runtime: Any = request.param
-    bot = RunningBot(
-        fake,
-        tmp_path / "data",
-        runtime,
+async def test_a_pasted_short_link_becomes_its_listing(
+    fake: FakeTelegram, either_bot: Callable[..., Awaitable[RunningBot]], short_host: str
+) -> None:
+    running = await either_bot(
         short_link_hosts=["127.0.0.1"],
         short_link_allow_private=True,  # the redirect server is local
         short_link_timeout=2.0,
     )
-    await bot.start()
-    yield bot
-    await bot.stop()
-
-
-async def test_a_pasted_short_link_becomes_its_listing(
-    fake: FakeTelegram, bot_with_short_links: RunningBot, short_host: str
-) -> None:
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("links")
     short = short_host + "/_mKx1abc"
@@ -68,7 +51,7 @@ async def test_a_pasted_short_link_becomes_its_listing(
     assert f"❌ {missing} — this short link could not be opened" in text
     assert "send the full listing address" in text
 
-    app = bot_with_short_links.app
+    app = running.app
     draft = await app.storage.drafts.load(CLAIMANT)
     assert draft.links == [LISTING]
     assert draft.link_sources == {LISTING: short}

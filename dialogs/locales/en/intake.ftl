@@ -178,7 +178,10 @@ items-removed = 🗑 Removed: { $count }.
 ask-contact_name = Your <b>full name</b>, for communication about this complaint.
 ask-contact_org = Your <b>organisation</b> (company or law firm), if any. Or press “Skip”.
 ask-contact_email = Your <b>email</b>.
-ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67 or +44 20 7946 0958). On a phone you can tap “Share my phone number” below.
+ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67 or +44 20 7946 0958).
+share-contact-hint = Or tap “Share my phone number” below.
+btn-share-contact = 📱 Share my phone number
+contact-saved = ☎️ Phone saved: { $value }
 ## Disclosure and confirmations
 
 ask-disclosure = <b>Before you confirm</b>
