@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,11 +70,21 @@ MP4, MOV = "video/mp4", "video/quicktime"
 ZIP = "application/zip"
 TEXT = "text/plain"
 HTML = "text/html"
+# Originals of a copyrighted work (photos, designs): layered, vector and camera-raw files.
+PSD, SVG = "image/vnd.adobe.photoshop", "image/svg+xml"
+CR2, CR3, RAF, ORF, RW2 = (
+    "image/x-canon-cr2",
+    "image/x-canon-cr3",
+    "image/x-fuji-raf",
+    "image/x-olympus-orf",
+    "image/x-panasonic-rw2",
+)
+_ORIGINALS = {PSD, SVG, CR2, CR3, RAF, ORF, RW2}  # NEF, ARW, DNG are TIFF; AI is PDF
 
 _IMAGES = {JPEG, PNG, WEBP, HEIC, GIF, TIFF}
 ALLOWED_MIME: dict[str, set[str]] = {
     "evidence": _IMAGES | {PDF, DOC, DOCX, MP4, MOV, TEXT},
-    "rights_docs": (_IMAGES - {GIF}) | {PDF, DOC, DOCX, ODT, RTF},
+    "rights_docs": (_IMAGES - {GIF}) | {PDF, DOC, DOCX, ODT, RTF} | _ORIGINALS,
     "authority_docs": (_IMAGES - {GIF}) | {PDF, DOC, DOCX, ODT, RTF},
 }
 
@@ -94,6 +105,13 @@ MIME_LABELS: dict[str, str] = {
     MOV: "MOV",
     TEXT: "TXT",
     HTML: "HTML",
+    PSD: "PSD",
+    SVG: "SVG",
+    CR2: "CR2",
+    CR3: "CR3",
+    RAF: "RAF",
+    ORF: "ORF",
+    RW2: "RW2",
 }
 EXTENSIONS: dict[str, str] = {
     JPEG: "jpg",
@@ -110,7 +128,24 @@ EXTENSIONS: dict[str, str] = {
     MP4: "mp4",
     MOV: "mov",
     TEXT: "txt",
+    PSD: "psd",
+    SVG: "svg",
+    CR2: "cr2",
+    CR3: "cr3",
+    RAF: "raf",
+    ORF: "orf",
+    RW2: "rw2",
 }
+# Camera-raw formats the ``filetype`` library does not know, by their first bytes.
+_RAW_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"FUJIFILMCCD-RAW", RAF),
+    (0, b"IIRO", ORF),
+    (0, b"IIRS", ORF),
+    (0, b"IIU\x00", RW2),
+    (4, b"ftypcrx ", CR3),
+)
+_SVG_RE_HEAD = ("<svg", "<!doctype svg")
+_SVG_HANDLER_RE = re.compile(r"\son[a-z]+\s*=")
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -125,7 +160,13 @@ def _sniff_text(data: bytes, *, complete: bool) -> str | None:
     text = text.removeprefix("\ufeff")
     if not text.strip() or not all(c.isprintable() or c in "\t\r\n\f" for c in text):
         return None
-    return HTML if text.lstrip().startswith("<") else TEXT
+    if not text.lstrip().startswith("<"):
+        return TEXT
+    lower = text.lower()
+    is_svg = any(tag in lower for tag in _SVG_RE_HEAD) and "<html" not in lower
+    # An SVG that runs anything (script, event handlers, javascript: links) is refused as HTML.
+    active = "<script" in lower or "javascript:" in lower or _SVG_HANDLER_RE.search(lower)
+    return SVG if is_svg and not active else HTML
 
 
 Source = bytes | Path  # the whole file: in memory, or on disk
@@ -193,6 +234,9 @@ def sniff(head: bytes, *, complete: bool = False, source: Path | None = None) ->
     """
     if not head:
         return None
+    for offset, magic, raw in _RAW_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return raw
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
     whole: Source | None = source if source is not None else (head if complete else None)

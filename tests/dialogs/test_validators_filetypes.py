@@ -161,3 +161,40 @@ def test_sections_and_labels():
     assert all(m in EXTENSIONS for mimes in ALLOWED_MIME.values() for m in mimes)
     with pytest.raises(KeyError):
         check_upload(PDF_BYTES, "x.pdf", None, 10, "nope")
+
+
+ORIGINALS = [
+    (b"8BPS\x00\x01" + b"\x00" * 40, "artwork.psd", "image/vnd.adobe.photoshop"),
+    (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>',
+        "logo.svg",
+        "image/svg+xml",
+    ),
+    (b"II*\x00\x10\x00\x00\x00CR\x02\x00" + b"\x00" * 40, "IMG_0001.CR2", "image/x-canon-cr2"),
+    (
+        b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x01" + b"\x00" * 40,
+        "IMG_0002.CR3",
+        "image/x-canon-cr3",
+    ),
+    (b"FUJIFILMCCD-RAW 0201" + b"\x00" * 40, "DSCF0001.RAF", "image/x-fuji-raf"),
+    (b"IIRO\x08\x00\x00\x00" + b"\x00" * 40, "P1010001.ORF", "image/x-olympus-orf"),
+    (b"IIU\x00\x18\x00\x00\x00" + b"\x00" * 40, "P1000001.RW2", "image/x-panasonic-rw2"),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "mime"), ORIGINALS)
+def test_originals_of_a_work_are_accepted_as_rights_documents(data, name, mime):
+    """A photographer's or designer's originals (PSD, SVG, camera raw) prove authorship."""
+    assert sniff(data, complete=True) == mime
+    assert _check(data, name, "rights_docs") == Valid(mime)
+    refused = _check(data, name, "authority_docs")
+    assert isinstance(refused, Invalid) and refused.code == "err-file-type"
+
+
+def test_an_svg_with_a_script_is_still_refused():
+    for svg in (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+    ):
+        assert sniff(svg, complete=True) == "text/html"
+        assert isinstance(_check(svg, "logo.svg", "rights_docs"), Invalid)
