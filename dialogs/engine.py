@@ -42,7 +42,7 @@ from dialogs.render import (
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
 from dialogs.validators import Invalid
-from dialogs.validators.links import parse_links
+from dialogs.validators.links import listing_from_payload, parse_links
 
 RESUME_OFFER_AFTER = timedelta(days=2)
 
@@ -84,6 +84,8 @@ def _coming_back(draft: Draft, event: Event, ctx: Context) -> bool:
 
 def _dispatch(draft: Draft, event: Event, ctx: Context) -> Outcome:
     match event:
+        case Command(name="start", args=args) if args:
+            return _deep_link(draft, args, ctx)
         case Command(name=name):
             return _command(draft, name, ctx)
         case Press(data=data):
@@ -209,6 +211,30 @@ def _command(draft: Draft, name: str, ctx: Context) -> Outcome:
             rows = tuple((button(t, f"lang-{lang}", Verb.LANGUAGE, "", lang),) for lang in LANGS)
             return Outcome(draft, [Reply(t("choose-language"), rows)])
     return _show(draft, ctx, changed=False, before=[Reply(t("unknown-command"))])
+
+
+def _deep_link(draft: Draft, payload: str, ctx: Context) -> Outcome:
+    """`/start <payload>` from the listing page's link: that listing is filled in and the
+    "do you have a particular listing?" question answered; an invalid payload is a plain /start."""
+    link = listing_from_payload(payload, ctx.link_rules)
+    if link is None:
+        return _command(draft, "start", ctx)
+    t = texts(draft.lang)
+    links = draft.links if link in draft.links else [*draft.links, link]
+    note = Reply(t("deep-link-listing", link=link))
+    if draft.answers:  # a complaint under way: the listing joins it
+        updated = draft.model_copy(update={"links": links})
+        return _show(updated, ctx, changed=links != draft.links, before=[note])
+    started = draft.model_copy(
+        update={
+            "links": links,
+            "answers": {"screen_listing": "yes"},
+            "step": "screen_matter",
+            "history": ["welcome", "screen_listing"],
+        }
+    )
+    welcome = render_step(draft, STEPS["welcome"], ctx, t)
+    return _show(started, ctx, changed=True, before=[Reply(welcome.text), note])
 
 
 def _discard_question(t: Texts) -> Reply:

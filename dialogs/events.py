@@ -16,9 +16,11 @@ from dialogs.validators.links import ListingLinkRules
 
 @dataclass(frozen=True)
 class Command:
-    """/start, /back, /cancel, /help, /language."""
+    """/start, /back, /cancel, /help, /language; `args` is what follows (the payload of a
+    deep link: `t.me/<bot>?start=<payload>` arrives as `/start <payload>`)."""
 
     name: str
+    args: str = ""
 
 
 @dataclass(frozen=True)

@@ -131,8 +131,9 @@ class PrivateHandlers:
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, sender = self._message_sender(update)
         assert message.text is not None
-        name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
-        outcome = await self.service.handle(sender, events.Command(name))
+        head, _, args = message.text.partition(" ")
+        name = head[1:].split("@", 1)[0].lower()
+        outcome = await self.service.handle(sender, events.Command(name, args.strip()))
         await self.respond(context.bot, sender, outcome)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

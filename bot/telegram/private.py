@@ -89,7 +89,8 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
     ) -> None:
         assert message.from_user is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        outcome = await service.handle(sender, events.Command(command.command.lower()))
+        event = events.Command(command.command.lower(), command.args or "")
+        outcome = await service.handle(sender, event)
         await respond(bot, sender, outcome)
 
     @router.message(F.text)

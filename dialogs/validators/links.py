@@ -182,6 +182,18 @@ def short_links_in(text: str, rules: ListingLinkRules = DEFAULT_RULES) -> list[s
     return [entry for entry in split_links(text) if is_short_link(entry, rules)]
 
 
+_PAYLOAD_RE = re.compile(r"^(?:item[_-]?)?(\d{1,20})$", re.IGNORECASE)
+
+
+def listing_from_payload(payload: str, rules: ListingLinkRules = DEFAULT_RULES) -> str | None:
+    """The canonical listing of a deep-link payload (``item_1005001234567890`` or the bare
+    item id, as the listing page's "Report" link sends it), or None for anything else."""
+    match = _PAYLOAD_RE.match(payload.strip())
+    if match is None:
+        return None
+    return rules.canonical_template.format(id=match.group(1).lstrip("0") or "0")
+
+
 def _page_kind(url: URL, path: str, rules: ListingLinkRules) -> str:
     lower = path.lower()
     query_keys = {k.lower() for k in url.query}
@@ -355,6 +367,7 @@ __all__ = [
     "ListingLinkRules",
     "check_link",
     "is_short_link",
+    "listing_from_payload",
     "parse_links",
     "short_links_in",
     "split_links",

@@ -136,6 +136,8 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "review-missing": COUNTS,
     "link-accepted": [{"link": "https://aliexpress.ru/item/1.html"}],
     "link-duplicate": [{"link": "https://aliexpress.ru/item/1.html"}],
+    "deep-link-listing": [{"link": "https://aliexpress.ru/item/1.html"}],
+    "contact-saved": [{"value": "+44 7911 123456"}],
     "link-accepted-short": [
         {"link": "https://aliexpress.ru/item/1.html", "pasted": "https://a.aliexpress.com/_x"}
     ],

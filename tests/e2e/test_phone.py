@@ -37,3 +37,30 @@ async def test_the_phone_step_offers_to_share_the_number(
     )
     draft = await running.app.storage.drafts.load(CLAIMANT)
     assert draft.answers["contact_phone"] == "+447911123456"
+
+
+async def test_a_deep_link_from_the_listing_page_fills_it_in(
+    fake: FakeTelegram, either_bot: StartBot
+) -> None:
+    running = await either_bot()
+    baseline = 0
+    fake.user_sends_command(CLAIMANT, "start", "item_1005001234567890")
+    asked = await fake.wait_for_message(
+        CLAIMANT, lambda m: "What is your complaint about?" in (m.text or ""), after=baseline
+    )
+    assert any(
+        "The listing https://aliexpress.ru/item/1005001234567890.html is added" in (m.text or "")
+        for m in fake.messages(CLAIMANT)
+    )
+    assert "a:screen_matter:infringement" in asked.callback_datas
+    draft = await running.app.storage.drafts.load(CLAIMANT)
+    assert draft.links == ["https://aliexpress.ru/item/1005001234567890.html"]
+    assert draft.answers == {"screen_listing": "yes"}
+
+    # A payload that is no listing: the plain welcome, nothing filled in.
+    fake.user_sends_command(CLAIMANT + 1, "start", "promo2026")
+    await fake.wait_for_message(
+        CLAIMANT + 1, lambda m: "Report an intellectual-property" in (m.text or ""), after=0
+    )
+    other = await running.app.storage.drafts.load(CLAIMANT + 1)
+    assert other.links == [] and other.step == "welcome"

@@ -122,6 +122,7 @@ ask-links =
     A listing link looks like https://aliexpress.ru/item/1005001234567890.html; a short link from the app's “Share” button works too. Not a search page, not a store front.
 links-saved = Links saved: { $count }. Send more, or press “Done”.
 link-accepted = ✅ { $link }
+deep-link-listing = 🔗 The listing { $link } is added to your complaint.
 link-accepted-short = ✅ { $link } (from the short link { $pasted })
 link-duplicate = ↩️ { $link } — already added
 link-rejected = ❌ { $link } — { $reason }

@@ -125,6 +125,7 @@ ask-links =
     Ссылка на карточку товара выглядит так: https://aliexpress.ru/item/1005001234567890.html; подойдёт и короткая ссылка из кнопки «Поделиться» в приложении. Не страница поиска и не витрина магазина.
 links-saved = Сохранено ссылок: { $count }. Отправьте ещё или нажмите «Готово».
 link-accepted = ✅ { $link }
+deep-link-listing = 🔗 Карточка товара { $link } добавлена в жалобу.
 link-accepted-short = ✅ { $link } (по короткой ссылке { $pasted })
 link-duplicate = ↩️ { $link } — уже добавлена
 link-rejected = ❌ { $link } — { $reason }
