@@ -444,3 +444,19 @@ async def test_an_update_delivered_again_and_out_of_order(fake: FakeTelegram, bo
     again = await bot.get_updates(offset=second["update_id"] + 1, timeout=0)
     assert [u.update_id for u in again] == [first["update_id"]]
     assert await bot.get_updates(offset=second["update_id"] + 1, timeout=0) == []
+
+
+async def test_descriptions_are_kept_per_language_and_limited(fake: FakeTelegram, bot: Bot) -> None:
+    assert await bot.set_my_description("Report an infringement.")
+    assert await bot.set_my_short_description("IP complaints", language_code="ru")
+    assert fake.descriptions == {"": "Report an infringement."}
+    assert fake.short_descriptions == {"ru": "IP complaints"}
+    assert (await bot.get_my_short_description(language_code="ru")).short_description == (
+        "IP complaints"
+    )
+    with pytest.raises(TelegramBadRequest):
+        await bot.set_my_short_description("x" * 121)
+    with pytest.raises(TelegramBadRequest):
+        await bot.set_my_description("x" * 513)
+    assert await bot.set_my_description("")  # an empty text removes it
+    assert fake.descriptions == {}

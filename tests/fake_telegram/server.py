@@ -148,6 +148,9 @@ class FakeTelegram:
         self.callback_answers: list[dict[str, Any]] = []
         self.chat_actions: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # The bot's texts in an empty chat and in shared links, by language_code ("" default).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.webhook: dict[str, Any] | None = None
         self.updates: list[dict[str, Any]] = []  # pending (unconfirmed) updates
@@ -196,6 +199,10 @@ class FakeTelegram:
                 "getFile": self._get_file,
                 "sendChatAction": self._send_chat_action,
                 "setMyCommands": self._set_my_commands,
+                "setMyDescription": self._set_my_description,
+                "getMyDescription": self._get_my_description,
+                "setMyShortDescription": self._set_my_short_description,
+                "getMyShortDescription": self._get_my_short_description,
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
                 "setChatMenuButton": self._set_chat_menu_button,
@@ -1647,6 +1654,34 @@ class FakeTelegram:
         self.commands[self._commands_key(params)] = [
             {"command": c["command"], "description": c["description"]} for c in commands
         ]
+        return True
+
+    async def _set_my_description(self, params: dict[str, Any], raw: RawRequest) -> bool:
+        return self._set_text(self.descriptions, params, "description", 512)
+
+    async def _set_my_short_description(self, params: dict[str, Any], raw: RawRequest) -> bool:
+        return self._set_text(self.short_descriptions, params, "short_description", 120)
+
+    async def _get_my_description(self, params: dict[str, Any], raw: RawRequest) -> dict[str, str]:
+        return {"description": self.descriptions.get(params.get("language_code", ""), "")}
+
+    async def _get_my_short_description(
+        self, params: dict[str, Any], raw: RawRequest
+    ) -> dict[str, str]:
+        key = params.get("language_code", "")
+        return {"short_description": self.short_descriptions.get(key, "")}
+
+    @staticmethod
+    def _set_text(store: dict[str, str], params: dict[str, Any], field: str, limit: int) -> bool:
+        """Telegram's limits: 0-`limit` characters; an empty text removes that language's."""
+        text = params.get(field, "")
+        if len(text) > limit:
+            raise bad_request(f"{field} is too long (at most {limit} characters)")
+        code = params.get("language_code", "")
+        if text:
+            store[code] = text
+        else:
+            store.pop(code, None)
         return True
 
     async def _get_my_commands(
