@@ -15,5 +15,18 @@ def menus() -> list[tuple[str | None, list[tuple[str, str]]]]:
     return [(_code(lang), [(c, texts(lang).plain(f"cmd-{c}")) for c in MENU]) for lang in LANGS]
 
 
+def descriptions(platform: str) -> list[tuple[str | None, str, str]]:
+    """(language_code, description, short description) for setMyDescription and
+    setMyShortDescription: what an empty chat with the bot shows, and shared links to it."""
+    return [
+        (
+            _code(lang),
+            texts(lang).plain("bot-description", platform=platform),
+            texts(lang).plain("bot-short-description", platform=platform),
+        )
+        for lang in LANGS
+    ]
+
+
 def _code(lang: Lang) -> str | None:
     return None if lang == "en" else lang

@@ -13,7 +13,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.claimant_cases import ClaimantCases
-from bot.commands import menus
+from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
@@ -88,6 +88,9 @@ class PtbApp:
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=language_code,
             )
+        for language_code, description, short in descriptions(self.settings.platform_name):
+            await self.bot.set_my_description(description, language_code=language_code)
+            await self.bot.set_my_short_description(short, language_code=language_code)
 
     async def run(self) -> None:
         """Poll until cancelled, with the outbox sender beside it; then shut down cleanly."""

@@ -12,7 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
 from bot.claimant_cases import ClaimantCases
-from bot.commands import menus
+from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.outbox_sender import OutboxSender
@@ -74,6 +74,9 @@ class TelegramApp:
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=language_code,
             )
+        for language_code, description, short in descriptions(self.settings.platform_name):
+            await self.bot.set_my_description(description, language_code=language_code)
+            await self.bot.set_my_short_description(short, language_code=language_code)
 
     async def run(self) -> None:
         """Serve until cancelled: the outbox sender beside polling (or the webhook server)."""

@@ -51,3 +51,12 @@ def test_listing_link_rules_are_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert not isinstance(accepted, Invalid) and accepted.value == "https://market.example/p/42"
     refused = check_link("https://aliexpress.ru/item/1005001.html", rules)
     assert isinstance(refused, Invalid) and refused.code == "err-link-other-site"
+
+
+def test_descriptions_fit_telegrams_limits_in_both_languages() -> None:
+    from bot.commands import descriptions
+
+    described = descriptions("AliExpress Россия и СНГ")
+    assert [code for code, _, _ in described] == [None, "ru"]
+    for _, description, short in described:
+        assert 0 < len(description) <= 512 and 0 < len(short) <= 120

@@ -64,3 +64,18 @@ async def test_a_deep_link_from_the_listing_page_fills_it_in(
     )
     other = await running.app.storage.drafts.load(CLAIMANT + 1)
     assert other.links == [] and other.step == "welcome"
+
+
+async def test_the_empty_chat_and_shared_links_describe_the_bot_in_both_languages(
+    fake: FakeTelegram, either_bot: StartBot
+) -> None:
+    await either_bot()
+    assert set(fake.descriptions) == {"", "ru"}
+    assert "trademark, patent or copyright on AliExpress" in fake.descriptions[""]
+    assert "товарный знак" in fake.descriptions["ru"]
+    assert set(fake.short_descriptions) == {"", "ru"}
+    assert all(len(text) <= 120 for text in fake.short_descriptions.values())
+    # The command menus, per language, list /status and /case too.
+    for key, commands in fake.commands.items():
+        assert {"start", "status", "case"} <= {c["command"] for c in commands}, key
+    assert len(fake.commands) == 2

@@ -318,6 +318,10 @@ cmd-language = English / Русский
 cmd-status = Your cases and their state
 cmd-case = One of your cases: /case NUMBER
 
+bot-description =
+    Report an infringement of your trademark, patent or copyright on { $platform }: a guided complaint to the platform's IP team, step by step, in English or Russian. Prepare the links to the listings, your evidence, the documents of your rights and of your authority. Answers are saved as you go; you get a case number and every decision here.
+bot-short-description = IP complaints about { $platform } listings: trademark, patent, copyright. English / Русский.
+
 ## Returning claimants
 
 btn-reuse = ♻️ Reuse from { $number }
