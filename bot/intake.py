@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.albums import AlbumResult
+from bot.link_files import is_link_file, read_link_file
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
 from bot.short_links import ShortLinkResolver, with_short_links
@@ -119,6 +120,8 @@ class IntakeService:
             draft = await self.storage.drafts.load(sender.user_id)
             if await self._applied_before(sender):
                 return engine.Outcome(draft)
+            if is_link_file(draft, offered):  # links as a .txt / .csv file
+                return await self._apply(sender, await read_link_file(offered), draft)
             section = engine.expected_file_section(draft)
             if section is None:
                 return await self._apply(sender, Unsupported("file"), draft)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import aiohttp
 from yarl import URL
 
-from dialogs.events import Context, Event, Text
+from dialogs.events import Context, Event, LinkList, Text
 from dialogs.model import Draft
 from dialogs.progress import current_step
 from dialogs.steps import Kind
@@ -113,7 +113,7 @@ async def with_short_links(
 ) -> Context:
     """The context with the short links of a message at the links step resolved (the engine
     stays free of I/O: it only reads where each led)."""
-    if resolver is None or draft is None or not isinstance(event, Text):
+    if resolver is None or draft is None or not isinstance(event, Text | LinkList):
         return ctx
     if current_step(draft).kind is not Kind.LINKS:
         return ctx

@@ -14,6 +14,7 @@ from dialogs.events import (
     Command,
     Context,
     Event,
+    LinkList,
     Press,
     Text,
     Unsupported,
@@ -45,6 +46,7 @@ from dialogs.validators import Invalid
 from dialogs.validators.links import listing_from_payload, parse_links
 
 RESUME_OFFER_AFTER = timedelta(days=2)
+_CSV_SEPARATORS = str.maketrans({";": "\n", ",": "\n", "\t": "\n"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ def _dispatch(draft: Draft, event: Event, ctx: Context) -> Outcome:
             return _press(draft, data, ctx)
         case Text(text=text):
             return _text(draft, text, ctx)
+        case LinkList(text=text) if current_step(draft).kind is Kind.LINKS:
+            cells = text.translate(_CSV_SEPARATORS)  # a spreadsheet's cells, each on its own
+            return _links(draft, cells, ctx, limit=ctx.link_rules.max_links_per_file)
+        case LinkList():
+            return _refuse(draft, ctx, Invalid(f"err-expected-{current_step(draft).kind}", {}))
         case Upload():
             return _upload(draft, event, ctx)
         case UploadRefused(error=error):
@@ -489,9 +496,11 @@ def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
     return _refuse(draft, ctx, Invalid(f"err-expected-{step.kind}", {}))
 
 
-def _links(draft: Draft, raw: str, ctx: Context) -> Outcome:
+def _links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None) -> Outcome:
     t = texts(draft.lang)
-    verdict = parse_links(raw, ctx.link_rules, already=draft.links, resolved=ctx.resolved_links)
+    verdict = parse_links(
+        raw, ctx.link_rules, already=draft.links, resolved=ctx.resolved_links, limit=limit
+    )
     if verdict.error is not None:
         return _refuse(draft, ctx, verdict.error)
     lines = []

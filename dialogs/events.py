@@ -36,6 +36,14 @@ class Press:
 
 
 @dataclass(frozen=True)
+class LinkList:
+    """Listing links sent as a .txt or .csv file at the links step: its text, and its name."""
+
+    text: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Upload:
     file: StoredFile
     quiet: bool = False  # part of an album: the shell sends one answer for the whole album
@@ -67,7 +75,7 @@ class EarlierDocuments:
     rejected: bool = False  # the IP team rejected that case
 
 
-Event = Command | Text | Press | Upload | UploadRefused | Unsupported
+Event = Command | Text | Press | Upload | UploadRefused | Unsupported | LinkList
 
 
 @dataclass(frozen=True)

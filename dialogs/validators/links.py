@@ -71,6 +71,7 @@ class ListingLinkRules(BaseModel):
     search_query_keys: list[str] = ["searchtext", "search_text", "keywords"]
     store_path_prefixes: list[str] = ["/store"]
     max_links_per_message: int = 50
+    max_links_per_file: int = 500  # a .txt or .csv list of links
     max_link_length: int = 2048
 
     @field_validator("hosts", "short_hosts")
@@ -314,6 +315,7 @@ def parse_links(
     *,
     already: list[str] | tuple[str, ...] = (),
     resolved: Mapping[str, str | None] | None = None,
+    limit: int | None = None,
 ) -> LinksVerdict:
     """Check every link pasted in one message.
 
@@ -325,10 +327,9 @@ def parse_links(
     entries = split_links(text)
     if not entries:
         return LinksVerdict(error=invalid(ERR_LINKS_NONE))
-    if len(entries) > rules.max_links_per_message:
-        return LinksVerdict(
-            error=invalid(ERR_LINKS_TOO_MANY, count=len(entries), limit=rules.max_links_per_message)
-        )
+    most = limit or rules.max_links_per_message
+    if len(entries) > most:
+        return LinksVerdict(error=invalid(ERR_LINKS_TOO_MANY, count=len(entries), limit=most))
 
     seen: set[str] = set()
     for link in already:

@@ -129,6 +129,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "btn-remove-all-links": COUNTS,
     "btn-remove-all-files": COUNTS,
     "err-regnum-too-many": [{"count": "11", "max": "10"}],
+    "err-link-file": [{"limit_kb": "256"}],
     "err-offices-count": [{"numbers": "3", "offices": "2"}],
     "err-link-short-elsewhere": [{"host": "example.com"}],
     "files-reused": [{"number": "IP-2026-000007", "count": n} for n in (1, 2, 5)],

@@ -45,3 +45,21 @@ def test_a_complaint_under_way_gets_the_listing_added() -> None:
     assert "Your <b>email</b>" in last(outcome).text
     again = s.send(Command("start", "item_42"))
     assert not again.changed
+
+
+def test_links_sent_as_a_file_get_one_verdict_each() -> None:
+    from dialogs.events import LinkList
+
+    s = session_at("links")
+    csv = "url;note\nhttps://aliexpress.ru/item/1.html;bag\nhttps://aliexpress.ru/store/9\n"
+    csv += "\n".join(f"https://aliexpress.ru/item/{n}.html" for n in range(100, 160))
+    outcome = s.send(LinkList(csv, "links.csv"))
+    assert outcome.changed
+    report = outcome.replies[0].text
+    assert "✅ https://aliexpress.ru/item/1.html" in report
+    assert "❌ https://aliexpress.ru/store/9 — this is a store front" in report
+    assert len(s.draft.links) == 61  # more than one message may hold (50)
+    elsewhere = session_at("contact_email")
+    before = elsewhere.draft
+    refused = elsewhere.send(LinkList("https://aliexpress.ru/item/1.html", "a.txt"))
+    assert not refused.changed and elsewhere.draft == before

@@ -79,3 +79,27 @@ async def test_the_empty_chat_and_shared_links_describe_the_bot_in_both_language
     for key, commands in fake.commands.items():
         assert {"start", "status", "case"} <= {c["command"] for c in commands}, key
     assert len(fake.commands) == 2
+
+
+async def test_links_sent_as_a_csv_file(fake: FakeTelegram, either_bot: StartBot) -> None:
+    running = await either_bot()
+    anna = Claimant(fake, CLAIMANT)
+    await anna.reaches("links")
+    table = (
+        "url;comment\r\n"
+        "https://aliexpress.ru/item/1005000000000001.html;сумка\r\n"
+        "https://aliexpress.ru/wholesale?SearchText=bag;поиск\r\n"
+        "https://aliexpress.ru/item/1005000000000002.html;кошелёк\r\n"
+    ).encode("cp1251")  # as Excel saves it in Russia
+    report = await anna.sends_document(table, "links.csv", "text/csv", expect="Links saved: 2")
+    text = report.text or ""
+    assert "✅ https://aliexpress.ru/item/1005000000000001.html" in text
+    assert "❌ https://aliexpress.ru/wholesale?SearchText=bag — this is a search page" in text
+    draft = await running.app.storage.drafts.load(CLAIMANT)
+    assert draft.links == [
+        "https://aliexpress.ru/item/1005000000000001.html",
+        "https://aliexpress.ru/item/1005000000000002.html",
+    ]
+    assert draft.files == []  # read, not attached as evidence
+    refused = await anna.sends_document(b"\x00\x01" * 10, "links.txt", "text/plain", expect="⚠️")
+    assert "cannot be read as a list of links" in (refused.text or "")

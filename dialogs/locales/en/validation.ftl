@@ -42,3 +42,4 @@ err-file-bomb = This { $detected } file { $reason ->
    *[ratio] unpacks to hundreds of times its size
   } (it looks like an archive bomb), so it is not accepted. Please save the document as PDF and send that.
 err-file-polyglot = This file is at once a { $detected } and a { $other }: a file that opens as two different things is not accepted. Please save it again as one type (for example, print it to PDF) and send that.
+err-link-file = This file cannot be read as a list of links. Send a .txt or .csv file (UTF-8, at most { $limit_kb } KB) with one link per line.
