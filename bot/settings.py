@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     circulation_country: str = "RU"
     answer_within_days: int = 10  # working days, promised in the claimant's receipt
     # Short links (the app's Share button) are followed to the listing they lead to.
+    good_faith_statement: bool = False  # ask the EU DSA Art. 16(2)(d) statement of good faith
     short_link_hosts: list[str] | None = None  # None: those of LISTING_LINKS
     short_link_timeout: float = 5.0
     short_link_allow_private: bool = False  # tests only: their redirect server is local

@@ -61,7 +61,12 @@ class Outcome:
 def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
     """Apply one event to the saved draft."""
     if draft is None:
-        fresh = Draft(user_id=ctx.user_id, chat_id=ctx.chat_id, lang=ctx.lang_hint)
+        fresh = Draft(
+            user_id=ctx.user_id,
+            chat_id=ctx.chat_id,
+            lang=ctx.lang_hint,
+            features=list(ctx.features),
+        )
         outcome = _dispatch(fresh, event, ctx)
         return outcome if outcome.changed else replace(outcome, draft=fresh, changed=True)
     outcome = _dispatch(draft, event, ctx)
@@ -351,7 +356,11 @@ def _global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
 def _fresh(draft: Draft) -> Draft:
     """An empty draft in place of `draft` (same revision line, so it saves over it)."""
     return Draft(
-        user_id=draft.user_id, chat_id=draft.chat_id, lang=draft.lang, revision=draft.revision
+        user_id=draft.user_id,
+        chat_id=draft.chat_id,
+        lang=draft.lang,
+        revision=draft.revision,
+        features=draft.features,
     )
 
 

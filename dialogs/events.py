@@ -96,3 +96,4 @@ class Context:
     # Where each short link of the message being handled led (None: it could not be opened);
     # the shell resolves them over HTTP before the engine runs.
     resolved_links: dict[str, str | None] = field(default_factory=dict)
+    features: tuple[str, ...] = ()  # optional steps switched on, stamped on new drafts

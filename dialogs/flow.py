@@ -9,7 +9,7 @@ Adding or reordering a step is a change here and in the catalogs only.
 from __future__ import annotations
 
 from dialogs.model import Draft, FileSection
-from dialogs.steps import Kind, Option, Section, Step, answer_is
+from dialogs.steps import Kind, Option, Section, Step, answer_is, feature_on
 from dialogs.validators import Invalid
 from dialogs.validators.contacts import (
     check_email,
@@ -184,6 +184,9 @@ FLOW: tuple[Step, ...] = (
     Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_third_party", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_authorised", CONFIRMATIONS, Kind.CONFIRM),
+    # Optional (a setting): the notifier's bona fide belief that the notice is accurate and
+    # complete (EU Digital Services Act, Art. 16(2)(d)), stored like the three above.
+    Step("confirm_good_faith", CONFIRMATIONS, Kind.CONFIRM, when=feature_on("good_faith")),
     Step("review", REVIEW, Kind.REVIEW),
 )
 

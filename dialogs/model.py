@@ -64,6 +64,9 @@ class Draft(BaseModel):
     confirmations: dict[str, Confirmation] = Field(default_factory=dict)
     history: list[str] = Field(default_factory=list)
     editing_section: str | None = None  # set while a section is reopened from the review
+    # Optional steps the platform switched on (settings) when this complaint was started,
+    # e.g. "good_faith": the notifier's statement of good faith (EU DSA Art. 16(2)(d)).
+    features: list[str] = Field(default_factory=list)
     revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -50,6 +50,16 @@ def answer_is(key: str, *values: str) -> Condition:
     return condition
 
 
+def feature_on(name: str) -> Condition:
+    """A step the platform switches on by a setting (stamped on the draft when it starts)."""
+
+    def condition(draft: Draft) -> bool:
+        return name in draft.features
+
+    condition.__doc__ = f"{name} enabled"
+    return condition
+
+
 @dataclass(frozen=True)
 class Option:
     """One button of a choice. `reject` names the rejection leaf it ends in, if any."""
