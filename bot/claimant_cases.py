@@ -8,7 +8,7 @@ from bot.staff.desk import ActionRefused, CaseDesk
 from bot.uploads import OfferedFile, receive_file
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import Case, FileSection, Lang
-from dialogs.render import summary
+from dialogs.render import local_time, summary
 from dialogs.replies import Button, Reply
 from dialogs.validators import Invalid
 from storage import Question
@@ -101,7 +101,7 @@ def status_line(case: Case, t: Texts) -> str:
     return t(
         "status-line",
         number=case.number,
-        date=case.submitted_at.strftime("%Y-%m-%d"),
+        date=local_time(case.submitted_at, date_only=True),
         status=t.plain(f"case-status-{case.status.value}"),
     )
 
@@ -111,6 +111,6 @@ def case_detail(case: Case, t: Texts) -> str:
         "case-detail",
         number=case.number,
         status=t.plain(f"case-status-{case.status.value}"),
-        date=case.submitted_at.strftime("%Y-%m-%d %H:%M UTC"),
+        date=local_time(case.submitted_at),
     )
     return head + "\n\n" + summary(case.draft, t, include_confirmations=False)

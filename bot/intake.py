@@ -84,6 +84,7 @@ class IntakeService:
             link_rules=self.settings.link_rules,
             earlier_documents=await self._earlier_documents(sender.user_id),
             circulation_country=self.settings.circulation_country,
+            time_zone=self.settings.time_zone,
             features=("good_faith",) if self.settings.good_faith_statement else (),
         )
 

@@ -43,7 +43,9 @@ async def enqueue_submission(
 ) -> None:
     """The claimant's receipt, and the dossier for the staff group."""
     t = texts(case.lang)
-    receipt = render_receipt(case.number, case.draft, t, days=settings.answer_within_days)
+    receipt = render_receipt(
+        case.number, case.draft, t, days=settings.answer_within_days, tz=settings.tz
+    )
     for i, chunk in enumerate(split_message(receipt.text)):
         await storage.outbox.enqueue(
             conn,

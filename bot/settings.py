@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.model import Lang
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     # Resale of goods put into circulation in this country is out of scope (ISO 3166 code).
     circulation_country: str = "RU"
     answer_within_days: int = 10  # working days, promised in the claimant's receipt
+    time_zone: str = "Europe/Moscow"  # times are shown to people in this zone, stored in UTC
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone: a typo fails at start, not at a receipt
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
     # Short links (the app's Share button) are followed to the listing they lead to.
     good_faith_statement: bool = False  # ask the EU DSA Art. 16(2)(d) statement of good faith
     short_link_hosts: list[str] | None = None  # None: those of LISTING_LINKS

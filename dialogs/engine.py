@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from dialogs.buttons import GLOBAL_VERBS, ButtonData, Verb
 from dialogs.events import (
@@ -36,6 +37,7 @@ from dialogs.render import (
     confirmation_wording,
     file_key,
     link_key,
+    local_time,
     removal_picker,
     render_step,
     reusable_documents,
@@ -73,7 +75,10 @@ def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
     if _coming_back(draft, event, ctx):
         t = texts(draft.lang)
         notice = Reply(
-            t("welcome-back", date=draft.updated_at.strftime("%Y-%m-%d")),
+            t(
+                "welcome-back",
+                date=local_time(draft.updated_at, ZoneInfo(ctx.time_zone), date_only=True),
+            ),
             ((button(t, "btn-discard", Verb.DISCARD, "", "ask"),),),
         )
         return replace(outcome, replies=[notice, *outcome.replies])

@@ -97,3 +97,4 @@ class Context:
     # the shell resolves them over HTTP before the engine runs.
     resolved_links: dict[str, str | None] = field(default_factory=dict)
     features: tuple[str, ...] = ()  # optional steps switched on, stamped on new drafts
+    time_zone: str = "Europe/Moscow"  # the zone times are shown in (they are stored in UTC)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Context, EarlierDocuments
@@ -16,6 +18,7 @@ from dialogs.replies import Button, Reply
 from dialogs.steps import Kind, Step
 
 MAX_FILES_NAMED = 10
+DISPLAY_TZ = ZoneInfo("Europe/Moscow")  # times are stored in UTC and shown in this zone
 MAX_LINKS_SHOWN = 20  # to the claimant; staff always get every link
 MAX_REMOVABLE = 20  # items offered one by one for removal (more: remove all, or from the end)
 REMOVE_BUTTONS_PER_ROW = 5
@@ -49,6 +52,12 @@ def plain_answer(draft: Draft, step: Step, t: Texts) -> str:
     return step.shown(draft, value) if step.shown else value
 
 
+def local_time(at: datetime, tz: tzinfo = DISPLAY_TZ, *, date_only: bool = False) -> str:
+    """A stored (UTC) time as people read it: ``2024-05-01 15:00 MSK``."""
+    local = at.astimezone(tz)
+    return local.strftime("%Y-%m-%d") if date_only else local.strftime("%Y-%m-%d %H:%M %Z")
+
+
 def link_key(link: str) -> str:
     """A short stable id of a saved link, for its remove button."""
     return hashlib.sha256(link.encode()).hexdigest()[:10]
@@ -64,7 +73,9 @@ def link_line(draft: Draft, link: str) -> str:
     return html.escape(link) + (f" ← {html.escape(pasted)}" if pasted else "")
 
 
-def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False) -> str:
+def display_value(
+    draft: Draft, step: Step, t: Texts, *, all_links: bool = False, tz: tzinfo = DISPLAY_TZ
+) -> str:
     """The saved answer to a step as the claimant would read it (HTML-escaped)."""
     match step.kind:
         case Kind.CHOICE | Kind.TEXT:
@@ -84,11 +95,7 @@ def display_value(draft: Draft, step: Step, t: Texts, *, all_links: bool = False
             return t("files-count", count=len(files)) + (f": {names}{tail}" if files else "")
         case Kind.CONFIRM:
             confirmation = draft.confirmations.get(step.id)
-            return (
-                t("confirmed-at", at=confirmation.at.strftime("%Y-%m-%d %H:%M UTC"))
-                if (confirmation)
-                else ""
-            )
+            return t("confirmed-at", at=local_time(confirmation.at, tz)) if confirmation else ""
         case _:
             return ""
 
@@ -112,7 +119,7 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool
     """The step's question with its buttons; `brief`: only where the step stands and its
     buttons (after a link or file was accepted, so a phone screen is not refilled)."""
     if step.kind is Kind.REVIEW:
-        return render_review(draft, t)
+        return render_review(draft, t, tz=ZoneInfo(ctx.time_zone))
     args = catalog_args(draft, ctx)
     if brief and step.kind in (Kind.LINKS, Kind.FILES):
         return Reply(_saved_so_far(draft, step, t), tuple(_collection_rows(draft, step, ctx, t)))
@@ -243,7 +250,12 @@ def confirmation_wording(step: Step, draft: Draft, ctx: Context, t: Texts) -> st
 
 
 def summary(
-    draft: Draft, t: Texts, *, include_confirmations: bool = True, all_links: bool = False
+    draft: Draft,
+    t: Texts,
+    *,
+    include_confirmations: bool = True,
+    all_links: bool = False,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> str:
     """Every applicable answer, section by section (review screen, receipt, staff card)."""
     steps = applicable_steps(draft)
@@ -254,7 +266,7 @@ def summary(
             continue
         lines = [f"<b>{section.number}. {t('section-' + section.id)}</b>"]
         for step in section_steps:
-            value = display_value(draft, step, t, all_links=all_links) or t("not-answered")
+            value = display_value(draft, step, t, all_links=all_links, tz=tz) or t("not-answered")
             label = t(f"label-{step.id}")
             separator = "\n" if step.kind is Kind.LINKS else " "
             lines.append(f"{label}:{separator}{value}")
@@ -262,9 +274,9 @@ def summary(
     return "\n\n".join(parts)
 
 
-def render_review(draft: Draft, t: Texts) -> Reply:
+def render_review(draft: Draft, t: Texts, *, tz: tzinfo = DISPLAY_TZ) -> Reply:
     missing = missing_steps(draft)
-    text = t("review-title") + "\n\n" + summary(draft, t)
+    text = t("review-title") + "\n\n" + summary(draft, t, tz=tz)
     if missing:
         names = "\n".join(f"• {t('label-' + s.id)}" for s in missing)
         text += "\n\n" + t("review-missing", count=len(missing)) + "\n" + names
@@ -284,9 +296,14 @@ DEFAULT_ANSWER_DAYS = 10
 
 
 def render_receipt(
-    number: str, draft: Draft, t: Texts, *, days: int = DEFAULT_ANSWER_DAYS
+    number: str,
+    draft: Draft,
+    t: Texts,
+    *,
+    days: int = DEFAULT_ANSWER_DAYS,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> Reply:
     """The claimant's receipt: the case number, when to expect an answer, what was filed."""
     receipt = t("receipt", number=number, days=days)
-    text = receipt + "\n\n" + summary(draft, t, include_confirmations=False)
+    text = receipt + "\n\n" + summary(draft, t, include_confirmations=False, tz=tz)
     return Reply(text)

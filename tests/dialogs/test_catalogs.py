@@ -146,7 +146,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "current-answer": [{"value": "Acme"}],
     "resume-offer": [{"section": "Contacts"}],
     "welcome-back": [{"date": "2024-05-01"}],
-    "confirmed-at": [{"at": "2024-05-01 12:00 UTC"}],
+    "confirmed-at": [{"at": "2024-05-01 15:00 MSK"}],
     "declined": [{"step": "confirm_third_party"}],
     "receipt": [{"number": "IP-2024-000001", "days": d} for d in (1, 2, 5, 10)],
     "err-link-too-long": [{"limit": "2048"}],

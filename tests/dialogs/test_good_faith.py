@@ -33,3 +33,21 @@ def test_it_is_missing_from_the_review_until_confirmed():
     review = handle(draft, Command("help"), s.ctx).replies[-1]
     assert "• Заявление о добросовестности" in review.text
     assert not any(b.data == "u:review:" for row in review.buttons for b in row)
+
+
+def test_times_are_shown_in_the_configured_zone_and_stored_in_utc():
+    from datetime import UTC
+
+    from dialogs.engine import handle
+    from dialogs.events import Command
+
+    s = _walk(())
+    stored = s.draft.confirmations["confirm_data_processing"].at
+    assert stored.tzinfo is not None and stored.utcoffset() == UTC.utcoffset(None)
+    review = handle(s.draft, Command("help"), s.ctx).replies[-1].text
+    assert "confirmed 2024-05-01 15:00 MSK" in review
+    london = replace(s.ctx, time_zone="Europe/London")
+    assert (
+        "confirmed 2024-05-01 13:00 BST"
+        in handle(s.draft, Command("help"), london).replies[-1].text
+    )
