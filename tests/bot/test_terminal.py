@@ -314,3 +314,32 @@ async def test_status_and_case_work_in_the_terminal(
     shown = await run(settings, f"/case {number[0]}", "/quit")
     case = answer_to(shown, f"/case {number[0]}")
     assert number[0] in case and "Acme Toys LLC" in case
+
+
+async def test_the_chosen_language_is_kept_for_the_next_complaint(
+    settings: Settings, files: dict[str, Path]
+) -> None:
+    """/language, then a whole complaint: the receipt says when to expect an answer, and the
+    next complaint starts in the language chosen, not the terminal's (English)."""
+    out = await run(
+        settings,
+        "/language",
+        "2",  # [2] Русский
+        *up_to_evidence(),
+        *after_evidence(files),
+        "1",  # review: [1] Отправить жалобу
+        "/quit",
+    )
+    receipt = answer_to(out, "1", -1)
+    assert "Жалоба подана." in receipt and "в течение 10 рабочих дней" in receipt
+    again = await run(settings, "/quit")
+    assert "Сообщить о нарушении исключительных прав" in again
+    assert "Report an intellectual-property infringement" not in again
+
+
+async def test_the_receipt_promises_the_configured_answer_time(
+    settings: Settings, files: dict[str, Path]
+) -> None:
+    quick = settings.model_copy(update={"answer_within_days": 3})
+    out = await run(quick, *up_to_evidence(), *after_evidence(files), "1", "/quit")
+    assert "Expect an answer within 3 working days" in answer_to(out, "1", -1)

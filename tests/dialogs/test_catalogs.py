@@ -288,3 +288,41 @@ def test_staff_read_choices_in_the_third_person(lang):
     t = texts(lang)
     assert t.plain("val-role-representative") != t.plain("opt-role-representative")
     assert not t.plain("val-role-representative").lower().startswith(("i ", "я "))
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrases"),
+    [
+        ("en", ("sole proprietor (ИП)", "ЕГРИП", "individual author", "company register")),
+        ("ru", ("индивидуальный предприниматель", "ЕГРИП", "автор (физическое лицо)", "ЕГРЮЛ")),
+    ],
+)
+def test_authority_examples_for_a_company_a_sole_proprietor_and_an_author(lang, phrases):
+    text = texts(lang).plain("ask-authority_docs", **STEP_ARGS[0])
+    for phrase in phrases:
+        assert phrase in text
+    representative = texts(lang).plain(
+        "ask-authority_docs", **{**STEP_ARGS[0], "role": "representative"}
+    )
+    assert ("chain of powers" if lang == "en" else "цепочку доверенностей") in representative
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_copyright_originals_are_asked_as_files_not_photos(lang):
+    text = texts(lang).plain("ask-rights_docs", **{**STEP_ARGS[0], "right_type": "copyright"})
+    assert "PSD" in text and "RAW" in text and "SVG" in text
+    assert ("as files" if lang == "en" else "файлом") in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_prompt_mentions_done_before_a_done_button_is_shown(lang):
+    t = texts(lang)
+    done = "“Done”" if lang == "en" else "«Готово»"
+    for key in (
+        "err-expected-files",
+        "ask-evidence_files",
+        "ask-rights_docs",
+        "ask-authority_docs",
+    ):
+        text = t.plain(key, **STEP_ARGS[0])
+        assert f"press {done}" not in text and f"нажмите {done}" not in text, key
