@@ -313,6 +313,8 @@ def _answer(w: _Writer, draft: Draft, step: Step, t: Texts, label: Callable[...,
                     color=_LINK_BLUE if is_web else _BLACK,
                     link=url.strip() if is_web else None,
                 )
+                if url in draft.link_sources:  # pasted as a short link: staff see both
+                    w.text(f"    ← {draft.link_sources[url]}")
             w.gap(1.5)
         case Kind.FILES:
             assert step.file_section is not None

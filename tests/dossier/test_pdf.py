@@ -219,15 +219,17 @@ def test_russian_labels() -> None:
     pdf = build_dossier_pdf(make_case(), lang="ru", generated_at=GENERATED_AT)
     text = _text(pdf)
     assert "Досье" in text
-    assert "Правообладатель" in text and "Товарный знак" in text
+    assert "Правообладатель" in text and "товарный знак" in text
 
 
 def test_answers_read_as_the_claimant_chose_them(pdf: bytes) -> None:
-    """Choices appear in words, not as ids; a follow-up answer (the claim in the claimant's own
-    words) is there too: the dossier is the flow's own record."""
+    """Choices appear in words, not as ids, in the third person as staff read them (not the
+    claimant's "I represent…"); a follow-up answer (the claim in the claimant's own words) is
+    there too: the dossier is the flow's own record."""
     flat = _squash(_text(pdf))
-    assert _squash("I represent the right holder (lawyer, agent)") in flat
-    assert _squash("Something else (I will describe it)") in flat
+    assert _squash("a representative of the right holder") in flat
+    assert _squash("I represent") not in flat
+    assert _squash("other (described below)") in flat
     assert _squash("Удалить карточки товаров и заблокировать продавца") in flat
     assert "representative" not in flat and "remove_listings" not in flat
 
@@ -267,3 +269,12 @@ def test_same_input_same_bytes(case: Case) -> None:
     one = build_dossier_pdf(case, generated_at=GENERATED_AT)
     two = build_dossier_pdf(case, generated_at=GENERATED_AT)
     assert one == two
+
+
+def test_a_link_pasted_short_is_shown_with_its_short_form() -> None:
+    case = make_case()
+    short = "https://a.aliexpress.com/_mKx1abc"
+    draft = case.draft.model_copy(update={"link_sources": {LINKS[0]: short}})
+    pdf = build_dossier_pdf(case.model_copy(update={"draft": draft}), generated_at=GENERATED_AT)
+    flat = _squash(_text(pdf))
+    assert _squash(LINKS[0]) in flat and _squash(short) in flat
