@@ -231,7 +231,7 @@ def test_answers_read_as_the_claimant_chose_them(pdf: bytes) -> None:
     assert _squash("I represent") not in flat
     assert _squash("other (described below)") in flat
     assert _squash("Удалить карточки товаров и заблокировать продавца") in flat
-    assert "representative" not in flat and "remove_listings" not in flat
+    assert "remove_listings" not in flat  # never an option id
 
 
 def test_every_confirmation_of_the_flow_is_present_or_flagged() -> None:
