@@ -3,7 +3,9 @@ read as if its text had been pasted, with one verdict per link."""
 
 from __future__ import annotations
 
-from bot.uploads import OfferedFile
+import io
+
+from bot.uploads import ERR_FILE_NOT_FETCHED, DownloadFailed, OfferedFile
 from dialogs.events import Event, LinkList, UploadRefused
 from dialogs.model import Draft
 from dialogs.progress import current_step
@@ -29,7 +31,10 @@ async def read_link_file(offered: OfferedFile) -> Event:
     limit_kb = MAX_LINK_FILE_BYTES // 1024
     if offered.declared_size is not None and offered.declared_size > MAX_LINK_FILE_BYTES:
         return UploadRefused(invalid(ERR_LINK_FILE, limit_kb=limit_kb))
-    data = await offered.download()
+    try:
+        data = await _bytes_of(offered)
+    except DownloadFailed:
+        return UploadRefused(invalid(ERR_FILE_NOT_FETCHED, name=offered.name))
     if len(data) > MAX_LINK_FILE_BYTES:
         return UploadRefused(invalid(ERR_LINK_FILE, limit_kb=limit_kb))
     for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russia saves CSV as Windows-1251
@@ -40,3 +45,13 @@ async def read_link_file(offered: OfferedFile) -> Event:
         if "\x00" not in text:
             return LinkList(text, offered.name)
     return UploadRefused(invalid(ERR_LINK_FILE, limit_kb=limit_kb))
+
+
+async def _bytes_of(offered: OfferedFile) -> bytes:
+    """The whole (small) file: streamed from Telegram, or read at once (the terminal)."""
+    if offered.stream is not None:
+        buffer = io.BytesIO()
+        await offered.stream(buffer)
+        return buffer.getvalue()
+    assert offered.download is not None
+    return await offered.download()

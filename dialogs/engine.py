@@ -22,6 +22,7 @@ from dialogs.events import (
     Upload,
     UploadRefused,
 )
+from dialogs.filenames import shown_name
 from dialogs.flow import FLOW, SECTIONS, STEPS
 from dialogs.i18n import LANGS, Texts, texts
 from dialogs.model import Confirmation, Draft
@@ -444,7 +445,7 @@ def _offer_reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Ou
     )
     if earlier is None:
         return _stale(draft, ctx)
-    names = ", ".join(f.name for f in earlier.files)
+    names = ", ".join(shown_name(f.name) for f in earlier.files)
     question = Reply(
         t(
             "reuse-question",

@@ -214,7 +214,7 @@ def _reuse_offer_line(earlier: EarlierDocuments, t: Texts) -> str:
         "reuse-offer",
         number=earlier.case_number,
         holder=earlier.holder,
-        names=", ".join(f.name for f in earlier.files),
+        names=", ".join(shown_name(f.name) for f in earlier.files),
         rejected="yes" if earlier.rejected else "no",
     )
 
@@ -227,7 +227,7 @@ def removal_picker(draft: Draft, step: Step, t: Texts) -> Reply:
     else:
         assert step.file_section is not None
         files = draft.files_in(step.file_section)
-        items = [(file_key(f), html.escape(f.name)) for f in files]
+        items = [(file_key(f), html.escape(shown_name(f.name))) for f in files]
         all_key = "btn-remove-all-files"
     shown = items[:MAX_REMOVABLE]
     lines = [f"{i}. {label}" for i, (_, label) in enumerate(shown, 1)]
