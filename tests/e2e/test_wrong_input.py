@@ -104,11 +104,11 @@ async def test_wrong_input_at_every_kind_of_step(
 
     # The links: a sticker, a photo, another site, a search page, a short link.
     await anna.reaches_from("rights_holder", "links")
-    await check.refused("links", check.sticker(), "Please send the listing link(s) as text.")
+    await check.refused("links", check.sticker(), "Please send the listing link(s) as text")
     await check.refused(
         "links",
         lambda: fake.user_sends_photo(CLAIMANT, png(4)),
-        "Please send the listing link(s) as text.",
+        "Please send the listing link(s) as text",
     )
     other = await check.refused(
         "links",
