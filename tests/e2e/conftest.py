@@ -75,7 +75,7 @@ class RunningBot:
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
-async def either_bot(
+async def start_either_runtime(
     request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
 ) -> AsyncIterator[Callable[..., Awaitable[RunningBot]]]:
     """A factory of the bot on each runtime in turn, with settings overrides."""

@@ -13,9 +13,9 @@ StartBot = Callable[..., Awaitable[RunningBot]]
 
 
 async def test_the_phone_step_offers_to_share_the_number(
-    fake: FakeTelegram, either_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
-    running = await either_bot()
+    running = await start_either_runtime()
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("contact_phone")
     offer = await fake.wait_for_message(
@@ -40,9 +40,9 @@ async def test_the_phone_step_offers_to_share_the_number(
 
 
 async def test_a_deep_link_from_the_listing_page_fills_it_in(
-    fake: FakeTelegram, either_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
-    running = await either_bot()
+    running = await start_either_runtime()
     baseline = 0
     fake.user_sends_command(CLAIMANT, "start", "item_1005001234567890")
     asked = await fake.wait_for_message(
@@ -67,9 +67,9 @@ async def test_a_deep_link_from_the_listing_page_fills_it_in(
 
 
 async def test_the_empty_chat_and_shared_links_describe_the_bot_in_both_languages(
-    fake: FakeTelegram, either_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
-    await either_bot()
+    await start_either_runtime()
     assert set(fake.descriptions) == {"", "ru"}
     assert "trademark, patent or copyright on AliExpress" in fake.descriptions[""]
     assert "товарный знак" in fake.descriptions["ru"]
@@ -81,8 +81,8 @@ async def test_the_empty_chat_and_shared_links_describe_the_bot_in_both_language
     assert len(fake.commands) == 2
 
 
-async def test_links_sent_as_a_csv_file(fake: FakeTelegram, either_bot: StartBot) -> None:
-    running = await either_bot()
+async def test_links_sent_as_a_csv_file(fake: FakeTelegram, start_either_runtime: StartBot) -> None:
+    running = await start_either_runtime()
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("links")
     table = (

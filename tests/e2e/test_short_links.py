@@ -34,9 +34,9 @@ async def short_host() -> AsyncIterator[str]:
 
 
 async def test_a_pasted_short_link_becomes_its_listing(
-    fake: FakeTelegram, either_bot: Callable[..., Awaitable[RunningBot]], short_host: str
+    fake: FakeTelegram, start_either_runtime: Callable[..., Awaitable[RunningBot]], short_host: str
 ) -> None:
-    running = await either_bot(
+    running = await start_either_runtime(
         short_link_hosts=["127.0.0.1"],
         short_link_allow_private=True,  # the redirect server is local
         short_link_timeout=2.0,
