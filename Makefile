@@ -29,6 +29,7 @@ format: $(STAMP)
 
 graph: $(STAMP)  ## the intake tree as a Mermaid diagram, renewed in the README too
 	$(PY) -m bot graph --readme README.md
+	$(PY) -m bot graph --cases --readme README.md
 	$(PY) -m bot graph
 
 bench: $(STAMP)  ## measures and reports; never fails on a number

@@ -2,6 +2,7 @@
 
 python -m bot                      run the bot (without BOT_TOKEN: the intake in the terminal)
 python -m bot graph                print the intake tree as a Mermaid diagram
+python -m bot graph --cases        print the case lifecycle as a Mermaid diagram
 python -m bot export CASE [--out DIR]          write a case's dossier PDF and ZIP
 python -m bot export --since DATE [--out DIR]  the same for every case since DATE
 """
@@ -25,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot (the default)")
     graph = commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")
     graph.add_argument("--readme", type=Path, help="renew the diagram embedded in this file")
+    graph.add_argument(
+        "--cases", action="store_true", help="the case lifecycle (statuses and actions) instead"
+    )
     export = commands.add_parser("export", help="write dossiers (PDF + ZIP) to a folder")
     export.add_argument("case", nargs="?", help="case number, e.g. IP-2026-000001")
     export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
@@ -32,7 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "graph":
-        from dialogs.graph import embed, mermaid
+        if args.cases:
+            from bot.staff.lifecycle_graph import embed, mermaid
+        else:
+            from dialogs.graph import embed, mermaid
 
         if args.readme:
             args.readme.write_text(embed(args.readme.read_text(encoding="utf-8")), "utf-8")

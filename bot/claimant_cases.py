@@ -1,10 +1,21 @@
 """A claimant's submitted cases, decided without any Telegram framework: /status, /case N,
-and answering the IP team's questions (text or files, in as many messages as needed)."""
+answering the IP team's questions and adding evidence unasked (text or files, in as many
+messages as needed), and withdrawing a complaint before a decision.
+
+What is allowed comes from the workflow (`bot.staff.workflow`) through the desk. Replies to
+the new paths (withdrawing, adding evidence) are queued in the outbox keyed by the Telegram
+message or press they answer, so a 429 delays them and an update delivered twice gets one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from bot.intake import IntakeService, Sender
+from bot.notifications import html_message
 from bot.staff.desk import ActionRefused, CaseDesk
+from bot.staff.desk import claimant as claimant_actor
+from bot.staff.workflow import Action, allowed
 from bot.uploads import OfferedFile, receive_file
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import Case, FileSection, Lang
@@ -14,6 +25,18 @@ from dialogs.validators import Invalid
 from storage import Question
 
 ANSWER_PREFIX = "q"
+CASE_PREFIX = "cs"  # not a Verb of the intake's buttons (`dialogs.buttons`)
+WITHDRAW_COMMAND = "withdraw"
+
+
+@dataclass(frozen=True)
+class AddingEvidence:
+    """The claimant's messages are evidence for this case until they press Finish."""
+
+    case_id: int
+
+
+Pending = Question | AddingEvidence
 
 
 class ClaimantCases:
@@ -31,8 +54,13 @@ class ClaimantCases:
         cases = await self.storage.cases.list_for_user(sender.user_id)
         return cases[0].lang if cases else pick_lang(sender.language_code)
 
-    async def answering(self, user_id: int) -> Question | None:
-        return await self.storage.questions.answering(user_id)
+    async def answering(self, user_id: int) -> Pending | None:
+        """What the claimant's next message belongs to: an answer, or evidence added unasked."""
+        question = await self.storage.questions.answering(user_id)
+        if question is not None:
+            return question
+        case_id = await self.storage.evidence.case_of(user_id)
+        return AddingEvidence(case_id) if case_id is not None else None
 
     async def status(self, sender: Sender) -> Reply:
         t = texts(await self.lang_of(sender))
@@ -50,7 +78,125 @@ class ClaimantCases:
         case = await self.storage.cases.get_by_number(number)
         if case is None or case.user_id != sender.user_id:
             return Reply(t("case-not-yours"))  # never reveal whether another's case exists
-        return Reply(case_detail(case, t))
+        return Reply(case_detail(case, t), case_buttons(case, t))
+
+    # --- withdrawing and adding evidence (replies queued in the outbox) ----------------------
+
+    async def withdraw_command(self, sender: Sender, number: str, key: str) -> None:
+        """`/withdraw IP-…`: the complaint is withdrawn; the desk queues the notice."""
+        t = texts(await self.lang_of(sender))
+        number = number.strip().upper()
+        case = await self.storage.cases.get_by_number(number) if number else None
+        if not number:
+            await self._queue(sender, Reply(t("case-withdraw-usage")), key)
+            return
+        if case is None or case.user_id != sender.user_id:
+            await self._queue(sender, Reply(t("case-not-yours")), key)
+            return
+        try:
+            await self.desk.withdraw(sender.user_id, case)
+        except ActionRefused as refusal:
+            await self._queue(sender, Reply(t(refusal.code, **refusal.params)), key)
+
+    async def press_case(self, sender: Sender, data: str, key: str) -> str | None:
+        """A `c:` button from /case N: withdraw (asked to confirm first), add evidence, finish.
+        Returns an alert refusing it, or None (replies are queued)."""
+        t = texts(await self.lang_of(sender))
+        _, action, raw_id = [*data.split(":", 2), "", ""][:3]
+        case = await self.storage.cases.get(int(raw_id)) if raw_id.isdigit() else None
+        if case is None or case.user_id != sender.user_id:
+            return t.plain("case-not-yours")
+        try:
+            match action:
+                case "withdraw":
+                    if not allowed(case, Action.WITHDRAW, claimant_actor(sender.user_id)):
+                        return t.plain("case-refused-state")
+                    confirm = Reply(
+                        t("case-withdraw-confirm", number=case.number),
+                        (
+                            (
+                                Button(
+                                    t.plain("case-withdraw-yes-btn"),
+                                    f"{CASE_PREFIX}:withdraw-yes:{case.id}",
+                                ),
+                            ),
+                        ),
+                    )
+                    await self._queue(sender, confirm, key)
+                case "withdraw-yes":
+                    await self.desk.withdraw(sender.user_id, case)
+                case "add":
+                    await self.desk.start_evidence(sender.user_id, case)
+                    start = Reply(
+                        t("case-evidence-start", number=case.number),
+                        evidence_finish_button(t, case.id),
+                    )
+                    await self._queue(sender, start, key)
+                case "done":
+                    if await self.storage.evidence.case_of(sender.user_id) != case.id:
+                        return t.plain("case-evidence-not-adding")
+                    await self.desk.finish_evidence(sender.user_id, case)
+                    await self._queue(
+                        sender, Reply(t("case-evidence-sent", number=case.number)), key
+                    )
+                case _:
+                    return t.plain("case-refused-state")
+        except ActionRefused as refusal:
+            return t.plain(refusal.code, **refusal.params)
+        return None
+
+    async def add_evidence(
+        self,
+        sender: Sender,
+        adding: AddingEvidence,
+        text: str,
+        offered: OfferedFile | None,
+        key: str,
+    ) -> None:
+        t = texts(await self.lang_of(sender))
+        case = await self.storage.cases.get(adding.case_id)
+        assert case is not None
+        files = []
+        if offered is not None:
+            received = await receive_file(
+                self.storage, offered, FileSection.EVIDENCE, limit_bytes=self.intake.file_limit
+            )
+            if isinstance(received, Invalid):
+                await self._queue(sender, Reply("⚠️ " + t(received.code, **received.params)), key)
+                return
+            files.append(received)
+        if not text and not files:
+            await self._queue(sender, Reply(t("case-answer-wrong-kind")), key)
+            return
+        try:
+            await self.desk.add_evidence(case, sender.user_id, text, files, key)
+        except ActionRefused as refusal:
+            async with self.storage.db.transaction() as conn:
+                await self.storage.evidence.finish(conn, sender.user_id)
+            await self._queue(sender, Reply(t(refusal.code, **refusal.params)), key)
+            return
+        added = Reply(
+            t("case-evidence-added", number=case.number), evidence_finish_button(t, case.id)
+        )
+        await self._queue(sender, added, key)
+
+    async def _queue(self, sender: Sender, reply: Reply, key: str) -> None:
+        markup: dict[str, Any] = {}
+        if reply.buttons:
+            markup["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": b.label, "callback_data": b.data} for b in row]
+                    for row in reply.buttons
+                ]
+            }
+        async with self.storage.db.transaction() as conn:
+            await self.storage.outbox.enqueue(
+                conn,
+                chat_id=sender.chat_id,
+                method="sendMessage",
+                payload=html_message(sender.chat_id, reply.text, **markup),
+                dedupe_key=f"claimant:{sender.chat_id}:{key}",
+            )
 
     async def press(self, sender: Sender, data: str) -> tuple[Reply | None, str | None]:
         """An Answer / Finish button: (a reply to send, or an alert refusing it)."""
@@ -71,12 +217,22 @@ class ClaimantCases:
             case = await self.desk.finish_answering(sender.user_id, current)
             return Reply(t("case-answer-sent", number=case.number)), None
         except ActionRefused as refusal:
-            return None, t.plain(refusal.args[0])
+            return None, t.plain(refusal.code, **refusal.params)
 
     async def answer(
-        self, sender: Sender, question: Question, text: str, offered: OfferedFile | None
-    ) -> Reply:
-        """One message of the answer: kept with the case and posted under its card."""
+        self,
+        sender: Sender,
+        pending: Pending,
+        text: str,
+        offered: OfferedFile | None,
+        key: str | None = None,
+    ) -> Reply | None:
+        """One message of the answer (or of evidence added unasked, whose replies are queued:
+        None then): kept with the case and posted under its card."""
+        if isinstance(pending, AddingEvidence):
+            await self.add_evidence(sender, pending, text, offered, key or "")
+            return None
+        question = pending
         t = texts(await self.lang_of(sender))
         files = []
         if offered is not None:
@@ -88,8 +244,27 @@ class ClaimantCases:
             files.append(received)
         if not text and not files:
             return Reply(t("case-answer-wrong-kind"))
-        case = await self.desk.add_answer(question, sender.user_id, text, files)
+        try:
+            case = await self.desk.add_answer(question, sender.user_id, text, files, key)
+        except ActionRefused as refusal:
+            return Reply(t(refusal.code, **refusal.params))
         return Reply(t("case-answer-added", number=case.number), finish_button(t, question.id))
+
+
+def case_buttons(case: Case, t: Texts) -> tuple[tuple[Button, ...], ...]:
+    """What the claimant may do with the case now: add evidence, withdraw."""
+    actor = claimant_actor(case.user_id)
+    rows = []
+    if allowed(case, Action.ADD_EVIDENCE, actor):
+        rows.append((Button(t.plain("case-evidence-btn"), f"{CASE_PREFIX}:add:{case.id}"),))
+    if allowed(case, Action.WITHDRAW, actor):
+        rows.append((Button(t.plain("case-withdraw-btn"), f"{CASE_PREFIX}:withdraw:{case.id}"),))
+    return tuple(rows)
+
+
+def evidence_finish_button(t: Texts, case_id: int) -> tuple[tuple[Button, ...], ...]:
+    label = t.plain("case-evidence-finish-btn")
+    return ((Button(label, f"{CASE_PREFIX}:done:{case_id}"),),)
 
 
 def finish_button(t: Texts, question_id: int) -> tuple[tuple[Button, ...], ...]:

@@ -19,6 +19,7 @@ from bot.link_files import is_link_file, read_link_file
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
 from bot.short_links import ShortLinkResolver, with_short_links
+from bot.staff import workflow
 from bot.uploads import OfferedFile, receive_file
 from bot.user_locks import UserLocks
 from dialogs import engine
@@ -196,6 +197,8 @@ class IntakeService:
         final = without_stale_answers(draft)
         async with self.storage.db.transaction() as conn:
             case = await self.storage.cases.submit(conn, final, now=ctx.now)
+            await self.storage.cases.set_claimant_username(conn, case.id, sender.username)
+            await self.storage.case_events.record(conn, case, workflow.Event.SUBMITTED, at=ctx.now)
             await self.storage.drafts.discard(sender.user_id, conn=conn)
             await self._mark_applied(conn, sender)
             await enqueue_submission(

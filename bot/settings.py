@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = PUBLIC_API_URL
     staff_chat_id: int | None = None
     staff_lang: Lang = "en"
+    seller_lang: Lang = "ru"  # the language of the notice forwarded to the seller
     staff_topics: bool = False  # a forum topic per case in the staff group (it must be a forum)
     data_dir: Path = Path("data")
 
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_secret: SecretStr | None = None
+
+    case_webhook_url: str | None = None  # every case event is POSTed here, signed
+    case_webhook_secret: SecretStr | None = None
+    case_webhook_retry_seconds: float = 5.0  # the first retry; doubled each time, up to an hour
 
     platform_name: str = "AliExpress"
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"

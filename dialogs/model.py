@@ -82,6 +82,7 @@ class CaseStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     FORWARDED = "forwarded"
+    WITHDRAWN = "withdrawn"  # by the claimant, before a decision
 
 
 class Case(BaseModel):

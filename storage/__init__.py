@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.audit import AuditEntry, AuditLog
+from storage.case_events import CaseEvent, CaseEvents
+from storage.case_search import CaseSearch
+from storage.case_stats import CaseStats, PeriodStats
 from storage.cases import CaseNotFoundError, CaseStore, case_number
 from storage.database import Database
 from storage.drafts import DraftStore, StaleDraftError
+from storage.evidence_sessions import EvidenceSessions
 from storage.files import FileStore, InvalidDigestError
 from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
@@ -27,17 +31,23 @@ __all__ = [
     "MIGRATIONS",
     "AuditEntry",
     "AuditLog",
+    "CaseEvent",
+    "CaseEvents",
     "CaseMessage",
     "CaseNotFoundError",
+    "CaseSearch",
+    "CaseStats",
     "CaseStore",
     "Database",
     "DraftStore",
+    "EvidenceSessions",
     "FileStore",
     "Inbox",
     "InvalidDigestError",
     "Migration",
     "Outbox",
     "OutboxItem",
+    "PeriodStats",
     "Question",
     "QuestionStore",
     "SchemaTooNewError",
@@ -61,6 +71,10 @@ class Storage:
     questions: QuestionStore
     updates: UpdateMarks
     inbox: Inbox
+    case_events: CaseEvents
+    search: CaseSearch
+    stats: CaseStats
+    evidence: EvidenceSessions
 
     @classmethod
     async def open(cls, data_dir: Path) -> Storage:
@@ -77,6 +91,10 @@ class Storage:
             questions=QuestionStore(db),
             updates=UpdateMarks(db),
             inbox=Inbox(db),
+            case_events=CaseEvents(db),
+            search=CaseSearch(db),
+            stats=CaseStats(db),
+            evidence=EvidenceSessions(db),
         )
 
     async def close(self) -> None:

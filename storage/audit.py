@@ -58,6 +58,20 @@ class AuditLog:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
+    async def has_key(
+        self, conn: aiosqlite.Connection, case_id: int, action: str, key: str
+    ) -> bool:
+        """Whether an entry of this action already carries `detail.key` (a message handled
+        once already, delivered again)."""
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT 1 FROM audit WHERE case_id = ? AND action = ?"
+                " AND json_extract(detail, '$.key') = ? LIMIT 1",
+                (case_id, action, key),
+            )
+        )
+        return bool(rows)
+
     async def for_case(self, case_id: int) -> list[AuditEntry]:
         """Entries for one case, oldest first (insertion order breaks timestamp ties)."""
         async with self._db.read() as conn:

@@ -40,6 +40,9 @@ def _case(row: aiosqlite.Row) -> Case:
     )
 
 
+case_from_row = _case  # for the stores that select cases by other criteria
+
+
 class CaseStore:
     def __init__(self, db: Database, audit: AuditLog | None = None) -> None:
         self._db = db
@@ -161,6 +164,47 @@ class CaseStore:
             at=at,
         )
         return await self._require(conn, case_id)
+
+    async def attach_file(
+        self,
+        conn: aiosqlite.Connection,
+        case_id: int,
+        sha256: str,
+        *,
+        size: int,
+        mime: str,
+        section: str,
+        name: str,
+        now: datetime,
+    ) -> None:
+        """A file made for the case after submission (the seller notice), kept with it."""
+        await conn.execute(
+            "INSERT INTO files (sha256, size, mime, first_seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (sha256) DO NOTHING",
+            (sha256, size, mime, to_iso(now)),
+        )
+        await conn.execute(
+            "INSERT INTO case_files (case_id, sha256, section, name) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (case_id, sha256, section, name),
+        )
+
+    async def files_of(self, case_id: int, section: str) -> list[tuple[str, str]]:
+        """(sha256, name) of the case's files in a section, as kept with the case."""
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT sha256, name FROM case_files WHERE case_id = ? AND section = ?",
+                (case_id, section),
+            )
+        return [(row["sha256"], row["name"]) for row in rows]
+
+    async def set_claimant_username(
+        self, conn: aiosqlite.Connection, case_id: int, username: str | None
+    ) -> None:
+        """The claimant's Telegram @username when they filed (staff find cases by it)."""
+        await conn.execute(
+            "UPDATE cases SET claimant_username = ? WHERE id = ?", (username, case_id)
+        )
 
     async def set_staff_message(
         self,

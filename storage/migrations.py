@@ -148,12 +148,45 @@ CREATE TABLE inbox (
 );
 """
 
+_V6_CASE_EVENTS = """
+CREATE TABLE case_events (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id         INTEGER NOT NULL REFERENCES cases (id),
+    kind            TEXT    NOT NULL,
+    data            TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error      TEXT,
+    delivered_at    TEXT
+);
+CREATE INDEX case_events_pending ON case_events (case_id, id) WHERE delivered_at IS NULL;
+"""
+
+_V7_CLAIMANT_USERNAME = """
+ALTER TABLE cases ADD COLUMN claimant_username TEXT;
+CREATE INDEX cases_claimant_username ON cases (claimant_username COLLATE NOCASE);
+"""
+
+_V8_ADDING_EVIDENCE = """
+CREATE TABLE adding_evidence (
+    user_id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    since   TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
     Migration(3, "claimants answering a question", _V3_ANSWERING),
     Migration(4, "the last Telegram update applied per user", _V4_UPDATE_MARKS),
     Migration(5, "updates received and not yet handled", _V5_INBOX),
+    Migration(6, "case events for the outgoing webhook", _V6_CASE_EVENTS),
+    Migration(
+        7, "the claimant's Telegram username, for staff to find cases by", _V7_CLAIMANT_USERNAME
+    ),
+    Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
+from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
 from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
@@ -46,6 +47,7 @@ class PtbApp:
     service: IntakeService
     outbox: OutboxSender
     desk: CaseDesk
+    webhook: CaseWebhook | None = None  # case events to CASE_WEBHOOK_URL, when set
 
     @classmethod
     async def create(cls, settings: Settings) -> PtbApp:
@@ -75,7 +77,8 @@ class PtbApp:
         application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))
         PrivateHandlers(service, outbox.kick).register(application)
         application.add_error_handler(_log_error)
-        return cls(settings, storage, application, service, outbox, desk)
+        webhook = case_webhook(settings, storage.case_events)
+        return cls(settings, storage, application, service, outbox, desk, webhook)
 
     @property
     def bot(self) -> Bot:
@@ -96,7 +99,7 @@ class PtbApp:
         """Poll until cancelled, with the outbox sender beside it; then shut down cleanly."""
         application = self.application
         try:
-            async with self.outbox.running():
+            async with self.outbox.running(), webhook_running(self.webhook):
                 await application.initialize()
                 await self.set_commands()
                 await application.start()

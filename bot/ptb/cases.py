@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
+from bot.claimant_cases import ANSWER_PREFIX, CASE_PREFIX, WITHDRAW_COMMAND, ClaimantCases
 from bot.intake import Sender
 from bot.ptb.private import offered_file
 from bot.ptb.replies import answer_query, send_replies
@@ -50,6 +50,22 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
         number = " ".join(context.args or ())
         await send_replies(context.bot, message.chat.id, [await cases.case(sender, number)])
 
+    async def on_withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        assert message is not None and message.from_user is not None
+        sender = Sender.of(message.from_user, message.chat.id)
+        number = " ".join(context.args or ())
+        await cases.withdraw_command(sender, number, f"m{message.message_id}")
+        on_change()
+
+    async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None and query.message is not None
+        sender = Sender.of(query.from_user, query.message.chat.id)
+        refusal = await cases.press_case(sender, query.data, f"q{query.id}")
+        on_change()
+        await answer_query(query, refusal, alert=refusal is not None)
+
     async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None and query.message is not None
@@ -74,9 +90,11 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
             sender = Sender.of(message.from_user, message.chat.id)
             offered = offered_file(context.bot, message, quiet=False)
             text = message.text or message.caption or ""
-            reply = await cases.answer(sender, question, text, offered)
+            key = f"m{message.message_id}"
+            reply = await cases.answer(sender, question, text, offered, key)
             on_change()
-            await send_replies(context.bot, sender.chat_id, [reply])
+            if reply is not None:
+                await send_replies(context.bot, sender.chat_id, [reply])
         except Exception as error:
             # Reported like any failure, but never handed on to the intake as a new complaint.
             await context.application.process_error(update, error)
@@ -87,6 +105,8 @@ def cases_handlers(cases: ClaimantCases, on_change: Callable[[], None]) -> Handl
         0: [
             CommandHandler("status", on_status, filters=private),
             CommandHandler("case", on_case, filters=private),
+            CommandHandler(WITHDRAW_COMMAND, on_withdraw, filters=private),
+            CallbackQueryHandler(on_case_button, pattern=f"^{re.escape(CASE_PREFIX)}:"),
             CallbackQueryHandler(on_answer_button, pattern=f"^{re.escape(ANSWER_PREFIX)}:"),
         ],
     }

@@ -11,11 +11,18 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.ptb.replies import answer_query
 from bot.settings import Settings
-from bot.staff import actions
+from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
 from bot.staff.members import actor_name
@@ -70,8 +77,36 @@ def staff_handlers(
             on_change()
             await message.reply_text(answer, parse_mode=ParseMode.HTML, do_quote=True)
 
+    async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`/find`, `/mine`, `/stats`: answered as a reply, through the outbox."""
+        message = update.message
+        assert message is not None and message.text is not None
+        assert message.from_user is not None
+        parsed = commands.parse_command(message.text)
+        if parsed is None:
+            return
+        command = commands.StaffCommand(
+            message.chat.id,
+            message.message_id,
+            message.message_thread_id if message.is_topic_message else None,
+            actor_of(message.from_user),
+            *parsed,
+        )
+        queued = await commands.answer_command(
+            desk.storage,
+            staff_chat,
+            command,
+            context.bot.get_chat_member,
+            lang,
+            desk.clock(),
+            settings.listing_links,
+        )
+        if queued:
+            on_change()
+
     in_staff_chat = filters.Chat(staff_chat) & filters.UpdateType.MESSAGE
     return [
         CallbackQueryHandler(on_card_button, pattern=f"^{re.escape(STAFF_PREFIX)}:"),
+        CommandHandler(list(commands.COMMANDS), on_command, filters=in_staff_chat),
         MessageHandler(in_staff_chat & filters.REPLY & filters.TEXT, on_reply_to_card),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import OTHER_REASON, REJECT_REASONS, ActionRefused, Actor, CaseDesk
 from bot.staff.members import GetChatMember, is_staff
+from bot.staff.workflow import Action
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
 
@@ -90,14 +91,18 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
             case "take":
                 await desk.take(case, actor)
                 return StaffAnswer(t.plain("staff-taken", number=case.number))
+            case "take_over":
+                await desk.take_over(case, actor)
+                return StaffAnswer(t.plain("staff-taken", number=case.number))
             case "ask":
+                desk.check(case, Action.ASK, actor)
                 return StaffAnswer(t.plain("staff-ask-hint"), alert=True)
             case "accept":
                 decided = await desk.accept(case, actor)
             case "forward":
                 decided = await desk.forward(case, actor)
             case "reject":
-                desk.require_open(case)
+                desk.check(case, Action.REJECT, actor)
                 note = t.plain("staff-reject-choose", number=case.number)
                 return StaffAnswer(note, card_markup=reasons_markup(t))
             case "reason" if arg == OTHER_REASON:
@@ -110,7 +115,7 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
             case _:
                 raise ActionRefused("staff-refused-state")
     except ActionRefused as refusal:
-        return StaffAnswer(t.plain(refusal.args[0]), alert=True)
+        return StaffAnswer(t.plain(refusal.code, **refusal.params), alert=True)
     status = t.plain(f"status-{decided.status.value}")
     return StaffAnswer(t.plain("staff-decided", number=case.number, status=status))
 
@@ -133,4 +138,4 @@ async def reply_to_card(
         await desk.ask(case, actor, text)
         return t("staff-question-sent", number=case.number)
     except ActionRefused as refusal:
-        return t(refusal.args[0])
+        return t(refusal.code, **refusal.params)

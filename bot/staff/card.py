@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.undelivered import undelivered_names
+from bot.staff.workflow import card_actions
 from dialogs.filenames import shown_name
 from dialogs.i18n import cut, texts
 from dialogs.model import Case, CaseStatus, Lang
@@ -19,15 +20,6 @@ from storage import Storage
 STAFF_PREFIX = "st"
 UNDELIVERED_NAME_CHARS = 80
 CARD_LINKS = 20  # the card stays one short message; the dossier above it lists every link
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
-ACTIONS_BY_STATUS: dict[CaseStatus, tuple[str, ...]] = {
-    CaseStatus.SUBMITTED: ("take", "ask", "accept", "reject"),
-    CaseStatus.IN_REVIEW: ("ask", "accept", "reject"),
-    CaseStatus.INFO_REQUESTED: ("ask", "accept", "reject"),
-    CaseStatus.ACCEPTED: ("forward",),
-    CaseStatus.REJECTED: (),
-    CaseStatus.FORWARDED: (),
-}
 
 
 def staff_button_data(action: str, arg: str = "") -> str:
@@ -94,7 +86,7 @@ def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
     t = texts(lang)
     buttons = [
         {"text": t.plain(f"staff-btn-{action}"), "callback_data": staff_button_data(action)}
-        for action in ACTIONS_BY_STATUS[case.status]
+        for action in card_actions(case.status)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return {"inline_keyboard": rows}

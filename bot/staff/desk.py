@@ -1,40 +1,56 @@
 """What staff do with a case, and the claimant's side of the conversation it starts.
 
-Every action is one transaction: the state change, its audit row, the card edit and the
-claimant's notice in the outbox. The shells only check who is asking and find the case.
+What may happen is declared in `bot.staff.workflow`; here each action is one transaction:
+load the case as it stands, `decide`, save (assignee, status, audit row, case event) and queue
+what follows (the card edit, the claimant's notice) in the outbox. The shells only check who
+is asking and find the case.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
+from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
 from bot.notifications import html_message
 from bot.settings import Settings
 from bot.staff.card import card_markup, render_card
 from bot.staff.undelivered import claimant_files_in, record_undelivered
+from bot.staff.workflow import (
+    RULE,
+    Action,
+    Actor,
+    Notice,
+    Outcome,
+    Refusal,
+    Role,
+    allowed,
+    decide,
+)
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
 
 REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
 OTHER_REASON = "other"
+SELLER_NOTICE_SECTION = "seller_notice"
 
-
-@dataclass(frozen=True)
-class Actor:
-    """The staff member acting, as recorded in the audit trail."""
-
-    id: int
-    name: str
+__all__ = ["OTHER_REASON", "REJECT_REASONS", "ActionRefused", "Actor", "CaseDesk", "Role"]
 
 
 class ActionRefused(Exception):
-    """The action does not apply to the case as it stands (e.g. deciding a decided case)."""
+    """The action does not apply to the case as it stands, or not for this actor: the
+    workflow's refusal (a catalog key and its arguments)."""
+
+    def __init__(self, code: str, params: dict[str, str] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
 
 
 class CaseDesk:
@@ -49,43 +65,24 @@ class CaseDesk:
 
     async def take(self, case: Case, staff: Actor) -> Case:
         async with self.storage.db.transaction() as conn:
-            case = await self._current(conn, case, CaseDesk.require_open)
-            await self.storage.cases.assign(
-                conn, case.id, staff.id, staff.name, actor_id=staff.id, actor_name=staff.name
-            )
-            if case.status is CaseStatus.SUBMITTED:
-                await self.storage.cases.set_status(
-                    conn,
-                    case.id,
-                    CaseStatus.IN_REVIEW,
-                    actor_id=staff.id,
-                    actor_name=staff.name,
-                    action="taken",
-                )
-            updated = await self._get(conn, case.id)
-            await self._notify_claimant(conn, updated, "case-taken", "taken")
-            await self._edit_card(conn, updated, "taken")
+            _, outcome, updated = await self._apply(conn, case, Action.TAKE, staff)
+            await self._follow(conn, updated, outcome)
+        return updated
+
+    async def take_over(self, case: Case, staff: Actor) -> Case:
+        async with self.storage.db.transaction() as conn:
+            _, outcome, updated = await self._apply(conn, case, Action.TAKE_OVER, staff)
+            await self._follow(conn, updated, outcome)
         return updated
 
     async def ask(self, case: Case, staff: Actor, question: str) -> Question:
         now = self.clock()
         async with self.storage.db.transaction() as conn:
-            case = await self._current(conn, case, CaseDesk.require_open)
+            current = await self._get(conn, case.id)
+            self._check(current, Action.ASK, staff)
             asked = await self.storage.questions.ask(conn, case.id, staff.id, question, now)
-            if case.assignee_id is None:
-                await self.storage.cases.assign(
-                    conn, case.id, staff.id, staff.name, actor_id=staff.id, actor_name=staff.name
-                )
-            await self.storage.cases.set_status(
-                conn,
-                case.id,
-                CaseStatus.INFO_REQUESTED,
-                actor_id=staff.id,
-                actor_name=staff.name,
-                action="asked",
-                detail={"question_id": asked.id, "question": question},
-            )
-            updated = await self._get(conn, case.id)
+            detail = {"question_id": asked.id, "question": question}
+            *_, updated = await self._apply(conn, current, Action.ASK, staff, detail)
             t = texts(case.lang)
             markup = {
                 "inline_keyboard": [
@@ -113,42 +110,32 @@ class CaseDesk:
         return asked
 
     async def accept(self, case: Case, staff: Actor) -> Case:
-        return await self._decide(case, staff, CaseStatus.ACCEPTED, "accepted", {})
+        return await self._decide(case, staff, Action.ACCEPT, {})
 
     async def reject(self, case: Case, staff: Actor, reason: str, note: str = "") -> Case:
         if reason not in (*REJECT_REASONS, OTHER_REASON):
             raise ActionRefused("staff-unknown-reason")
-        detail = {"reason": reason, "note": note}
-        return await self._decide(case, staff, CaseStatus.REJECTED, "rejected", detail)
+        return await self._decide(case, staff, Action.REJECT, {"reason": reason, "note": note})
 
     async def forward(self, case: Case, staff: Actor) -> Case:
-        return await self._decide(case, staff, CaseStatus.FORWARDED, "forwarded", {})
+        notice = await asyncio.to_thread(
+            build_seller_notice, case, lang=self.settings.seller_lang, generated_at=self.clock()
+        )
+        sha256 = await self.storage.files.put_async(notice)
+        detail = {"seller_notice": sha256, "seller_notice_name": seller_notice_name(case)}
+        return await self._decide(case, staff, Action.FORWARD, detail)
 
     async def _decide(
-        self, case: Case, staff: Actor, status: CaseStatus, action: str, detail: dict[str, str]
+        self, case: Case, staff: Actor, action: Action, detail: dict[str, str]
     ) -> Case:
-        allowed = (
-            CaseDesk.require_accepted if status is CaseStatus.FORWARDED else (CaseDesk.require_open)
-        )
         async with self.storage.db.transaction() as conn:
-            case = await self._current(conn, case, allowed)
-            await self.storage.cases.set_status(
-                conn,
-                case.id,
-                status,
-                actor_id=staff.id,
-                actor_name=staff.name,
-                action=action,
-                detail=detail,
-            )
-            updated = await self._get(conn, case.id)
+            _, outcome, updated = await self._apply(conn, case, action, staff, detail)
             t = texts(case.lang)
             args: dict[str, Any] = {}
-            if status is CaseStatus.REJECTED:
+            if action is Action.REJECT:
                 args["reason"] = t.plain(f"reject-reason-{detail['reason']}")
                 args["note"] = detail.get("note") or ""
-            await self._notify_claimant(conn, updated, f"case-{action}", action, **args)
-            await self._edit_card(conn, updated, action)
+            await self._follow(conn, updated, outcome, detail, **args)
         return updated
 
     async def refresh_card(self, case: Case) -> None:
@@ -156,7 +143,11 @@ class CaseDesk:
         async with self.storage.db.transaction() as conn:
             await self._edit_card(conn, case, "refresh")
 
-    # --- the claimant's answers ---------------------------------------------------------
+    def check(self, case: Case, action: Action, actor: Actor) -> None:
+        """Raise ActionRefused unless the workflow allows `action` now (before a choice)."""
+        self._check(case, action, actor)
+
+    # --- the claimant's answers and evidence -------------------------------------------
 
     async def start_answering(self, user_id: int, question_id: int) -> Question:
         question = await self.storage.questions.get(question_id)
@@ -165,38 +156,114 @@ class CaseDesk:
             raise ActionRefused("case-not-yours")
         if question.answered_at is not None:
             raise ActionRefused("case-question-answered")
+        self._check(case, Action.ANSWER, claimant(user_id))
         async with self.storage.db.transaction() as conn:
+            await self.storage.evidence.finish(conn, user_id)
             await self.storage.questions.start_answering(conn, user_id, question_id, self.clock())
         return question
 
     async def add_answer(
-        self, question: Question, user_id: int, text: str, files: list[StoredFile]
+        self,
+        question: Question,
+        user_id: int,
+        text: str,
+        files: list[StoredFile],
+        key: str | None = None,
     ) -> Case:
         """One message of the claimant's answer: kept with the case, posted under the card."""
+        detail = {"question_id": question.id}
+        return await self._contribute(
+            question.case_id, user_id, Action.ANSWER, text, files, detail, "staff-answer", key
+        )
+
+    async def finish_answering(self, user_id: int, question: Question) -> Case:
         now = self.clock()
-        case = await self.storage.cases.get(question.case_id)
-        assert case is not None and case.user_id == user_id
-        staff_t = texts(self.settings.staff_lang)
         async with self.storage.db.transaction() as conn:
+            await self.storage.questions.finish(conn, user_id, question.id, now)
+            case = await self._get(conn, question.case_id)
+            if not allowed(case, Action.FINISH_ANSWER, claimant(user_id)):
+                return case  # decided meanwhile: the answering simply ends
+            detail = {"question_id": question.id}
+            _, outcome, updated = await self._apply(
+                conn, case, Action.FINISH_ANSWER, claimant(user_id), detail
+            )
+            await self._follow(conn, updated, outcome, key=f"answered:{question.id}")
+        return updated
+
+    async def start_evidence(self, user_id: int, case: Case) -> Case:
+        """The claimant's next messages are evidence for `case`, until they finish."""
+        async with self.storage.db.transaction() as conn:
+            current = await self._get(conn, case.id)
+            self._check(current, Action.ADD_EVIDENCE, claimant(user_id))
+            await self.storage.evidence.start(conn, user_id, case.id, self.clock())
+        return current
+
+    async def add_evidence(
+        self, case: Case, user_id: int, text: str, files: list[StoredFile], key: str | None = None
+    ) -> Case:
+        """One message of evidence added unasked: kept with the case, posted under the card."""
+        return await self._contribute(
+            case.id, user_id, Action.ADD_EVIDENCE, text, files, {}, "staff-evidence", key
+        )
+
+    async def finish_evidence(self, user_id: int, case: Case) -> Case:
+        async with self.storage.db.transaction() as conn:
+            await self.storage.evidence.finish(conn, user_id)
+            current = await self._get(conn, case.id)
+            if not allowed(current, Action.FINISH_EVIDENCE, claimant(user_id)):
+                return current
+            _, outcome, updated = await self._apply(
+                conn, current, Action.FINISH_EVIDENCE, claimant(user_id)
+            )
+            await self._follow(conn, updated, outcome)
+        return updated
+
+    async def withdraw(self, user_id: int, case: Case) -> Case:
+        """The claimant withdraws the complaint before a decision (once: asked again after it
+        was withdrawn, the answer is the case as it is)."""
+        async with self.storage.db.transaction() as conn:
+            current = await self._get(conn, case.id)
+            if current.status is CaseStatus.WITHDRAWN and current.user_id == user_id:
+                return current
+            _, outcome, updated = await self._apply(
+                conn, current, Action.WITHDRAW, claimant(user_id)
+            )
+            await self.storage.evidence.finish(conn, user_id)
+            await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
+            await self._follow(conn, updated, outcome)
+        return updated
+
+    async def _contribute(
+        self,
+        case_id: int,
+        user_id: int,
+        action: Action,
+        text: str,
+        files: list[StoredFile],
+        detail: dict[str, Any],
+        staff_key: str,
+        key: str | None,
+    ) -> Case:
+        """One message from the claimant about the case. With `key` (the Telegram message),
+        a message delivered again is not added again."""
+        now = self.clock()
+        staff_t = texts(self.settings.staff_lang)
+        rule_audit = RULE[action].audit
+        async with self.storage.db.transaction() as conn:
+            case = await self._get(conn, case_id)
+            if key and await self.storage.audit.has_key(conn, case.id, rule_audit, key):
+                return case
+            detail = {**detail, "text": text, "files": [f.sha256 for f in files]}
+            if key:
+                detail["key"] = key
+            _, outcome, updated = await self._apply(conn, case, action, claimant(user_id), detail)
             await self.storage.questions.add_message(
                 conn, case.id, "claimant", user_id, text, files, now
             )
-            await self.storage.audit.record(
-                conn,
-                case.id,
-                actor_id=user_id,
-                actor_name="claimant",
-                action="answered",
-                detail={
-                    "question_id": question.id,
-                    "text": text,
-                    "files": [f.sha256 for f in files],
-                },
-                at=now,
-            )
             staff = self.settings.staff_chat_id
-            if staff is not None:
-                key = f"case:{case.id}:answer:{question.id}:{now.isoformat()}"
+            if staff is not None and Notice.STAFF_THREAD in outcome.notices:
+                key = f"case:{case.id}:{action.value}:{detail.get('question_id', '')}"
+                key += f":{detail.get('key') or now.isoformat()}"
                 reply_to = {"message_id": {"card_of": case.id}}
                 in_topic = {"message_thread_id": {"topic_of": case.id}}
                 if text:
@@ -206,7 +273,7 @@ class CaseDesk:
                         method="sendMessage",
                         payload=html_message(
                             staff,
-                            staff_t("staff-answer", number=case.number, text=text),
+                            staff_t(staff_key, number=case.number, text=text),
                             reply_parameters=reply_to,
                             **in_topic,
                         ),
@@ -222,7 +289,7 @@ class CaseDesk:
                             "chat_id": staff,
                             "document": {"store": stored.sha256, "filename": stored.name},
                             "caption": staff_t(
-                                "staff-answer-file",
+                                f"{staff_key}-file",
                                 number=case.number,
                                 name=stored.name,
                                 sha256=stored.sha256,
@@ -234,51 +301,111 @@ class CaseDesk:
                         dedupe_key=f"{key}:file:{i}",
                         case_id=case.id,
                     )
-        return case
-
-    async def finish_answering(self, user_id: int, question: Question) -> Case:
-        case = await self.storage.cases.get(question.case_id)
-        assert case is not None
-        async with self.storage.db.transaction() as conn:
-            await self.storage.questions.finish(conn, user_id, question.id, self.clock())
-            if case.status is CaseStatus.INFO_REQUESTED:
-                await self.storage.cases.set_status(
-                    conn,
-                    case.id,
-                    CaseStatus.IN_REVIEW,
-                    actor_id=user_id,
-                    actor_name="claimant",
-                    action="answer-finished",
-                    detail={"question_id": question.id},
-                )
-            updated = await self._get(conn, case.id)
-            await self._edit_card(conn, updated, f"answered:{question.id}")
         return updated
 
     # --- shared -------------------------------------------------------------------------
 
-    async def _current(
-        self, conn: aiosqlite.Connection, case: Case, allowed: Callable[[Case], None]
-    ) -> Case:
-        """The case as it stands inside the action's transaction: two staff members pressing
-        at once are decided one after the other, the second against the first's result."""
+    def _check(self, case: Case, action: Action, actor: Actor) -> Outcome:
+        decision = decide(case, action, actor)
+        if isinstance(decision, Refusal):
+            raise ActionRefused(decision.code, decision.params)
+        return decision
+
+    async def _apply(
+        self,
+        conn: aiosqlite.Connection,
+        case: Case,
+        action: Action,
+        actor: Actor,
+        detail: dict[str, Any] | None = None,
+    ) -> tuple[Case, Outcome, Case]:
+        """Decide against the case as it stands inside the action's transaction (two staff
+        members pressing at once are decided one after the other, the second against the
+        first's result), then save what the workflow says: assignee, status, audit, event."""
         current = await self._get(conn, case.id)
-        allowed(current)
-        return current
+        outcome = self._check(current, action, actor)
+        if outcome.assign_to_actor:
+            await self.storage.cases.assign(
+                conn, case.id, actor.id, actor.name, actor_id=actor.id, actor_name=actor.name
+            )
+        updated = await self.storage.cases.set_status(
+            conn,
+            case.id,
+            outcome.status,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action=outcome.audit,
+            detail=detail,
+            now=self.clock(),
+        )
+        if outcome.event is not None:
+            data = {"action": action.value, "actor": actor.role.value, **(detail or {})}
+            if actor.role is not Role.CLAIMANT:
+                data["actor_name"] = actor.name
+            await self.storage.case_events.record(
+                conn, updated, outcome.event, self._event_data(updated, data), at=self.clock()
+            )
+        return current, outcome, updated
 
-    @staticmethod
-    def require_accepted(case: Case) -> None:
-        if case.status is not CaseStatus.ACCEPTED:
-            raise ActionRefused("staff-refused-state")
+    def _event_data(self, case: Case, data: dict[str, Any]) -> dict[str, Any]:
+        sha256 = data.get("seller_notice")
+        if sha256:  # the notice itself travels with its event
+            data = {**data, "seller_notice_pdf": base64.b64encode(self.storage.files.read(sha256))}
+        return {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
 
-    @staticmethod
-    def require_open(case: Case) -> None:
-        if case.status not in (
-            CaseStatus.SUBMITTED,
-            CaseStatus.IN_REVIEW,
-            CaseStatus.INFO_REQUESTED,
-        ):
-            raise ActionRefused("staff-refused-state")
+    async def _follow(
+        self,
+        conn: aiosqlite.Connection,
+        case: Case,
+        outcome: Outcome,
+        detail: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        **args: Any,
+    ) -> None:
+        """Queue what the workflow says follows: the claimant's notice, the seller notice for
+        staff, the card redrawn."""
+        name = key or outcome.audit
+        if Notice.CLAIMANT in outcome.notices:
+            await self._notify_claimant(conn, case, f"case-{outcome.audit}", name, **args)
+        if Notice.SELLER_NOTICE in outcome.notices and detail:
+            await self._post_seller_notice(conn, case, detail)
+        if Notice.CARD in outcome.notices:
+            await self._edit_card(conn, case, name)
+
+    async def _post_seller_notice(
+        self, conn: aiosqlite.Connection, case: Case, detail: dict[str, Any]
+    ) -> None:
+        sha256, name = detail["seller_notice"], detail["seller_notice_name"]
+        await self.storage.cases.attach_file(
+            conn,
+            case.id,
+            sha256,
+            size=len(self.storage.files.read(sha256)),
+            mime="application/pdf",
+            section=SELLER_NOTICE_SECTION,
+            name=name,
+            now=self.clock(),
+        )
+        staff = self.settings.staff_chat_id
+        if staff is None:
+            return
+        caption = texts(self.settings.staff_lang)("staff-seller-notice", number=case.number)
+        await self.storage.outbox.enqueue(
+            conn,
+            chat_id=staff,
+            method="sendDocument",
+            payload={
+                "chat_id": staff,
+                "document": {"store": sha256, "filename": name},
+                "caption": caption,
+                "parse_mode": "HTML",
+                "reply_parameters": {"message_id": {"card_of": case.id}},
+                "message_thread_id": {"topic_of": case.id},
+            },
+            dedupe_key=f"case:{case.id}:seller-notice:{sha256}",
+            case_id=case.id,
+        )
 
     async def _get(self, conn: aiosqlite.Connection, case_id: int) -> Case:
         case = await self.storage.cases.get(case_id, conn=conn)
@@ -329,3 +456,7 @@ class CaseDesk:
             dedupe_key=f"case:{case.id}:card-edit:{action}:{self.clock().isoformat()}",
             case_id=case.id,
         )
+
+
+def claimant(user_id: int) -> Actor:
+    return Actor(user_id, "claimant", Role.CLAIMANT)

@@ -11,6 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
+from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
 from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
@@ -40,6 +41,7 @@ class TelegramApp:
     service: IntakeService
     outbox: OutboxSender
     desk: CaseDesk
+    webhook: CaseWebhook | None = None  # case events to CASE_WEBHOOK_URL, when set
 
     @classmethod
     async def create(cls, settings: Settings) -> TelegramApp:
@@ -65,7 +67,8 @@ class TelegramApp:
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
         dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
         dispatcher.include_router(private_router(service, outbox.kick))
-        return cls(settings, storage, bot, dispatcher, service, outbox, desk)
+        webhook = case_webhook(settings, storage.case_events)
+        return cls(settings, storage, bot, dispatcher, service, outbox, desk, webhook)
 
     async def set_commands(self) -> None:
         for language_code, commands in menus():
@@ -81,7 +84,7 @@ class TelegramApp:
     async def run(self) -> None:
         """Serve until cancelled: the outbox sender beside polling (or the webhook server)."""
         try:
-            async with self.outbox.running():
+            async with self.outbox.running(), webhook_running(self.webhook):
                 await self.set_commands()
                 if self.settings.webhook_url:
                     await self._serve_webhook()

@@ -1,4 +1,5 @@
-"""The claimant's submitted cases on aiogram: /status, /case N, and answering staff questions.
+"""The claimant's submitted cases on aiogram: /status, /case N, /withdraw, answering staff
+questions and adding evidence unasked.
 
 Included before the intake router: while a claimant is answering a question, their messages
 belong to the case, not to a new complaint."""
@@ -12,7 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.claimant_cases import ANSWER_PREFIX, ClaimantCases
+from bot.claimant_cases import ANSWER_PREFIX, CASE_PREFIX, WITHDRAW_COMMAND, ClaimantCases
 from bot.intake import Sender
 from bot.telegram.private import offered_file
 from bot.telegram.replies import answer_query, send_replies
@@ -47,6 +48,21 @@ def cases_router(cases: ClaimantCases, on_change: Callable[[], None]) -> Router:
         sender = Sender.of(message.from_user, message.chat.id)
         await send_replies(bot, message.chat.id, [await cases.case(sender, command.args or "")])
 
+    @router.message(Command(WITHDRAW_COMMAND))
+    async def on_withdraw(message: Message, command: CommandObject) -> None:
+        assert message.from_user is not None
+        sender = Sender.of(message.from_user, message.chat.id)
+        await cases.withdraw_command(sender, command.args or "", f"m{message.message_id}")
+        on_change()
+
+    @router.callback_query(F.data.startswith(f"{CASE_PREFIX}:"))
+    async def on_case_button(query: CallbackQuery) -> None:
+        assert query.data is not None and query.message is not None
+        sender = Sender.of(query.from_user, query.message.chat.id)
+        refusal = await cases.press_case(sender, query.data, f"q{query.id}")
+        on_change()
+        await answer_query(query, refusal, alert=refusal is not None)
+
     @router.callback_query(F.data.startswith(f"{ANSWER_PREFIX}:"))
     async def on_answer_button(query: CallbackQuery, bot: Bot) -> None:
         assert query.data is not None and query.message is not None
@@ -63,8 +79,9 @@ def cases_router(cases: ClaimantCases, on_change: Callable[[], None]) -> Router:
         sender = Sender.of(message.from_user, message.chat.id)
         offered = offered_file(bot, message, quiet=False)
         text = message.text or message.caption or ""
-        reply = await cases.answer(sender, question, text, offered)
+        reply = await cases.answer(sender, question, text, offered, f"m{message.message_id}")
         on_change()
-        await send_replies(bot, sender.chat_id, [reply])
+        if reply is not None:
+            await send_replies(bot, sender.chat_id, [reply])
 
     return router

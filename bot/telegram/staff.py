@@ -6,11 +6,12 @@ import contextlib
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 
 from bot.settings import Settings
-from bot.staff import actions
+from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import Actor, CaseDesk
 from bot.staff.members import actor_name
@@ -44,6 +45,32 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
                 )
         on_change()
         await answer_query(query, answer.note, alert=answer.alert)
+
+    @router.message(F.chat.id == staff_chat, F.text.startswith("/"), F.from_user)
+    async def on_command(message: Message, bot: Bot) -> None:
+        """`/find`, `/mine`, `/stats`: answered as a reply, through the outbox."""
+        assert message.text is not None and message.from_user is not None
+        parsed = commands.parse_command(message.text)
+        if parsed is None:
+            raise SkipHandler  # another command (`/reject` on a card, say)
+        command = commands.StaffCommand(
+            message.chat.id,
+            message.message_id,
+            message.message_thread_id if message.is_topic_message else None,
+            actor_of(message.from_user),
+            *parsed,
+        )
+        queued = await commands.answer_command(
+            desk.storage,
+            staff_chat,
+            command,
+            bot.get_chat_member,
+            lang,
+            desk.clock(),
+            settings.listing_links,
+        )
+        if queued:
+            on_change()
 
     @router.message(F.chat.id == staff_chat, F.reply_to_message, F.text)
     async def on_reply_to_card(message: Message, bot: Bot) -> None:

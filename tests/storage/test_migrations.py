@@ -23,6 +23,8 @@ EXPECTED_TABLES = {
     "answering",
     "update_marks",
     "inbox",
+    "case_events",
+    "adding_evidence",
 }
 
 

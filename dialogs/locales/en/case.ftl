@@ -40,3 +40,19 @@ case-status-info_requested = waiting for your answer
 case-status-accepted = accepted
 case-status-rejected = rejected
 case-status-forwarded = passed to the seller
+
+## Withdrawing a complaint and adding evidence unasked (issue 8).
+
+case-status-withdrawn = withdrawn
+case-withdrawn = ↩️ Your complaint <b>{ $number }</b> has been withdrawn. The IP team will not act on it.
+case-withdraw-usage = Send the number of the complaint to withdraw, e.g. /withdraw IP-2026-000001.
+case-withdraw-btn = ↩️ Withdraw the complaint
+case-withdraw-confirm = Withdraw complaint <b>{ $number }</b>? The IP team will stop working on it; this cannot be undone.
+case-withdraw-yes-btn = Yes, withdraw it
+case-refused-state = This is no longer possible: the case has been decided or withdrawn.
+case-evidence-btn = 📎 Add evidence or documents
+case-evidence-start = Send what you want to add to case <b>{ $number }</b>: text, photos or documents, in as many messages as you need. Press “Finish” when you are done.
+case-evidence-added = Added to case <b>{ $number }</b>. Send more, or press “Finish”.
+case-evidence-finish-btn = ✅ Finish
+case-evidence-sent = ✅ What you added to case <b>{ $number }</b> has been passed to the IP team.
+case-evidence-not-adding = You are not adding anything to this case now.

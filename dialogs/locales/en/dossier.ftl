@@ -27,3 +27,14 @@ pdf-bytes = bytes
 pdf-audit = Audit trail
 pdf-audit-who = Who
 pdf-audit-detail = Detail
+
+## The notice for the seller (PDF), in the seller's language (issue 8).
+
+seller-title = Notice of an intellectual-property complaint { $number }
+seller-intro = The platform has received a complaint that the listings below infringe intellectual-property rights. It is passed to you, as the platform's rules provide, with what the complainant agreed may be disclosed.
+seller-listings = Listings complained about ({ $count })
+seller-rights = The rights cited
+seller-contacts = The complainant's contact details
+seller-contacts-withheld = Not disclosed: the complainant did not agree to their disclosure.
+seller-next = What you can do
+seller-next-text = You may contact the complainant to settle the matter, or answer the platform with documents showing that your listings do not infringe these rights. Quote the case number in any reply.

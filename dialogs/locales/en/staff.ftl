@@ -56,3 +56,31 @@ staff-card-undelivered = ⚠️ { $count ->
     [one] 1 file is
    *[other] { $count } files are
   } only in the ZIP, not posted here: { $names }
+
+## Case workflow, staff commands (/find, /mine, /stats) and the seller notice (issue 8).
+
+status-withdrawn = withdrawn by the claimant
+staff-btn-take_over = 🙋 Take over
+staff-refused-not-assignee = { $name } holds this case: only they may act on it, or take it over first.
+staff-evidence = 📎 <b>The claimant added evidence</b> ({ $number }):
+    { $text }
+staff-evidence-file = 📎 { $number } · evidence added by the claimant
+    { $name }
+    sha256: <code>{ $sha256 }</code>
+staff-seller-notice = 📨 { $number } · the notice for the seller (PDF)
+staff-find-usage = Send /find and a case number, a listing link, the claimant's Telegram id or @username, a rights holder or a registration number.
+staff-find-title = 🔎 <b>Cases for “{ $query }”</b>: { $count }
+staff-find-none = 🔎 No case matches “{ $query }”.
+staff-case-line = { $number } · { $status } · { $date } · { $holder } · { $assignee }
+staff-list-more = … and { $count } more.
+staff-mine-title = 🙋 <b>Your cases not yet decided</b>: { $count }
+staff-mine-none = 🙋 You hold no case awaiting a decision.
+staff-stats-usage = Send /stats and a number of days (1–3650), e.g. /stats 30.
+staff-stats =
+    📊 <b>Cases filed in the last { $days } days</b> (since { $since }): { $total }
+    { $statuses }
+    Median time to the first staff action: { $first } ({ $acted } cases)
+    Median time to a decision: { $decision } ({ $decided } cases)
+staff-stats-status = { $status }: { $count }
+staff-stats-hours = { $hours } h
+staff-stats-none = —

@@ -40,3 +40,19 @@ case-status-info_requested = ждём вашего ответа
 case-status-accepted = принято
 case-status-rejected = отклонено
 case-status-forwarded = передано продавцу
+
+## Withdrawing a complaint and adding evidence unasked (issue 8).
+
+case-status-withdrawn = отозвано
+case-withdrawn = ↩️ Ваша жалоба <b>{ $number }</b> отозвана. Команда по интеллектуальной собственности не будет её рассматривать.
+case-withdraw-usage = Отправьте номер жалобы, которую хотите отозвать, например /withdraw IP-2026-000001.
+case-withdraw-btn = ↩️ Отозвать жалобу
+case-withdraw-confirm = Отозвать жалобу <b>{ $number }</b>? Команда прекратит работу по ней; отменить это нельзя.
+case-withdraw-yes-btn = Да, отозвать
+case-refused-state = Это уже невозможно: по делу принято решение или оно отозвано.
+case-evidence-btn = 📎 Добавить доказательства или документы
+case-evidence-start = Отправьте то, что хотите добавить к делу <b>{ $number }</b>: текст, фото или документы, в любом числе сообщений. Когда закончите, нажмите «Готово».
+case-evidence-added = Добавлено к делу <b>{ $number }</b>. Отправьте ещё или нажмите «Готово».
+case-evidence-finish-btn = ✅ Готово
+case-evidence-sent = ✅ Добавленное к делу <b>{ $number }</b> передано команде.
+case-evidence-not-adding = Сейчас вы ничего не добавляете к этому делу.

@@ -57,3 +57,31 @@ staff-card-undelivered = ⚠️ { $count ->
     [few] { $count } файла есть
    *[other] { $count } файлов есть
   } только в ZIP, сюда не выложены: { $names }
+
+## Case workflow, staff commands (/find, /mine, /stats) and the seller notice (issue 8).
+
+status-withdrawn = отозвано заявителем
+staff-btn-take_over = 🙋 Забрать себе
+staff-refused-not-assignee = Дело ведёт { $name }: действовать может только он (или сначала заберите дело себе).
+staff-evidence = 📎 <b>Заявитель добавил доказательства</b> ({ $number }):
+    { $text }
+staff-evidence-file = 📎 { $number } · доказательства от заявителя
+    { $name }
+    sha256: <code>{ $sha256 }</code>
+staff-seller-notice = 📨 { $number } · уведомление для продавца (PDF)
+staff-find-usage = Отправьте /find и номер дела, ссылку на товар, Telegram id или @username заявителя, правообладателя или регистрационный номер.
+staff-find-title = 🔎 <b>Дела по запросу «{ $query }»</b>: { $count }
+staff-find-none = 🔎 Нет дел по запросу «{ $query }».
+staff-case-line = { $number } · { $status } · { $date } · { $holder } · { $assignee }
+staff-list-more = … и ещё { $count }.
+staff-mine-title = 🙋 <b>Ваши дела без решения</b>: { $count }
+staff-mine-none = 🙋 У вас нет дел, ожидающих решения.
+staff-stats-usage = Отправьте /stats и число дней (1–3650), например /stats 30.
+staff-stats =
+    📊 <b>Дела за последние { $days } дн.</b> (с { $since }): { $total }
+    { $statuses }
+    Медиана времени до первого действия сотрудника: { $first } (дел: { $acted })
+    Медиана времени до решения: { $decision } (дел: { $decided })
+staff-stats-status = { $status }: { $count }
+staff-stats-hours = { $hours } ч
+staff-stats-none = —

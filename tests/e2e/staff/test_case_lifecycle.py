@@ -49,7 +49,7 @@ async def take(fake: FakeTelegram, filed: Filed) -> None:
     assert f"You took {number}" in answer.get("text", "")
     await fake.wait_until(lambda: "Assigned to: Sergey" in (card.text or ""))
     assert "· in review" in (card.text or "")
-    assert card.button_texts == ["❓ Ask the claimant", "✅ Accept", "⛔ Reject"]
+    assert card.button_texts == ["❓ Ask the claimant", "✅ Accept", "⛔ Reject", "🙋 Take over"]
     assert len(card.edits) == edits + 1  # edited in place, not posted again
     taken = await fake.wait_for_message(
         RU_CLAIMANT, lambda m: "взято на рассмотрение" in m.content, after=filed.receipt
@@ -202,7 +202,7 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Accept")
     assert f"Recorded: {number} — accepted" in answer.get("text", "")
     await fake.wait_until(lambda: "· accepted" in (card.text or ""))
-    assert card.button_texts == ["📨 Forward to seller"]
+    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over"]
     accepted = await fake.wait_for_message(
         CLAIMANT, lambda m: "has been accepted" in m.content, after=filed.receipt
     )

@@ -1,0 +1,124 @@
+"""Case events for the outgoing webhook: written in the transaction of the change they report,
+delivered afterwards in order per case, each until it is acknowledged (`bot.case_webhook`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+from pydantic import BaseModel
+from pydantic_core import to_json
+
+from dialogs.model import Case, utcnow
+from storage.database import Database, from_iso, opt_from_iso, to_iso
+
+
+class CaseEvent(BaseModel):
+    id: int
+    case_id: int
+    kind: str
+    data: dict[str, Any]
+    created_at: datetime
+    attempts: int
+    delivered_at: datetime | None = None
+
+    def body(self) -> bytes:
+        """The JSON delivered: the same bytes on every attempt (the signature is over them)."""
+        document = {
+            "event_id": self.id,
+            "kind": self.kind,
+            "case_id": self.case_id,
+            "at": to_iso(self.created_at),
+            **self.data,
+        }
+        return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _event(row: aiosqlite.Row) -> CaseEvent:
+    return CaseEvent(
+        id=row["id"],
+        case_id=row["case_id"],
+        kind=row["kind"],
+        data=json.loads(row["data"]),
+        created_at=from_iso(row["created_at"]),
+        attempts=row["attempts"],
+        delivered_at=opt_from_iso(row["delivered_at"]),
+    )
+
+
+class CaseEvents:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        conn: aiosqlite.Connection,
+        case: Case,
+        kind: str,
+        data: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> int:
+        """Inside the caller's transaction: the event of a change, with the case as it now is."""
+        document = {
+            "case_number": case.number,
+            "status": case.status.value,
+            "assignee": case.assignee_name,
+            "data": data or {},
+        }
+        cur = await conn.execute(
+            "INSERT INTO case_events (case_id, kind, data, created_at) VALUES (?, ?, ?, ?)",
+            (case.id, kind, to_json(document).decode(), to_iso(at or utcnow())),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def due(self, now: datetime, limit: int = 20) -> list[CaseEvent]:
+        """The oldest undelivered event of each case, if its next attempt is due: a case's later
+        events wait for the earlier ones."""
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT e.* FROM case_events e WHERE e.delivered_at IS NULL"
+                " AND e.id = (SELECT min(id) FROM case_events p"
+                "             WHERE p.case_id = e.case_id AND p.delivered_at IS NULL)"
+                " AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ?)"
+                " ORDER BY e.id LIMIT ?",
+                (to_iso(now), limit),
+            )
+        return [_event(row) for row in rows]
+
+    async def next_attempt_at(self) -> datetime | None:
+        """When the earliest undelivered event may be tried again (None: nothing pending)."""
+        async with self._db.read() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT min(coalesce(next_attempt_at, created_at)) AS at FROM case_events"
+                    " WHERE delivered_at IS NULL"
+                )
+            )
+        return opt_from_iso(rows[0]["at"]) if rows else None
+
+    async def delivered(self, event_id: int, at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE case_events SET delivered_at = ?, attempts = attempts + 1,"
+                " last_error = NULL WHERE id = ?",
+                (to_iso(at), event_id),
+            )
+
+    async def failed(self, event_id: int, error: str, retry_at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE case_events SET attempts = attempts + 1, last_error = ?,"
+                " next_attempt_at = ? WHERE id = ?",
+                (error[:500], to_iso(retry_at), event_id),
+            )
+
+    async def for_case(self, case_id: int) -> list[CaseEvent]:
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM case_events WHERE case_id = ? ORDER BY id", (case_id,)
+            )
+        return [_event(row) for row in rows]
