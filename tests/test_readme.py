@@ -23,3 +23,16 @@ def test_first_screen_names_the_two_commands() -> None:
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
     assert "\nrun:" in makefile and "\ntest:" in makefile
     assert "make test" in (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+
+
+CASES_MARKERS = re.compile(
+    r"<!-- cases-graph:start -->\n```mermaid\n(.*?)```\n<!-- cases-graph:end -->", re.S
+)
+
+
+def test_readme_case_lifecycle_is_the_generated_one() -> None:
+    from bot.staff.lifecycle_graph import mermaid as lifecycle
+
+    found = CASES_MARKERS.search(README.read_text(encoding="utf-8"))
+    assert found, "README lacks the case lifecycle; run: python -m bot graph --cases --readme"
+    assert found.group(1) == lifecycle(), "README case lifecycle is stale; regenerate it"

@@ -1,0 +1,166 @@
+"""The case workflow core: every status × action × actor, decided against the declaration.
+
+`EXPECTED` spells the lifecycle out by hand (which action moves a case from which status to
+which); the exhaustive test then checks that `decide` gives exactly what `RULES` declares for
+every combination — allowed ones produce the declared status, audit entry, event and notices,
+the rest are refused with a reason."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.staff.workflow import (
+    RULE,
+    RULES,
+    Action,
+    Actor,
+    Event,
+    Notice,
+    Outcome,
+    Refusal,
+    Role,
+    card_actions,
+    decide,
+)
+from dialogs.buttons import Verb
+from dialogs.model import Case, CaseStatus, Draft
+
+S = CaseStatus
+A = Action
+CLAIMANT_ID, HOLDER_ID, OTHER_STAFF_ID = 7, 501, 502
+
+# (action, from) → to, for every allowed move; everything not listed is refused.
+EXPECTED: dict[tuple[Action, CaseStatus], CaseStatus] = {
+    (A.TAKE, S.SUBMITTED): S.IN_REVIEW,
+    **{(A.ASK, s): S.INFO_REQUESTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.ACCEPT, s): S.ACCEPTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.REJECT, s): S.REJECTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    (A.FORWARD, S.ACCEPTED): S.FORWARDED,
+    **{(A.TAKE_OVER, s): s for s in (S.IN_REVIEW, S.INFO_REQUESTED, S.ACCEPTED)},
+    **{(A.ANSWER, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    (A.FINISH_ANSWER, S.SUBMITTED): S.SUBMITTED,
+    (A.FINISH_ANSWER, S.IN_REVIEW): S.IN_REVIEW,
+    (A.FINISH_ANSWER, S.INFO_REQUESTED): S.IN_REVIEW,
+    **{(A.ADD_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.FINISH_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.WITHDRAW, s): S.WITHDRAWN for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+}
+BY_CLAIMANT = {A.ANSWER, A.FINISH_ANSWER, A.ADD_EVIDENCE, A.FINISH_EVIDENCE, A.WITHDRAW}
+BY_ANY_STAFF = {A.TAKE, A.TAKE_OVER}
+
+# Who acts, on a case held by HOLDER_ID or by nobody.
+ACTORS: dict[str, tuple[Actor, bool]] = {  # name → (actor, case held by HOLDER_ID)
+    "holder": (Actor(HOLDER_ID, "Sergey"), True),
+    "other staff": (Actor(OTHER_STAFF_ID, "Boris"), True),
+    "staff, nobody holds it": (Actor(OTHER_STAFF_ID, "Boris"), False),
+    "claimant": (Actor(CLAIMANT_ID, "claimant", Role.CLAIMANT), True),
+    "someone else's claimant": (Actor(8, "claimant", Role.CLAIMANT), True),
+}
+
+
+def case_in(status: CaseStatus, held: bool) -> Case:
+    return Case(
+        id=1,
+        number="IP-2026-000001",
+        user_id=CLAIMANT_ID,
+        chat_id=CLAIMANT_ID,
+        lang="en",
+        status=status,
+        assignee_id=HOLDER_ID if held else None,
+        assignee_name="Sergey" if held else None,
+        submitted_at=datetime(2026, 11, 1, tzinfo=UTC),
+        draft=Draft(user_id=CLAIMANT_ID, chat_id=CLAIMANT_ID),
+    )
+
+
+def may(action: Action, actor_name: str) -> bool:
+    """Who may, by hand: the claimant their own actions; any staff member take/take over;
+    the holder (or anyone while nobody holds the case) the rest."""
+    if action in BY_CLAIMANT:
+        return actor_name == "claimant"
+    if action in BY_ANY_STAFF:
+        return actor_name in ("holder", "other staff", "staff, nobody holds it")
+    return actor_name in ("holder", "staff, nobody holds it")
+
+
+CASES = list(itertools.product(CaseStatus, Action, ACTORS))
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "who"), CASES, ids=[f"{s}-{a}-{w}" for s, a, w in CASES]
+)
+def test_every_status_action_and_actor(status: CaseStatus, action: Action, who: str) -> None:
+    actor, held = ACTORS[who]
+    case = case_in(status, held)
+    result = decide(case, action, actor)
+    rule = RULE[action]
+    if (action, status) in EXPECTED and may(action, who):
+        assert isinstance(result, Outcome), result
+        assert result.status is EXPECTED[(action, status)] == rule.moves[status]
+        assert (result.before, result.audit, result.event, result.notices) == (
+            status,
+            rule.audit,
+            rule.event,
+            rule.notices,
+        )
+        assigns = rule.assign.value == "always" or (
+            rule.assign.value == "if_unassigned" and not held
+        )
+        assert result.assign_to_actor is assigns
+    else:
+        assert isinstance(result, Refusal), result
+        assert result.code in {
+            "staff-refused-state",
+            "case-refused-state",
+            "staff-refused",
+            "staff-refused-not-assignee",
+            "case-not-yours",
+        }
+
+
+def test_the_declaration_covers_exactly_the_expected_moves() -> None:
+    declared = {(r.action, s): t for r in RULES for s, t in r.moves.items()}
+    assert declared == EXPECTED
+
+
+def test_what_each_decision_produces() -> None:
+    """The effects staff and claimants notice, as declared."""
+    assert RULE[A.TAKE].event is Event.TAKEN and Notice.CLAIMANT in RULE[A.TAKE].notices
+    assert RULE[A.FORWARD].notices == (Notice.CLAIMANT, Notice.SELLER_NOTICE, Notice.CARD)
+    assert RULE[A.WITHDRAW].event is Event.WITHDRAWN and Notice.CARD in RULE[A.WITHDRAW].notices
+    assert RULE[A.ANSWER].notices == (Notice.STAFF_THREAD,)
+    assert RULE[A.ACCEPT].event is RULE[A.REJECT].event is Event.DECISION
+
+
+def test_refusals_say_why() -> None:
+    held = case_in(S.IN_REVIEW, held=True)
+    assert decide(held, A.ACCEPT, ACTORS["other staff"][0]) == Refusal(
+        "staff-refused-not-assignee", {"name": "Sergey"}
+    )
+    assert decide(held, A.WITHDRAW, ACTORS["someone else's claimant"][0]) == Refusal(
+        "case-not-yours"
+    )
+    decided = case_in(S.REJECTED, held=True)
+    assert decide(decided, A.WITHDRAW, ACTORS["claimant"][0]) == Refusal("case-refused-state")
+    assert decide(decided, A.ACCEPT, ACTORS["holder"][0]) == Refusal("staff-refused-state")
+    # A staff member cannot act as the claimant, nor the claimant as staff.
+    assert decide(held, A.WITHDRAW, ACTORS["holder"][0]) == Refusal("staff-refused")
+    assert isinstance(decide(held, A.ACCEPT, Actor(CLAIMANT_ID, "x", Role.CLAIMANT)), Refusal)
+
+
+def test_card_buttons_follow_the_declaration() -> None:
+    assert card_actions(S.SUBMITTED) == (A.TAKE, A.ASK, A.ACCEPT, A.REJECT)
+    assert card_actions(S.IN_REVIEW) == (A.ASK, A.ACCEPT, A.REJECT, A.TAKE_OVER)
+    assert card_actions(S.ACCEPTED) == (A.FORWARD, A.TAKE_OVER)
+    for final in (S.REJECTED, S.FORWARDED, S.WITHDRAWN):
+        assert card_actions(final) == ()
+
+
+def test_case_buttons_do_not_collide_with_the_intake_buttons() -> None:
+    from bot.claimant_cases import ANSWER_PREFIX, CASE_PREFIX
+    from bot.staff.card import STAFF_PREFIX
+
+    assert {CASE_PREFIX, ANSWER_PREFIX, STAFF_PREFIX}.isdisjoint({v.value for v in Verb})
