@@ -36,16 +36,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "graph":
-        if args.cases:
-            from bot.staff.lifecycle_graph import embed, mermaid
-        else:
-            from dialogs.graph import embed, mermaid
+        from bot.staff import lifecycle_graph
+        from dialogs import graph as intake_graph
 
+        embed = lifecycle_graph.embed if args.cases else intake_graph.embed
+        diagram = lifecycle_graph.mermaid() if args.cases else intake_graph.mermaid()
         if args.readme:
             args.readme.write_text(embed(args.readme.read_text(encoding="utf-8")), "utf-8")
             return 0
         with contextlib.suppress(BrokenPipeError):
-            print(mermaid())
+            print(diagram)
         return 0
     settings = Settings()
     logging.basicConfig(

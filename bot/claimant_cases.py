@@ -211,7 +211,7 @@ class ClaimantCases:
                 assert case is not None
                 start = t("case-answer-start", number=case.number)
                 return Reply(start, finish_button(t, question_id)), None
-            current = await self.answering(sender.user_id)
+            current = await self.storage.questions.answering(sender.user_id)
             if action != "finish" or current is None or current.id != question_id:
                 raise ActionRefused("case-question-answered")
             case = await self.desk.finish_answering(sender.user_id, current)

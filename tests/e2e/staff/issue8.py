@@ -12,8 +12,11 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from tests.e2e.claimant import LISTING, pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
@@ -247,3 +250,21 @@ async def forward_with_seller_notice_and_events(
     forwarded = rec.bodies[2]["data"]
     assert forwarded["seller_notice"] == hashlib.sha256(notice.document.data).hexdigest()
     return filed
+
+
+async def forward_on(fake: FakeTelegram, data_dir: Path, runtime: Any) -> None:
+    """The forward scenario on a runtime started with `CASE_WEBHOOK_URL` → a local receiver."""
+    async with receiver("hook-secret") as rec:
+        bot = RunningBot(
+            fake,
+            data_dir,
+            runtime,
+            case_webhook_url=rec.url,
+            case_webhook_secret=SecretStr("hook-secret"),
+            case_webhook_retry_seconds=0.1,
+        )
+        await bot.start()
+        try:
+            await forward_with_seller_notice_and_events(fake, bot, rec)
+        finally:
+            await bot.stop()
