@@ -164,3 +164,19 @@ def test_case_buttons_do_not_collide_with_the_intake_buttons() -> None:
     from bot.staff.card import STAFF_PREFIX
 
     assert {CASE_PREFIX, ANSWER_PREFIX, STAFF_PREFIX}.isdisjoint({v.value for v in Verb})
+
+
+def test_every_text_the_workflow_needs_exists_in_both_languages() -> None:
+    from dialogs.i18n import LANGS, catalog_keys
+
+    needed = {f"status-{s.value}" for s in CaseStatus} | {
+        f"case-status-{s.value}" for s in CaseStatus
+    }
+    needed |= {f"staff-btn-{r.action.value}" for r in RULES if r.button}
+    needed |= {
+        f"case-{r.audit}" for r in RULES if Notice.CLAIMANT in r.notices and r.action != A.ASK
+    }
+    needed |= {"staff-refused-state", "case-refused-state", "staff-refused", "case-not-yours"}
+    needed |= {"staff-refused-not-assignee", "staff-evidence", "staff-evidence-file"}
+    for lang in LANGS:
+        assert needed - catalog_keys(lang) == set(), lang

@@ -153,9 +153,11 @@ async def claimant_adds_evidence_then_withdraws(
     trail = [e.action for e in await audit_of(running_bot, number)]
     assert trail[-3:] == ["evidence-added", "evidence-finished", "withdrawn"]
     assert trail.count("evidence-added") == 2
-    # Decided now: staff buttons refuse, the claimant's buttons too.
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Take") if card.buttons else None
-    assert answer is None
+    # Decided now: an old staff button refuses, the claimant has no buttons left.
+    old = fake.forge_callback(STAFF_MEMBER, STAFF_CHAT_ID, card.message_id, "st:accept:")
+    refused = await fake.wait_for_callback_answer(old)
+    assert refused.get("show_alert") is True and "does not apply" in refused.get("text", "")
+    assert (await case_of(running_bot, number)).status.value == "withdrawn"
     await anna.says(f"/case {number}", expect="withdrawn")
     assert fake.messages(CLAIMANT)[-1].button_texts == []
 
