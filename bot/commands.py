@@ -6,7 +6,7 @@ from dialogs.i18n import LANGS, texts
 from dialogs.model import Lang
 
 INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
-CASE_COMMANDS = ("status", "case")
+CASE_COMMANDS = ("status", "case", "withdraw")
 MENU = (*INTAKE_COMMANDS, *CASE_COMMANDS)
 
 

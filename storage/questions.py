@@ -91,6 +91,10 @@ class QuestionStore:
             )
         return _question(row) if row else None
 
+    async def stop_answering(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        """The claimant is no longer answering (the case was withdrawn, say)."""
+        await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
+
     async def finish(
         self, conn: aiosqlite.Connection, user_id: int, question_id: int, at: datetime
     ) -> None:

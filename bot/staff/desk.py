@@ -118,6 +118,9 @@ class CaseDesk:
         return await self._decide(case, staff, Action.REJECT, {"reason": reason, "note": note})
 
     async def forward(self, case: Case, staff: Actor) -> Case:
+        current = await self.storage.cases.get(case.id)
+        assert current is not None
+        self._check(current, Action.FORWARD, staff)  # checked again when saved
         notice = await asyncio.to_thread(
             build_seller_notice, case, lang=self.settings.seller_lang, generated_at=self.clock()
         )
@@ -229,7 +232,7 @@ class CaseDesk:
                 conn, current, Action.WITHDRAW, claimant(user_id)
             )
             await self.storage.evidence.finish(conn, user_id)
-            await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
+            await self.storage.questions.stop_answering(conn, user_id)
             await self._follow(conn, updated, outcome)
         return updated
 

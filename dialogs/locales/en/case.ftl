@@ -44,6 +44,7 @@ case-status-forwarded = passed to the seller
 ## Withdrawing a complaint and adding evidence unasked (issue 8).
 
 case-status-withdrawn = withdrawn
+cmd-withdraw = Withdraw a complaint before a decision
 case-withdrawn = ↩️ Your complaint <b>{ $number }</b> has been withdrawn. The IP team will not act on it.
 case-withdraw-usage = Send the number of the complaint to withdraw, e.g. /withdraw IP-2026-000001.
 case-withdraw-btn = ↩️ Withdraw the complaint

@@ -44,6 +44,7 @@ case-status-forwarded = передано продавцу
 ## Withdrawing a complaint and adding evidence unasked (issue 8).
 
 case-status-withdrawn = отозвано
+cmd-withdraw = Отозвать жалобу до решения
 case-withdrawn = ↩️ Ваша жалоба <b>{ $number }</b> отозвана. Команда по интеллектуальной собственности не будет её рассматривать.
 case-withdraw-usage = Отправьте номер жалобы, которую хотите отозвать, например /withdraw IP-2026-000001.
 case-withdraw-btn = ↩️ Отозвать жалобу
