@@ -20,6 +20,7 @@ from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
 from bot.notifications import html_message
 from bot.settings import Settings
 from bot.staff.card import card_markup, render_card
+from bot.staff.reasons import rejection_notice
 from bot.staff.undelivered import claimant_files_in, record_undelivered
 from bot.staff.workflow import (
     RULE,
@@ -133,12 +134,12 @@ class CaseDesk:
     ) -> Case:
         async with self.storage.db.transaction() as conn:
             _, outcome, updated = await self._apply(conn, case, action, staff, detail)
-            t = texts(case.lang)
-            args: dict[str, Any] = {}
+            text = None
             if action is Action.REJECT:
-                args["reason"] = t.plain(f"reject-reason-{detail['reason']}")
-                args["note"] = detail.get("note") or ""
-            await self._follow(conn, updated, outcome, detail, **args)
+                t = texts(case.lang)
+                reason, note = detail["reason"], detail.get("note") or ""
+                text = rejection_notice(t, case.number, reason, note)
+            await self._follow(conn, updated, outcome, detail, text=text)
         return updated
 
     async def refresh_card(self, case: Case) -> None:
@@ -364,13 +365,13 @@ class CaseDesk:
         detail: dict[str, Any] | None = None,
         *,
         key: str | None = None,
-        **args: Any,
+        text: str | None = None,
     ) -> None:
         """Queue what the workflow says follows: the claimant's notice, the seller notice for
         staff, the card redrawn."""
         name = key or outcome.audit
         if Notice.CLAIMANT in outcome.notices:
-            await self._notify_claimant(conn, case, f"case-{outcome.audit}", name, **args)
+            await self._notify_claimant(conn, case, f"case-{outcome.audit}", name, text=text)
         if Notice.SELLER_NOTICE in outcome.notices and detail:
             await self._post_seller_notice(conn, case, detail)
         if Notice.CARD in outcome.notices:
@@ -416,14 +417,22 @@ class CaseDesk:
         return case
 
     async def _notify_claimant(
-        self, conn: aiosqlite.Connection, case: Case, key: str, action: str, **args: Any
+        self,
+        conn: aiosqlite.Connection,
+        case: Case,
+        key: str,
+        action: str,
+        *,
+        text: str | None = None,
     ) -> None:
+        """The claimant's notice: the catalog's `key`, or the `text` composed for it."""
         t = texts(case.lang)
+        text = text or t(key, number=case.number)
         await self.storage.outbox.enqueue(
             conn,
             chat_id=case.chat_id,
             method="sendMessage",
-            payload=html_message(case.chat_id, t(key, number=case.number, **args)),
+            payload=html_message(case.chat_id, text),
             dedupe_key=f"case:{case.id}:notice:{action}:{self.clock().isoformat()}",
             case_id=case.id,
         )

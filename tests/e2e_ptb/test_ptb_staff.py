@@ -108,7 +108,10 @@ async def test_reject_offers_the_reasons_on_the_card(
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Documents missing")
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
     await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
-    await fake.wait_for_message(CLAIMANT, lambda m: "rejected" in m.content, after=filed.receipt)
+    rejected = await fake.wait_for_message(
+        CLAIMANT, lambda m: "rejected" in m.content, after=filed.receipt
+    )
+    assert "What you can do" in rejected.content and "documents of your rights" in rejected.content
 
 
 async def test_an_outsiders_press_and_reply_are_refused(

@@ -57,3 +57,14 @@ case-evidence-added = Added to case <b>{ $number }</b>. Send more, or press “F
 case-evidence-finish-btn = ✅ Finish
 case-evidence-sent = ✅ What you added to case <b>{ $number }</b> has been passed to the IP team.
 case-evidence-not-adding = You are not adding anything to this case now.
+
+## The statement of reasons with a rejection: what the claimant can do next (issue 8).
+
+reject-redress-title = <b>What you can do</b>
+reject-redress-out_of_scope = • If your matter is about a particular listing infringing your rights, file a new complaint (/start) describing that infringement.
+reject-redress-documents_missing = • File the complaint again (/start) with the documents of your rights: the certificate, patent or proof of authorship, as the rules ask for your right type.
+reject-redress-no_authority = • File again (/start) with a document proving your authority: a power of attorney from the right holder, or proof that you are the right holder. A letter of consent to sell goods is not an authorisation.
+reject-redress-not_platform_listing = • File again (/start) with direct links to listings on the platform (not search pages, store fronts or other sites).
+reject-redress-other = • If you can remedy what the note above says, file the complaint again (/start) with it.
+reject-redress-review = • If you think the decision is wrong, file again with an explanation of why; it will be reviewed by the IP team anew.
+reject-redress-courts = • This decision does not limit your right to protect your rights in court or before the competent authorities.

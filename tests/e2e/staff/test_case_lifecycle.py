@@ -105,6 +105,9 @@ async def reject_for_missing_documents(fake: FakeTelegram, filed: Filed) -> None
     )
     assert number in rejected.content
     assert "документы, подтверждающие права, отсутствуют или недостаточны" in rejected.content
+    # The statement of reasons says what to do next, in Russian: file again with the documents.
+    assert "Что вы можете сделать" in rejected.content
+    assert "с документами о ваших правах" in rejected.content and "в суде" in rejected.content
 
 
 async def test_take_then_reject_with_a_reason_in_russian(
