@@ -257,6 +257,14 @@ class CaseStore:
             return None
         return row["staff_message_id"], row["staff_thread_id"]
 
+    async def claimant_username(self, case_id: int) -> str | None:
+        """The claimant's Telegram @username when they filed, if they had one."""
+        async with self._db.read() as conn:
+            row = await fetch_one(
+                conn, "SELECT claimant_username FROM cases WHERE id = ?", (case_id,)
+            )
+        return None if row is None else row["claimant_username"]
+
     async def staff_thread(self, case_id: int) -> int | None:
         """The case's forum topic in the staff group, once opened."""
         async with self._db.read() as conn:

@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.undelivered import undelivered_names
-from bot.staff.workflow import card_actions
+from bot.staff.workflow import DECIDED, card_actions
+from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.filenames import shown_name
-from dialogs.i18n import cut, texts
-from dialogs.model import Case, CaseStatus, Lang
+from dialogs.i18n import Texts, cut, texts
+from dialogs.model import Case, CaseStatus, FileSection, Lang
+from dialogs.progress import missing_steps
 from storage import Storage
+
+DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
+CAPTION_LIMIT = 1024  # a compact card fits a caption
 
 STAFF_PREFIX = "st"
 UNDELIVERED_NAME_CHARS = 80
@@ -33,11 +38,20 @@ class Card:
 
 
 async def render_card(
-    storage: Storage, case: Case, lang: Lang, *, username: str | None = None
+    storage: Storage,
+    case: Case,
+    lang: Lang,
+    *,
+    username: str | None = None,
+    limit: int = MESSAGE_LIMIT,
 ) -> Card:
+    """Everything needed to decide, in at most `limit` visible characters (a message's 4096;
+    a caption's 1024 for a compact card): the essentials first, then the details, then the
+    listings — the lower parts shortened first when space runs out."""
     t = texts(lang)
     draft = case.draft
-    lines = [
+    username = username or await storage.cases.claimant_username(case.id)
+    essentials = [
         t(
             "staff-card-title",
             number=case.number,
@@ -52,9 +66,12 @@ async def render_card(
         ),
     ]
     if case.assignee_name:
-        lines.append(t("staff-card-assignee", name=case.assignee_name))
+        essentials.append(t("staff-card-assignee", name=case.assignee_name))
+    essentials.extend(await _decision_lines(storage, case, t))
+    essentials.extend(_matter_lines(case, t))
+    details = []
     record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
-    lines.append(
+    details.append(
         t(
             "staff-card-record",
             filed=sum(record.values()),
@@ -71,15 +88,95 @@ async def render_card(
             f"{number} ({t.plain('status-' + other.status.value)})"
             for number, other in earlier.items()
         )
-        lines.append(t("staff-card-earlier", cases=listed))
+        details.append(t("staff-card-earlier", cases=listed))
     if undelivered := await undelivered_names(storage, case.id):  # issue 6: files not posted
         names = ", ".join(cut(shown_name(name), UNDELIVERED_NAME_CHARS) for name in undelivered)
-        lines.append(t("staff-card-undelivered", count=len(undelivered), names=names))
+        essentials.append(t("staff-card-undelivered", count=len(undelivered), names=names))
     links = [f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links[:CARD_LINKS], 1)]
-    if len(draft.links) > CARD_LINKS:
-        links.append(t("links-more", count=len(draft.links) - CARD_LINKS))
-    text = "\n".join(lines) + "\n\n" + "\n".join(links)
+    text = _fit(essentials, details, links, len(draft.links), t, limit)
     return Card(text, card_markup(case, lang))
+
+
+def _matter_lines(case: Case, t: Texts) -> list[str]:
+    """What the complaint is: the right, the holder, the rights cited, who files, the files
+    by section and anything missing."""
+    answers = case.draft.answers
+    right = answers.get("right_type")
+    kind = t.plain(f"opt-right_type-{right}") if right else "—"
+    if right == "patent" and answers.get("patent_kind"):
+        kind += f" ({t.plain('opt-patent_kind-' + answers['patent_kind'])})"
+    cited = " · ".join(
+        answers[key]
+        for key in ("rights_number", "rights_jurisdiction", "work_description")
+        if answers.get(key)
+    )
+    role = answers.get("role")
+    files = ", ".join(
+        f"{t.plain('file-section-' + section.value)} {len(case.draft.files_in(section))}"
+        for section in FileSection
+    )
+    lines = [
+        t("staff-card-right", right=kind, role=t.plain(f"staff-card-role-{role}") if role else "—"),
+        t("staff-card-holder", holder=answers.get("rights_holder", "—"), cited=cited or "—"),
+        t("staff-card-files", listings=len(case.draft.links), files=files),
+    ]
+    missing = [t.plain(f"label-{step.id}") for step in missing_steps(case.draft)]
+    missing += [
+        t.plain(f"file-section-{section.value}")
+        for section in FileSection
+        if not case.draft.files_in(section)
+    ]
+    if missing:
+        lines.append(t("staff-card-missing", missing=", ".join(missing)))
+    return lines
+
+
+async def _decision_lines(storage: Storage, case: Case, t: Texts) -> list[str]:
+    """After a decision: who, when and why."""
+    if case.status not in DECIDED:
+        return []
+    entries = [e for e in await storage.audit.for_case(case.id) if e.action in DECISION_ACTIONS]
+    if not entries:
+        return []
+    last = entries[-1]
+    reason = last.detail.get("reason")
+    why = t.plain(f"staff-reason-{reason}") if reason else ""
+    if last.detail.get("note"):
+        why = f"{why}: {last.detail['note']}" if why else str(last.detail["note"])
+    return [
+        t(
+            "staff-card-decided",
+            decision=t.plain(f"status-{last.detail.get('to', case.status.value)}"),
+            who=last.actor_name or "—",
+            at=last.at.strftime("%Y-%m-%d %H:%M UTC"),
+            reason=why or "—",
+        )
+    ]
+
+
+def _fit(
+    essentials: list[str], details: list[str], links: list[str], total: int, t: Texts, limit: int
+) -> str:
+    """As much as fits in `limit`: essentials, details, then as many links as fit."""
+    text = ""
+    for line in [*essentials, *details]:
+        candidate = f"{text}\n{line}" if text else line
+        if visible_length(candidate) > limit:
+            break
+        text = candidate
+    shown: list[str] = []
+    for link in links:
+        more = t("links-more", count=total - len(shown) - 1) if len(shown) + 1 < total else ""
+        candidate = "\n".join([text, "", *shown, link, more]).rstrip()
+        if visible_length(candidate) > limit:
+            break
+        shown.append(link)
+    rest = total - len(shown)
+    tail = [t("links-more", count=rest)] if rest and shown else []
+    if not shown and total:
+        tail = [t("staff-card-listings-count", count=total)]
+    body = "\n".join([text, "", *shown, *tail]).rstrip()
+    return body if visible_length(body) <= limit else text
 
 
 def card_markup(case: Case, lang: Lang) -> dict[str, Any]:

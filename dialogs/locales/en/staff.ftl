@@ -84,3 +84,14 @@ staff-stats =
 staff-stats-status = { $status }: { $count }
 staff-stats-hours = { $hours } h
 staff-stats-none = —
+
+## The card that is enough to decide (issue 8).
+
+staff-card-right = Right: { $right } · filed by { $role }
+staff-card-role-holder = the right holder
+staff-card-role-representative = a representative
+staff-card-holder = Holder: { $holder } · rights cited: { $cited }
+staff-card-files = Listings: { $listings } · files: { $files }
+staff-card-missing = ⚠️ Missing: { $missing }
+staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
+staff-card-listings-count = { $count } listings (see the dossier above)

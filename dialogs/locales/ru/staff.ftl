@@ -85,3 +85,14 @@ staff-stats =
 staff-stats-status = { $status }: { $count }
 staff-stats-hours = { $hours } ч
 staff-stats-none = —
+
+## The card that is enough to decide (issue 8).
+
+staff-card-right = Право: { $right } · подаёт { $role }
+staff-card-role-holder = правообладатель
+staff-card-role-representative = представитель
+staff-card-holder = Правообладатель: { $holder } · права: { $cited }
+staff-card-files = Объявлений: { $listings } · файлы: { $files }
+staff-card-missing = ⚠️ Не хватает: { $missing }
+staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
+staff-card-listings-count = Объявлений: { $count } (см. досье выше)

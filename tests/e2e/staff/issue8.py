@@ -241,6 +241,12 @@ async def forward_with_seller_notice_and_events(
     assert notice.reply_to_message_id == card.message_id
     assert notice.document is not None and notice.document.data.startswith(b"%PDF")
     assert "the notice for the seller" in notice.content
+    # The card says what was decided, by whom; and what the complaint is about.
+    await fake.wait_until(
+        lambda: "Decision: forwarded to the seller by Sergey" in (card.text or "")
+    )
+    assert "Right: Trademark" in (card.text or "") and "Holder: Romashka LLC" in (card.text or "")
+    assert "@anna" in (card.text or "")  # still there after the edits
 
     async def all_events() -> bool:
         return [b["kind"] for b in rec.bodies] == ["submitted", "decision", "forwarded"]
