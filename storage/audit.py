@@ -72,12 +72,17 @@ class AuditLog:
         )
         return bool(rows)
 
-    async def for_case(self, case_id: int) -> list[AuditEntry]:
-        """Entries for one case, oldest first (insertion order breaks timestamp ties)."""
-        async with self._db.read() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT * FROM audit WHERE case_id = ? ORDER BY at, id", (case_id,)
-            )
+    async def for_case(
+        self, case_id: int, *, conn: aiosqlite.Connection | None = None
+    ) -> list[AuditEntry]:
+        """Entries for one case, oldest first (insertion order breaks timestamp ties); with
+        `conn`, as a transaction in progress sees them."""
+        sql = "SELECT * FROM audit WHERE case_id = ? ORDER BY at, id"
+        if conn is not None:
+            rows = await conn.execute_fetchall(sql, (case_id,))
+        else:
+            async with self._db.read() as reader:
+                rows = await reader.execute_fetchall(sql, (case_id,))
         return [
             AuditEntry(
                 id=row["id"],

@@ -10,6 +10,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+import aiosqlite
+
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import DECIDED, card_actions
 from bot.telegram_text import MESSAGE_LIMIT, visible_length
@@ -44,10 +46,12 @@ async def render_card(
     *,
     username: str | None = None,
     limit: int = MESSAGE_LIMIT,
+    conn: aiosqlite.Connection | None = None,
 ) -> Card:
     """Everything needed to decide, in at most `limit` visible characters (a message's 4096;
     a caption's 1024 for a compact card): the essentials first, then the details, then the
-    listings — the lower parts shortened first when space runs out."""
+    listings — the lower parts shortened first when space runs out. With `conn`, drawn as
+    the transaction making a change sees the case."""
     t = texts(lang)
     draft = case.draft
     username = username or await storage.cases.claimant_username(case.id)
@@ -67,7 +71,7 @@ async def render_card(
     ]
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
-    essentials.extend(await _decision_lines(storage, case, t))
+    essentials.extend(await _decision_lines(storage, case, t, conn))
     essentials.extend(_matter_lines(case, t))
     details = []
     record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
@@ -131,11 +135,14 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     return lines
 
 
-async def _decision_lines(storage: Storage, case: Case, t: Texts) -> list[str]:
+async def _decision_lines(
+    storage: Storage, case: Case, t: Texts, conn: aiosqlite.Connection | None
+) -> list[str]:
     """After a decision: who, when and why."""
     if case.status not in DECIDED:
         return []
-    entries = [e for e in await storage.audit.for_case(case.id) if e.action in DECISION_ACTIONS]
+    trail = await storage.audit.for_case(case.id, conn=conn)
+    entries = [e for e in trail if e.action in DECISION_ACTIONS]
     if not entries:
         return []
     last = entries[-1]

@@ -453,7 +453,7 @@ class CaseDesk:
         staff = self.settings.staff_chat_id
         if staff is None:
             return
-        card = await render_card(self.storage, case, self.settings.staff_lang)
+        card = await render_card(self.storage, case, self.settings.staff_lang, conn=conn)
         await self.storage.outbox.enqueue(
             conn,
             chat_id=staff,

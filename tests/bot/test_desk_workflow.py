@@ -59,6 +59,10 @@ async def test_only_the_holder_decides_until_someone_takes_over(desk: CaseDesk) 
     await desk.take_over(case, BORIS)
     decided = await desk.accept(case, BORIS)
     assert decided.status is CaseStatus.ACCEPTED and decided.assignee_id == BORIS.id
+    # The card edit queued with the decision already says who decided (drawn in its transaction).
+    queued = await desk.storage.outbox.due(utcnow(), limit=100)
+    edits = [i.payload["text"] for i in queued if i.method == "editMessageText"]
+    assert "Decision: accepted by Boris" in edits[-1]
     kinds = [e.kind for e in await desk.storage.case_events.for_case(case.id)]
     assert kinds == ["taken", "taken", "decision"]
 
