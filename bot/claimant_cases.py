@@ -246,7 +246,9 @@ class ClaimantCases:
             return Reply(t("case-answer-wrong-kind"))
         try:
             case = await self.desk.add_answer(question, sender.user_id, text, files, key)
-        except ActionRefused as refusal:
+        except ActionRefused as refusal:  # decided or withdrawn meanwhile: the answer ends
+            async with self.storage.db.transaction() as conn:
+                await self.storage.questions.stop_answering(conn, sender.user_id)
             return Reply(t(refusal.code, **refusal.params))
         return Reply(t("case-answer-added", number=case.number), finish_button(t, question.id))
 

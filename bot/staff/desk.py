@@ -266,8 +266,8 @@ class CaseDesk:
             )
             staff = self.settings.staff_chat_id
             if staff is not None and Notice.STAFF_THREAD in outcome.notices:
-                key = f"case:{case.id}:{action.value}:{detail.get('question_id', '')}"
-                key += f":{detail.get('key') or now.isoformat()}"
+                post = f"case:{case.id}:{action.value}:{detail.get('question_id', '')}"
+                post += f":{key or now.isoformat()}"
                 reply_to = {"message_id": {"card_of": case.id}}
                 in_topic = {"message_thread_id": {"topic_of": case.id}}
                 if text:
@@ -281,7 +281,7 @@ class CaseDesk:
                             reply_parameters=reply_to,
                             **in_topic,
                         ),
-                        dedupe_key=key + ":text",
+                        dedupe_key=post + ":text",
                         case_id=case.id,
                     )
                 for i, stored in enumerate(files):
@@ -302,7 +302,7 @@ class CaseDesk:
                             "reply_parameters": reply_to,
                             **in_topic,
                         },
-                        dedupe_key=f"{key}:file:{i}",
+                        dedupe_key=f"{post}:file:{i}",
                         case_id=case.id,
                     )
         return updated
