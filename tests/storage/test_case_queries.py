@@ -97,6 +97,11 @@ async def test_stats_count_statuses_and_median_times(storage: Storage) -> None:
     await act(storage, a, CaseStatus.ACCEPTED, "accepted", T0 + 5 * hour)
     await act(storage, b, CaseStatus.REJECTED, "rejected", T0 + 3 * hour)
     await act(storage, c, CaseStatus.IN_REVIEW, "taken", T0 + 2 * hour)
+    # The bot's own entries (files it could not post, actor None) are not a staff action.
+    async with storage.db.transaction() as conn:
+        await storage.audit.record(
+            conn, c.id, actor_id=None, actor_name=None, action="files_undelivered", at=T0
+        )
     # The claimant withdrawing is neither a staff action nor a decision.
     await act(storage, d, CaseStatus.WITHDRAWN, "withdrawn", T0 + hour, actor=14)
 
