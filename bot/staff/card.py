@@ -106,9 +106,9 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     by section and anything missing."""
     answers = case.draft.answers
     right = answers.get("right_type")
-    kind = t.plain(f"opt-right_type-{right}") if right else "—"
+    kind = t.plain(f"val-right_type-{right}") if right else "—"
     if right == "patent" and answers.get("patent_kind"):
-        kind += f" ({t.plain('opt-patent_kind-' + answers['patent_kind'])})"
+        kind += f" ({t.plain('val-patent_kind-' + answers['patent_kind'])})"
     cited = " · ".join(
         answers[key]
         for key in ("rights_number", "rights_jurisdiction", "work_description")
@@ -120,7 +120,7 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
         for section in FileSection
     )
     lines = [
-        t("staff-card-right", right=kind, role=t.plain(f"staff-card-role-{role}") if role else "—"),
+        t("staff-card-right", right=kind, role=t.plain(f"val-role-{role}") if role else "—"),
         t("staff-card-holder", holder=answers.get("rights_holder", "—"), cited=cited or "—"),
         t("staff-card-files", listings=len(case.draft.links), files=files),
     ]

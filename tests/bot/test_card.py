@@ -44,7 +44,7 @@ async def test_everything_needed_to_decide(desk: CaseDesk) -> None:
         "rejected",
         "@ivan_p",  # kept with the case: still there after every edit
         "Assigned to: Sergey (@sergey)",
-        "Right: Trademark (incl. counterfeit goods) · filed by a representative",
+        "Right: trademark (incl. counterfeit goods) · filed by a representative of the",
         "Holder: ООО «Ромашка» &lt;b&gt;",
         "RU 123456 · Российская Федерация",
         "Listings: 2 · files: Evidence 1, Documents of rights 1, Documents of authority 1",

@@ -88,8 +88,6 @@ staff-stats-none = —
 ## The card that is enough to decide (issue 8).
 
 staff-card-right = Right: { $right } · filed by { $role }
-staff-card-role-holder = the right holder
-staff-card-role-representative = a representative
 staff-card-holder = Holder: { $holder } · rights cited: { $cited }
 staff-card-files = Listings: { $listings } · files: { $files }
 staff-card-missing = ⚠️ Missing: { $missing }

@@ -89,8 +89,6 @@ staff-stats-none = —
 ## The card that is enough to decide (issue 8).
 
 staff-card-right = Право: { $right } · подаёт { $role }
-staff-card-role-holder = правообладатель
-staff-card-role-representative = представитель
 staff-card-holder = Правообладатель: { $holder } · права: { $cited }
 staff-card-files = Объявлений: { $listings } · файлы: { $files }
 staff-card-missing = ⚠️ Не хватает: { $missing }

@@ -245,7 +245,7 @@ async def forward_with_seller_notice_and_events(
     await fake.wait_until(
         lambda: "Decision: forwarded to the seller by Sergey" in (card.text or "")
     )
-    assert "Right: Trademark" in (card.text or "") and "Holder: Romashka LLC" in (card.text or "")
+    assert "Right: trademark" in (card.text or "") and "Holder: Romashka LLC" in (card.text or "")
     assert "@anna" in (card.text or "")  # still there after the edits
 
     async def all_events() -> bool:
