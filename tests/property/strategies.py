@@ -8,6 +8,7 @@ step takes. Lone surrogates are left out: Telegram's JSON cannot carry them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from hypothesis import strategies as st
@@ -140,14 +141,19 @@ forged_presses = st.one_of(
 )
 
 
-def presses(state: State) -> st.SearchStrategy[Press]:
-    current = current_buttons(state)
-    return st.one_of(
-        st.sampled_from(current) if current else st.nothing(),
-        st.sampled_from(every_button()),
-        made_up_presses,
-        forged_presses,
-    ).map(Press)
+def current_presses(state: State) -> st.SearchStrategy[Press]:
+    """A button of the messages this state draws (the step, /cancel, /language, /start)."""
+    return st.sampled_from(current_buttons(state)).map(Press)
+
+
+def stale_presses(state: State) -> st.SearchStrategy[Press]:
+    """A button drawn at some other state: an earlier message's, another branch's."""
+    current = set(current_buttons(state))
+    return st.sampled_from([d for d in every_button() if d not in current]).map(Press)
+
+
+def forged(_: State) -> st.SearchStrategy[Press]:
+    return st.one_of(made_up_presses, forged_presses).map(Press)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -238,14 +244,21 @@ UNSUPPORTED = (
 unsupported = st.builds(Unsupported, st.one_of(st.sampled_from(UNSUPPORTED), st.text(max_size=20)))
 
 
-def events(state: State) -> st.SearchStrategy[Event]:
-    """Any event at this state, each kind about equally likely."""
-    return st.one_of(
-        texts.map(Text),
-        commands,
-        presses(state),
-        uploads,
-        refusals,
-        link_lists,
-        unsupported,
-    )
+EVENT_KINDS: dict[str, Callable[[State], st.SearchStrategy[Event]]] = {
+    "text": lambda _: texts.map(Text),
+    "command": lambda _: commands,
+    "current_press": current_presses,
+    "stale_press": stale_presses,
+    "forged_press": forged,
+    "upload": lambda _: uploads,
+    "upload_refused": lambda _: refusals,
+    "link_file": lambda _: link_lists,
+    "unsupported": lambda _: unsupported,
+}
+
+
+def events(state: State, kind: str | None = None) -> st.SearchStrategy[Event]:
+    """An event of this kind at this state; any kind when none is named."""
+    if kind is not None:
+        return EVENT_KINDS[kind](state)
+    return st.one_of(*(strategy(state) for strategy in EVENT_KINDS.values()))
