@@ -170,6 +170,11 @@ class IntakeService:
                     saved = await self.storage.drafts.save(outcome.draft, conn=conn, now=ctx.now)
                     await self._mark_applied(conn, sender)
                 return replace(outcome, draft=saved)
+            elif sender.update_id is not None:
+                # Nothing to save (a refusal, /help…), but the update was answered: delivered
+                # again, it must not be answered twice.
+                async with self.storage.db.transaction() as conn:
+                    await self._mark_applied(conn, sender)
         except StaleDraftError:
             # Another process saved first (the lock only covers this one): decide again on
             # the fresh draft rather than overwrite an answer.
