@@ -81,7 +81,28 @@ def long_texts(draw: st.DrawFn) -> str:
     return (body[:at] + noise + body[at:])[:MAX_TEXT]
 
 
+# Many distinct listings (or near-listings) in one message: long verdicts, long link lists.
+_listing = st.integers(min_value=10**15, max_value=10**16 - 1).map(
+    lambda n: f"https://aliexpress.ru/item/{n}.html"
+)
+_near_listing = st.sampled_from(
+    [
+        "https://aliexpress.ru/store/1234",
+        "https://aliexpress.com/wholesale?SearchText=<b>bag</b>&x=1",
+        "https://evil.example/item/1005001234567890.html?q=" + "&amp;<i>" * 40,
+        "aliexpress.ru/item/" + "9" * 300 + ".html",
+    ]
+)
+link_messages = st.builds(
+    lambda items, separator: separator.join(items),
+    st.integers(min_value=1, max_value=60).flatmap(
+        lambda n: st.lists(st.one_of(_listing, _near_listing), min_size=n, max_size=n)
+    ),
+    st.sampled_from(["\n", " ", ", ", ";"]),
+)
+
 texts = st.one_of(
+    link_messages,
     st.text(any_character, max_size=200),
     st.text(script_character, max_size=300),
     fragments,

@@ -5,9 +5,10 @@ harmless (a refused duplicate changes nothing either)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, given, settings, target
 from hypothesis import strategies as st
 
+from bot.telegram_text import visible_length
 from dialogs.engine import Outcome, handle
 from dialogs.events import Event
 from dialogs.flow import STEPS
@@ -72,16 +73,34 @@ def test_every_step_is_reached_by_some_path() -> None:
     assert any("rejected" in s.label for s in all_states())
 
 
-@pytest.mark.parametrize("kind", EVENT_KINDS)
-@pytest.mark.parametrize("step_id", STEP_IDS)
-@settings(max_examples=examples(8))
-@given(data=st.data())
-def test_any_event_at_any_step(step_id: str, kind: str, data: st.DataObject) -> None:
+def any_event_at_any_step(step_id: str, kind: str, data: st.DataObject) -> None:
     state, happening, later = data.draw(state_and_event(step_id, kind), label="state, event, later")
     outcome = handle(state.draft, happening, state.ctx(later=later))
     check(state.draft, outcome)
+    # Steer towards the longest replies (Telegram's limit is where they break).
+    target(max((visible_length(r.text) for r in outcome.replies), default=0), label="reply length")
     # Shown by --hypothesis-show-statistics: how the examples spread over kinds and outcomes.
     event(f"{type(happening).__name__}: {'changed' if outcome.changed else 'unchanged'}")
+
+
+# Typed input has the most room (any length, any script, many links): more examples for it.
+TYPED = ("text", "link_file")
+
+
+@pytest.mark.parametrize("kind", TYPED)
+@pytest.mark.parametrize("step_id", STEP_IDS)
+@settings(max_examples=examples(30))
+@given(data=st.data())
+def test_any_typed_input_at_any_step(step_id: str, kind: str, data: st.DataObject) -> None:
+    any_event_at_any_step(step_id, kind, data)
+
+
+@pytest.mark.parametrize("kind", [k for k in EVENT_KINDS if k not in TYPED])
+@pytest.mark.parametrize("step_id", STEP_IDS)
+@settings(max_examples=examples(8))
+@given(data=st.data())
+def test_any_other_event_at_any_step(step_id: str, kind: str, data: st.DataObject) -> None:
+    any_event_at_any_step(step_id, kind, data)
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
