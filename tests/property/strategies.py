@@ -46,7 +46,7 @@ SCRIPTS: dict[str, str] = {
 }
 
 # Characters from every plane but no surrogates (category Cs): Telegram cannot carry them.
-any_character = st.characters(exclude_categories=("Cs",))
+any_character = st.characters(exclude_categories=["Cs"])
 script_character = st.sampled_from(sorted({c for chars in SCRIPTS.values() for c in chars}))
 
 fragments = st.one_of(

@@ -47,7 +47,9 @@ async def run(directory: Path, state: State, event: Event, later: bool) -> None:
     storage = await Storage.open(directory)
     try:
         now = state.ctx(later=later).now
-        config = Settings(_env_file=None, good_faith_statement="good_faith" in state.features)
+        config = Settings(  # type: ignore[call-arg]
+            _env_file=None, good_faith_statement="good_faith" in state.features
+        )
         service = IntakeService(storage, config, clock=lambda: now)
         if state.draft is not None:
             await storage.drafts.save(state.draft.model_copy(update={"revision": 0}), now=NOW)

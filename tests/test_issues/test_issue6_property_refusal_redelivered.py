@@ -20,7 +20,7 @@ from storage import Storage
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[IntakeService]:
     storage = await Storage.open(tmp_path / "data")
-    yield IntakeService(storage, Settings(_env_file=None))
+    yield IntakeService(storage, Settings(_env_file=None))  # type: ignore[call-arg]
     await storage.close()
 
 
