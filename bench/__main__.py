@@ -1,4 +1,4 @@
-"""`python -m bench [engine|service|e2e|outbox ...] [--quick]`: measure, print, write JSON.
+"""`python -m bench [engine|service|e2e|outbox|oop ...] [--quick]`: measure, print, write JSON.
 
 Never fails on a number: a benchmark that breaks is reported and the others still run.
 """
@@ -11,9 +11,10 @@ import logging
 import sys
 import traceback
 
+from bench.oop_options import OopOptions
 from bench.report import Result, header, machine, write
 
-BENCHMARKS = ("engine", "service", "e2e", "outbox")
+BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"which to run (default all): {', '.join(BENCHMARKS)}",
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds each")
+    OopOptions.add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     info = machine()
@@ -35,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name}…", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
-            results.append(module.run(args.quick))
+            if name == "oop":
+                results.append(module.run(args.quick, OopOptions.from_args(args)))
+            else:
+                results.append(module.run(args.quick))
         except Exception:
             traceback.print_exc()
             broken.append(name)

@@ -16,55 +16,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.arrivals import Arrivals
+from bench.drive import send
 from bench.report import Result, summary
-from bench.script import Action, Script, file_for, scripts
+from bench.script import Script, scripts
 from bot.settings import Settings
 from bot.telegram.app import TelegramApp
-from tests.fake_telegram import FakeTelegram, SentMessage
+from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890
 STAFF_MEMBER = 501
 WAIT_SECONDS = 30.0
 RECEIPT_GRACE = 10.0  # how long the bench waits for the receipts
-
-
-class Arrivals:
-    """When each bot message reached the fake, per chat (stamped as the fake stores it)."""
-
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.by_chat: dict[int, list[tuple[float, SentMessage]]] = {}
-        self._changed: dict[int, asyncio.Event] = {}
-        store = fake._store_sent
-
-        def stamped(msg: SentMessage) -> SentMessage:
-            self.by_chat.setdefault(msg.chat_id, []).append((time.perf_counter(), msg))
-            self.event(msg.chat_id).set()
-            return store(msg)
-
-        fake._store_sent = stamped  # type: ignore[method-assign]
-
-    def event(self, chat_id: int) -> asyncio.Event:
-        return self._changed.setdefault(chat_id, asyncio.Event())
-
-    def count(self, chat_id: int) -> int:
-        return len(self.by_chat.get(chat_id, ()))
-
-    async def wait_count(self, chat_id: int, count: int, timeout: float) -> None:
-        deadline = time.perf_counter() + timeout
-        while self.count(chat_id) < count:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise TimeoutError(f"chat {chat_id}: {self.count(chat_id)} of {count} messages")
-            flag = self.event(chat_id)
-            flag.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(flag.wait(), remaining)
-
-    def with_button(self, chat_id: int, data: str) -> SentMessage:
-        for _, msg in reversed(self.by_chat.get(chat_id, [])):
-            if data in msg.callback_datas:
-                return msg
-        raise LookupError(f"chat {chat_id}: no message with button {data!r}")
 
 
 async def _claimant(
@@ -80,7 +43,7 @@ async def _claimant(
         t0 = time.perf_counter()
         if action.messages == 0:  # the submission: its answer is the review's buttons going
             review = arrivals.with_button(user_id, action.value)
-            _send(fake, arrivals, user_id, action, seed=0)
+            send(fake, arrivals, user_id, action, seed=0)
             await fake.wait_until(
                 lambda m=review, data=action.value: data not in m.callback_datas,
                 WAIT_SECONDS,
@@ -93,7 +56,7 @@ async def _claimant(
             samples["first:submit"].append(done)
             submitted[user_id] = (t0, baseline)
             continue
-        _send(fake, arrivals, user_id, action, seed=user_id * 100 + j)
+        send(fake, arrivals, user_id, action, seed=user_id * 100 + j)
         try:
             await arrivals.wait_count(user_id, baseline + action.messages, WAIT_SECONDS)
         except TimeoutError as late:
@@ -122,20 +85,6 @@ async def _receipts(
         for u, (t0, base) in submitted.items()
         if arrivals.count(u) > base
     ]
-
-
-def _send(fake: FakeTelegram, arrivals: Arrivals, user_id: int, action: Action, seed: int) -> None:
-    match action.kind:
-        case "command":
-            fake.user_sends_text(user_id, f"/{action.value}")
-        case "text":
-            fake.user_sends_text(user_id, action.value)
-        case "press":
-            message = arrivals.with_button(user_id, action.value)
-            fake.user_presses(user_id, message, callback_data=action.value)
-        case "upload":
-            name, data, mime = file_for(action.value, seed)
-            fake.user_sends_document(user_id, data, name, mime)
 
 
 def _count_requests(requests: list[Any]) -> Counter[str]:

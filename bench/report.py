@@ -16,17 +16,21 @@ RESULTS = Path(__file__).parent / "results" / "latest.json"
 
 
 def summary(samples: list[float], scale: float = 1.0) -> dict[str, Any]:
-    """Median, p95 (nearest rank), max and count of `samples`, multiplied by `scale`."""
+    """Median, p95 and p99 (nearest rank), max and count of `samples`, multiplied by `scale`."""
     if not samples:
-        return {"n": 0, "median": None, "p95": None, "max": None}
+        return {"n": 0, "median": None, "p95": None, "p99": None, "max": None}
     ordered = sorted(samples)
-    rank = max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))
     return {
         "n": len(ordered),
         "median": statistics.median(ordered) * scale,
-        "p95": ordered[rank] * scale,
+        "p95": _nearest_rank(ordered, 0.95) * scale,
+        "p99": _nearest_rank(ordered, 0.99) * scale,
         "max": ordered[-1] * scale,
     }
+
+
+def _nearest_rank(ordered: list[float], q: float) -> float:
+    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
 
 
 def machine() -> dict[str, Any]:

@@ -72,6 +72,14 @@ def pdf(text: str) -> bytes:
     return f"%PDF-1.4\n% {text}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".encode()
 
 
+def padded_pdf(size: int) -> bytes:
+    """A well-formed PDF of exactly `size` bytes: one stream object holds the padding."""
+    head, tail = b"%PDF-1.4\n1 0 obj << /Length ", b"\nendstream endobj\ntrailer << >>\n%%EOF\n"
+    fixed = len(head) + len(tail) + len(b" >> stream\n") + 10
+    body = size - fixed
+    return head + f"{body:010d}".encode() + b" >> stream\n" + b"0" * body + tail
+
+
 def file_for(section: str, seed: int) -> tuple[str, bytes, str]:
     """(name, bytes, mime) of the small file a claimant sends at a files step."""
     if section == FileSection.EVIDENCE.value:

@@ -1,0 +1,41 @@
+"""`python -m bench.echo_bot`: the bare aiogram bot the out-of-process bench compares against.
+
+Long polling, one sendMessage per message or button press, nothing stored. It reads BOT_TOKEN
+and TELEGRAM_API_URL like the real bot and logs at INFO like `python -m bot` does, so the two
+differ only in what they do with an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, Message
+
+dispatcher = Dispatcher()
+
+
+@dispatcher.message()
+async def echo(message: Message, bot: Bot) -> None:
+    await bot.send_message(message.chat.id, message.text or "received")
+
+
+@dispatcher.callback_query()
+async def pressed(query: CallbackQuery, bot: Bot) -> None:
+    await bot.send_message(query.from_user.id, query.data or "pressed")
+
+
+async def main() -> None:
+    api = TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"].rstrip("/"))
+    bot = Bot(os.environ["BOT_TOKEN"], session=AiohttpSession(api=api))
+    await dispatcher.start_polling(bot, handle_signals=False)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    asyncio.run(main())

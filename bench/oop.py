@@ -1,0 +1,324 @@
+"""The bot as its own process (`python -m bot`) against the fake Bot API over HTTP, beside a bare
+aiogram echo bot (`python -m bench.echo_bot`) run the same way, both under closed-loop load.
+
+The fake and the simulated users share this process; the bot's CPU is read from /proc for its
+pid alone, and this process's CPU is reported apart so that a saturated fake shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from bench.arrivals import Arrivals
+from bench.closed_loop import Load, act, claimant, echo_user, exchange
+from bench.drive import send
+from bench.oop_options import OopOptions
+from bench.process import STAFF_CHAT_ID, BotProcess, cpu_seconds, memory_kb
+from bench.report import Result, summary
+from bench.script import padded_pdf, scripts
+from dialogs.model import FileSection
+from tests.fake_telegram import FakeTelegram
+
+BOT, ECHO = "bot", "bench.echo_bot"
+STAFF_MEMBER = 501
+RSS_INTERVAL = 0.01
+
+
+@contextlib.asynccontextmanager
+async def _running(module: str, tmp: Path, name: str) -> AsyncIterator[tuple[Load, BotProcess]]:
+    """A fresh fake with the staff group, and `module` polling it from a fresh data dir."""
+    async with FakeTelegram() as fake:
+        fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
+        fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
+        load = Load(fake, Arrivals(fake))
+        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log")
+        (tmp / name).mkdir(parents=True)
+        await process.start()
+        try:
+            yield load, process
+        finally:
+            await process.stop()
+
+
+def _per_update(requests: list[Any], answered: int) -> dict[str, Any]:
+    """Bot API calls per answered update; getUpdates and calls to the staff group apart."""
+    methods = Counter(
+        r.method + (" (staff)" if r.params.get("chat_id") == STAFF_CHAT_ID else "")
+        for r in requests
+    )
+    polls = methods.pop("getUpdates", 0)
+    per = 1 / answered if answered else 0.0
+    return {
+        "calls_per_update": sum(methods.values()) * per,
+        "get_updates_per_update": polls * per,
+        "by_method_per_update": {m: n * per for m, n in methods.most_common()},
+    }
+
+
+async def _steady(
+    module: str,
+    users: Callable[[Load], list[Coroutine[Any, Any, None]]],
+    opts: OopOptions,
+    tmp: Path,
+    name: str,
+) -> dict[str, Any]:
+    """Load for `warmup`, then measure a window of `seconds`: throughput, latency, costs."""
+    async with _running(module, tmp, name) as (load, process):
+        tasks = [asyncio.create_task(u) for u in users(load)]
+        try:
+            await asyncio.sleep(opts.warmup)
+            requests, bot_cpu, own_cpu = len(load.fake.requests), process.cpu(), cpu_seconds()
+            load.start = time.perf_counter()
+            await asyncio.sleep(opts.seconds)
+            load.end = time.perf_counter()
+            requests_end, bot_cpu_end, own_cpu_end = (
+                len(load.fake.requests),
+                process.cpu(),
+                cpu_seconds(),
+            )
+            if process.exited():
+                raise RuntimeError(f"{module} exited during the run")
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        wall = load.end - load.start
+        answered = load.answered
+        return {
+            "users": len(tasks),
+            "wall_seconds": wall,
+            "answered": answered,
+            "updates_per_second": answered / wall,
+            "first_reply_ms": summary(load.first, 1e3),
+            "bot_cpu_seconds": bot_cpu_end - bot_cpu,
+            "cpu_seconds_per_1000_updates": (bot_cpu_end - bot_cpu) * 1000 / answered
+            if answered
+            else None,
+            "bench_process_cpu_per_second": (own_cpu_end - own_cpu) / wall,
+            **_per_update(load.fake.requests[requests:requests_end], answered),
+            "complaints_submitted": load.submitted,
+            "stalled_users": len(load.stalled),
+            "stalled_example": load.stalled[0] if load.stalled else None,
+        }
+
+
+def _claimants(size: int) -> Callable[[Load], list[Coroutine[Any, Any, None]]]:
+    plans = scripts()
+    return lambda load: [claimant(load, k, 10_000, plans[k % len(plans)]) for k in range(size)]
+
+
+def _echo_users(size: int) -> Callable[[Load], list[Coroutine[Any, Any, None]]]:
+    return lambda load: [echo_user(load, 10_000 + k) for k in range(size)]
+
+
+async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
+    """`together` claimants brought to the review, then all pressing Submit in the same instant:
+    how long until each one's receipt (the message with the case number) reaches the fake."""
+    async with _running(BOT, tmp, "together") as (load, _):
+        plans = scripts()
+        users = [load.new_user(20_000 + k) for k in range(opts.together)]
+
+        async def to_review(user_id: int, k: int) -> None:
+            for j, action in enumerate(plans[k % len(plans)].actions[:-1]):
+                await act(load, user_id, action, seed=user_id * 100 + j)
+
+        await asyncio.gather(*(to_review(u, k) for k, u in enumerate(users)))
+        arrivals = load.arrivals
+        replies = {u: arrivals.count(u) for u in users}
+        effects = {u: arrivals.effect_count(u) for u in users}
+        queued: dict[int, float] = {}
+        for k, u in enumerate(users):
+            queued[u] = time.perf_counter()
+            send(load.fake, arrivals, u, plans[k % len(plans)].actions[-1], seed=0)
+
+        async def receipt(u: int) -> None:
+            await arrivals.wait_for(
+                u,
+                lambda: arrivals.receipt_time(u, replies[u]) is not None,
+                opts.receipt_timeout,
+                "no receipt",
+            )
+
+        await asyncio.gather(*(receipt(u) for u in users), return_exceptions=True)
+        receipts = [
+            stamp - queued[u]
+            for u in users
+            if (stamp := arrivals.receipt_time(u, replies[u])) is not None
+        ]
+        acks = [
+            arrivals.effects[u][effects[u]] - queued[u]
+            for u in users
+            if arrivals.effect_count(u) > effects[u]
+        ]
+        return {
+            "claimants": opts.together,
+            "receipt_seconds": summary(receipts),
+            "submit_answered_ms": summary(acks, 1e3),
+            "receipts_missing": opts.together - len(receipts),
+        }
+
+
+async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
+    """One claimant at the evidence step sends a padded PDF; the bot's RSS sampled meanwhile."""
+    async with _running(BOT, tmp, "upload") as (load, process):
+        plan = scripts()[0]
+        at = next(
+            i
+            for i, a in enumerate(plan.actions)
+            if a.kind == "upload" and a.value == FileSection.EVIDENCE.value
+        )
+        user_id = load.new_user(30_000)
+        for j, action in enumerate(plan.actions[:at]):
+            await act(load, user_id, action, seed=j)
+        await asyncio.sleep(0.5)
+        baseline = memory_kb(process.pid)
+        peak_before = memory_kb(process.pid, "VmHWM")
+        samples: list[int] = []
+
+        async def sample() -> None:
+            while True:
+                samples.append(memory_kb(process.pid))
+                await asyncio.sleep(RSS_INTERVAL)
+
+        size = int(opts.upload_mb * 1_000_000)
+        data = padded_pdf(size)
+        sampler = asyncio.create_task(sample())
+        accepted = True
+        started = time.perf_counter()
+        try:
+            queue = functools.partial(
+                load.fake.user_sends_document, user_id, data, "evidence.pdf", "application/pdf"
+            )
+            answer = await exchange(load, user_id, queue, plan.actions[at].messages)
+            received = answer.last - answer.queued
+        except TimeoutError:
+            accepted, received = False, time.perf_counter() - started
+        await asyncio.sleep(0.3)
+        sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
+        return {
+            "upload_bytes": size,
+            "accepted": accepted,
+            "received_seconds": received,
+            "rss_baseline_mb": baseline / 1024,
+            "rss_peak_mb": max(samples) / 1024,
+            "rss_growth_mb": (max(samples) - baseline) / 1024,
+            "vmhwm_growth_mb": max(0, memory_kb(process.pid, "VmHWM") - peak_before) / 1024,
+            "samples": len(samples),
+        }
+
+
+async def measure(opts: OopOptions) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-oop-") as name:
+        tmp = Path(name)
+        sizes: dict[int, dict[str, Any]] = {}
+        for size in opts.sizes:  # the two bots alternate so that noise falls on both
+            echo = await _steady(ECHO, _echo_users(size), opts, tmp, f"echo-{size}")
+            bot = await _steady(BOT, _claimants(size), opts, tmp, f"bot-{size}")
+            sizes[size] = {"bot": bot, "echo": echo}
+        together = await _together(opts, tmp)
+        upload = await _upload(opts, tmp)
+        tracebacks = sum(log.read_text().count("Traceback") for log in tmp.glob("*.log"))
+    return {"sizes": sizes, "together": together, "upload": upload, "tracebacks": tracebacks}
+
+
+def _ms(stats: dict[str, Any]) -> str:
+    if not stats["n"]:
+        return "no samples"
+    return f"{stats['median']:.1f} / {stats['p99']:.1f} ms"
+
+
+def report(opts: OopOptions, data: dict[str, Any]) -> Result:
+    result = Result(
+        "oop",
+        "oop: python -m bot and an aiogram echo bot as processes ⇄ fake Bot API over HTTP",
+        {
+            "claimants": ",".join(map(str, opts.sizes)),
+            "warmup_s": opts.warmup,
+            "window_s": opts.seconds,
+            "together": opts.together,
+            "upload_mb": opts.upload_mb,
+        },
+    )
+    for size, runs in data["sizes"].items():
+        bot, echo = runs["bot"], runs["echo"]
+        ratio = bot["updates_per_second"] / echo["updates_per_second"] if echo["answered"] else 0
+        result.row(f"[{size} claimants]", "bot | echo")
+        result.row(
+            "  updates/s (bot ÷ echo)",
+            f"{bot['updates_per_second']:.1f} | {echo['updates_per_second']:.1f}  ({ratio:.2f})",
+        )
+        result.row(
+            "  first reply p50 / p99",
+            f"{_ms(bot['first_reply_ms'])} | {_ms(echo['first_reply_ms'])}",
+        )
+        cpu = [r["cpu_seconds_per_1000_updates"] for r in (bot, echo)]
+        result.row(
+            "  bot CPU s per 1000 updates",
+            " | ".join("n/a" if c is None else f"{c:.2f}" for c in cpu),
+        )
+        result.row(
+            "  Bot API calls per update",
+            f"{bot['calls_per_update']:.2f} | {echo['calls_per_update']:.2f}"
+            f"  (+ getUpdates {bot['get_updates_per_update']:.2f} | "
+            f"{echo['get_updates_per_update']:.2f})",
+        )
+        methods = ", ".join(f"{m} {n:.2f}" for m, n in bot["by_method_per_update"].items())
+        result.row("    bot, by method", methods or "none")
+        result.row(
+            "  bench process CPU s/s (fake+users)",
+            f"{bot['bench_process_cpu_per_second']:.2f} | "
+            f"{echo['bench_process_cpu_per_second']:.2f}",
+        )
+        stalled = bot["stalled_users"] + echo["stalled_users"]
+        if stalled:
+            result.row(
+                "  users stalled (no answer)", f"{bot['stalled_users']} | {echo['stalled_users']}"
+            )
+    together = data["together"]
+    receipts = together["receipt_seconds"]
+    n = together["claimants"]
+    if receipts["n"]:
+        result.row(
+            f"Submit → receipt, {n} at once, p50 / p99",
+            f"{receipts['median']:.2f} / {receipts['p99']:.2f} s  (max {receipts['max']:.2f})",
+        )
+    result.row(f"  Submit answered, {n} at once", _ms(together["submit_answered_ms"]))
+    result.row("  receipts missing", f"{together['receipts_missing']} of {n}")
+    up = data["upload"]
+    result.row(
+        f"RSS growth, {opts.upload_mb:g} MB upload",
+        f"+{up['rss_growth_mb']:.1f} MB (VmHWM +{up['vmhwm_growth_mb']:.1f}; baseline "
+        f"{up['rss_baseline_mb']:.1f} MB, {up['samples']} samples)",
+    )
+    result.row(
+        "  upload answered",
+        f"{'yes' if up['accepted'] else 'NO'} after {up['received_seconds']:.2f} s",
+    )
+    if data["tracebacks"]:
+        result.row("tracebacks in the bots' logs", str(data["tracebacks"]))
+    result.notes.append(
+        "updates/s = updates whose whole answer arrived inside the window ÷ window; first reply "
+        "from queueing the update to the first reply (for Submit: the first effect); calls per "
+        "update exclude getUpdates (shown apart) and include the staff group's"
+    )
+    result.notes.append(
+        "targets (issue 6): updates/s ratio at 100 ≥ 0.5, ≤ 1.3 calls per update, Submit → "
+        "receipt p99 < 1 s with 100 at once, RSS growth ≤ 5 MB, first reply p50 at 10 ≤ ~79 ms"
+    )
+    result.data = data
+    return result
+
+
+def run(quick: bool, options: OopOptions | None = None) -> Result:
+    opts = options or (OopOptions.quick() if quick else OopOptions())
+    return report(opts, asyncio.run(measure(opts)))
