@@ -68,8 +68,11 @@ class Arrivals:
                 raise TimeoutError(f"chat {chat_id}: {what}")
             flag = self.event(chat_id)
             flag.clear()
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that
+            # comes as the flag is set, and a claimant cancelled at the end would run on.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(flag.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await flag.wait()
 
     async def wait_count(self, chat_id: int, count: int, timeout: float) -> None:
         await self.wait_for(

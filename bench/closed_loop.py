@@ -40,14 +40,19 @@ class Load:
     start: float = math.inf
     end: float = math.inf
     answered: int = 0  # answers completed inside the window
+    pending: int = 0  # updates queued inside the window and not answered yet
     first: list[float] = field(default_factory=list)  # first-reply latency, sent in the window
     stalled: list[str] = field(default_factory=list)
+    stopping: bool = False  # users finish the exchange in hand and return
     submitted: int = 0
 
+    def inside(self, moment: float) -> bool:
+        return self.start <= moment < self.end
+
     def record(self, answer: Answer) -> None:
-        if self.start <= answer.last < self.end:
+        if self.inside(answer.last):
             self.answered += 1
-        if self.start <= answer.queued < self.end:
+        if self.inside(answer.queued):
             self.first.append(answer.first - answer.queued)
 
     def new_user(self, user_id: int) -> int:
@@ -57,10 +62,20 @@ class Load:
 
 async def exchange(load: Load, user_id: int, queue: Callable[[], object], messages: int) -> Answer:
     """Queue one update and wait for its answer: `messages` replies, or for 0 any effect."""
-    arrivals = load.arrivals
-    replies, effects = arrivals.count(user_id), arrivals.effect_count(user_id)
+    replies, effects = load.arrivals.count(user_id), load.arrivals.effect_count(user_id)
     queued = time.perf_counter()
     queue()
+    inside = load.inside(queued)
+    load.pending += inside
+    try:
+        return await _answer(load.arrivals, user_id, queued, replies, effects, messages)
+    finally:
+        load.pending -= inside
+
+
+async def _answer(
+    arrivals: Arrivals, user_id: int, queued: float, replies: int, effects: int, messages: int
+) -> Answer:
     if messages == 0:
         await arrivals.wait_for(
             user_id,
@@ -91,6 +106,8 @@ async def claimant(load: Load, index: int, base: int, plan: Script) -> None:
         for n in itertools.count():
             user_id = load.new_user(base + index + n * USERS_PER_CLAIMANT)
             for j, action in enumerate(plan.actions):
+                if load.stopping:
+                    return
                 load.record(await act(load, user_id, action, seed=user_id * 100 + j))
             load.submitted += 1
     except (TimeoutError, LookupError) as stuck:
@@ -102,6 +119,8 @@ async def echo_user(load: Load, user_id: int) -> None:
     load.new_user(user_id)
     try:
         for n in itertools.count():
+            if load.stopping:
+                return
             queue = functools.partial(load.fake.user_sends_text, user_id, f"hello {n}")
             load.record(await exchange(load, user_id, queue, 1))
     except TimeoutError as stuck:

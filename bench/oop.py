@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.arrivals import Arrivals
-from bench.closed_loop import Load, act, claimant, echo_user, exchange
+from bench.closed_loop import ANSWER_TIMEOUT, Load, act, claimant, echo_user, exchange
 from bench.drive import send
 from bench.oop_options import OopOptions
 from bench.process import STAFF_CHAT_ID, BotProcess, cpu_seconds, memory_kb
@@ -46,6 +46,23 @@ async def _running(module: str, tmp: Path, name: str) -> AsyncIterator[tuple[Loa
             yield load, process
         finally:
             await process.stop()
+
+
+async def _drain(load: Load) -> None:
+    """Keep the load on until every update queued inside the window has its answer, so slow
+    answers near the window's end are in the latencies rather than cut off."""
+    deadline = time.perf_counter() + ANSWER_TIMEOUT
+    while load.pending and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+
+
+async def _stop(load: Load, tasks: list[asyncio.Task[None]]) -> None:
+    """Let the users finish the exchange in hand (a few seconds at most), then cancel the rest."""
+    load.stopping = True
+    _, late = await asyncio.wait(tasks, timeout=10) if tasks else (set(), set())
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _per_update(requests: list[Any], answered: int) -> dict[str, Any]:
@@ -86,10 +103,9 @@ async def _steady(
             )
             if process.exited():
                 raise RuntimeError(f"{module} exited during the run")
+            await _drain(load)
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await _stop(load, tasks)
         wall = load.end - load.start
         answered = load.answered
         return {
