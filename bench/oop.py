@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import tempfile
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ from bench.arrivals import Arrivals
 from bench.closed_loop import ANSWER_TIMEOUT, Load, act, claimant, echo_user, exchange
 from bench.drive import send
 from bench.oop_options import OopOptions
-from bench.process import STAFF_CHAT_ID, BotProcess, cpu_seconds, memory_kb
+from bench.process import STAFF_CHAT_ID, BotProcess, cpu_seconds, machine_seconds, memory_kb
 from bench.report import Result, summary
 from bench.script import padded_pdf, scripts
 from dialogs.model import FileSection
@@ -93,6 +94,7 @@ async def _steady(
         try:
             await asyncio.sleep(opts.warmup)
             requests, bot_cpu, own_cpu = len(load.fake.requests), process.cpu(), cpu_seconds()
+            machine = machine_seconds()
             load.start = time.perf_counter()
             await asyncio.sleep(opts.seconds)
             load.end = time.perf_counter()
@@ -101,6 +103,7 @@ async def _steady(
                 process.cpu(),
                 cpu_seconds(),
             )
+            machine_end = machine_seconds()
             if process.exited():
                 raise RuntimeError(f"{module} exited during the run")
             await _drain(load)
@@ -118,7 +121,9 @@ async def _steady(
             "cpu_seconds_per_1000_updates": (bot_cpu_end - bot_cpu) * 1000 / answered
             if answered
             else None,
+            "bot_cpu_per_second": (bot_cpu_end - bot_cpu) / wall,
             "bench_process_cpu_per_second": (own_cpu_end - own_cpu) / wall,
+            "machine_per_second": {k: (machine_end[k] - v) / wall for k, v in machine.items()},
             **_per_update(load.fake.requests[requests:requests_end], answered),
             "complaints_submitted": load.submitted,
             "stalled_users": len(load.stalled),
@@ -253,6 +258,16 @@ def _ms(stats: dict[str, Any]) -> str:
     return f"{stats['median']:.1f} / {stats['p99']:.1f} ms"
 
 
+def _cpu(run: dict[str, Any]) -> str:
+    return f"{run['bot_cpu_per_second']:.2f} + {run['bench_process_cpu_per_second']:.2f}"
+
+
+def _machine(run: dict[str, Any]) -> str:
+    """Cores' worth of the whole machine during the window: everyone's, not only ours."""
+    m = run["machine_per_second"]
+    return f"{m['busy']:.2f} / {m['iowait']:.2f} / {m['steal']:.2f}"
+
+
 def report(opts: OopOptions, data: dict[str, Any]) -> Result:
     result = Result(
         "oop",
@@ -288,13 +303,14 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             f"  (+ getUpdates {bot['get_updates_per_update']:.2f} | "
             f"{echo['get_updates_per_update']:.2f})",
         )
+        result.row(
+            "  updates per user in the window",
+            f"{bot['answered'] / size:.1f} | {echo['answered'] / size:.1f}",
+        )
         methods = ", ".join(f"{m} {n:.2f}" for m, n in bot["by_method_per_update"].items())
         result.row("    bot, by method", methods or "none")
-        result.row(
-            "  bench process CPU s/s (fake+users)",
-            f"{bot['bench_process_cpu_per_second']:.2f} | "
-            f"{echo['bench_process_cpu_per_second']:.2f}",
-        )
+        result.row("  CPU s/s: bot + bench (fake+users)", f"{_cpu(bot)} | {_cpu(echo)}")
+        result.row("  machine: busy / iowait / steal", f"{_machine(bot)} | {_machine(echo)}")
         stalled = bot["stalled_users"] + echo["stalled_users"]
         if stalled:
             result.row(
@@ -326,6 +342,11 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
         "updates/s = updates whose whole answer arrived inside the window ÷ window; first reply "
         "from queueing the update to the first reply (for Submit: the first effect); calls per "
         "update exclude getUpdates (shown apart) and include the staff group's"
+    )
+    result.notes.append(
+        "CPU s/s: CPU seconds per second of the window (1.00 = one core); machine: cores' worth "
+        "used by every process on the machine, ours and anyone else's, out of "
+        f"{os.cpu_count()}; iowait is time with nothing to run while the disk is awaited"
     )
     result.notes.append(
         "targets (issue 6): updates/s ratio at 100 ≥ 0.5, ≤ 1.3 calls per update, Submit → "

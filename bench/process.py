@@ -35,6 +35,19 @@ def memory_kb(pid: int, field: str = "VmRSS") -> int:
     raise LookupError(field)
 
 
+def machine_seconds() -> dict[str, float]:
+    """CPU seconds the whole machine has spent so far (all cores, every process): busy, waiting
+    for the disk, stolen by the hypervisor, and in all. From the first line of /proc/stat."""
+    values = [int(v) / TICKS for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values[:8]
+    return {
+        "busy": user + nice + system + irq + softirq,
+        "iowait": iowait,
+        "steal": steal,
+        "total": user + nice + system + idle + iowait + irq + softirq + steal,
+    }
+
+
 class BotProcess:
     """`python -m <module>` against `fake`, environment as in production plus the fake's URL."""
 
