@@ -18,7 +18,7 @@ async def test_the_smallest_run_produces_every_figure() -> None:
         assert run["first_reply_ms"]["n"] > 0, run
         assert run["cpu_seconds_per_1000_updates"] is not None, run
         assert run["stalled_users"] == 0, run["stalled_example"]
-    assert data["sizes"][2]["echo"]["by_method_per_update"] == {"sendMessage": 1.0}
+    assert set(data["sizes"][2]["echo"]["by_method_per_update"]) == {"sendMessage"}
     together = data["together"]
     assert together["receipts_missing"] == 0
     assert together["receipt_seconds"]["n"] == 2
