@@ -22,7 +22,14 @@ from bench.arrivals import Arrivals
 from bench.closed_loop import ANSWER_TIMEOUT, Load, act, claimant, echo_user, exchange
 from bench.drive import send
 from bench.oop_options import OopOptions
-from bench.process import STAFF_CHAT_ID, BotProcess, cpu_seconds, machine_seconds, memory_kb
+from bench.process import (
+    STAFF_CHAT_ID,
+    BotProcess,
+    cpu_seconds,
+    machine_seconds,
+    memory_kb,
+    reset_peak,
+)
 from bench.report import Result, summary
 from bench.script import padded_pdf, scripts
 from dialogs.model import FileSection
@@ -31,6 +38,9 @@ from tests.fake_telegram import FakeTelegram
 BOT, ECHO = "bot", "bench.echo_bot"
 STAFF_MEMBER = 501
 RSS_INTERVAL = 0.01
+# Simulated claimants answer at machine speed: the per-user throttle (a few updates a second)
+# would hold them back. It still runs, its limit never reached. Ignored by a bot without it.
+BOT_ENV = {"THROTTLE_UPDATES": "1000000"}
 
 
 @contextlib.asynccontextmanager
@@ -40,7 +50,7 @@ async def _running(module: str, tmp: Path, name: str) -> AsyncIterator[tuple[Loa
         fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
         fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
         load = Load(fake, Arrivals(fake))
-        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log")
+        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log", **BOT_ENV)
         (tmp / name).mkdir(parents=True)
         await process.start()
         try:
@@ -201,7 +211,7 @@ async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
             await act(load, user_id, action, seed=j)
         await asyncio.sleep(0.5)
         baseline = memory_kb(process.pid)
-        peak_before = memory_kb(process.pid, "VmHWM")
+        peak_before = reset_peak(process.pid) or memory_kb(process.pid, "VmHWM")
         samples: list[int] = []
 
         async def sample() -> None:
@@ -218,10 +228,13 @@ async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
             queue = functools.partial(
                 load.fake.user_sends_document, user_id, data, "evidence.pdf", "application/pdf"
             )
+            replies = load.arrivals.count(user_id)
             answer = await exchange(load, user_id, queue, plan.actions[at].messages)
             received = answer.last - answer.queued
+            said = load.arrivals.by_chat[user_id][replies][1].content.split("\n")[0][:60]
         except TimeoutError:
             accepted, received = False, time.perf_counter() - started
+            said = "no complete answer"
         await asyncio.sleep(0.3)
         sampler.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -235,6 +248,7 @@ async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
             "rss_growth_mb": (max(samples) - baseline) / 1024,
             "vmhwm_growth_mb": max(0, memory_kb(process.pid, "VmHWM") - peak_before) / 1024,
             "samples": len(samples),
+            "answer": said,
         }
 
 
@@ -334,7 +348,8 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
     )
     result.row(
         "  upload answered",
-        f"{'yes' if up['accepted'] else 'NO'} after {up['received_seconds']:.2f} s",
+        f"{'yes' if up['accepted'] else 'NO'} after {up['received_seconds']:.2f} s: "
+        f"“{up['answer']}”",
     )
     if data["tracebacks"]:
         result.row("tracebacks in the bots' logs", str(data["tracebacks"]))

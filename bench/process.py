@@ -35,6 +35,15 @@ def memory_kb(pid: int, field: str = "VmRSS") -> int:
     raise LookupError(field)
 
 
+def reset_peak(pid: int) -> int | None:
+    """Reset VmHWM to the current RSS (clear_refs 5); that RSS in kB, or None if not allowed."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return None
+    return memory_kb(pid)
+
+
 def machine_seconds() -> dict[str, float]:
     """CPU seconds the whole machine has spent so far (all cores, every process): busy, waiting
     for the disk, stolen by the hypervisor, and in all. From the first line of /proc/stat."""
