@@ -307,9 +307,12 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             f"{_ms(bot['first_reply_ms'])} | {_ms(echo['first_reply_ms'])}",
         )
         cpu = [r["cpu_seconds_per_1000_updates"] for r in (bot, echo)]
+        # What the updates/s ratio would be were both CPU-bound on equal cores: far steadier
+        # than the rates on a machine whose other users take the cores unevenly.
+        cpu_ratio = f"  (echo ÷ bot {cpu[1] / cpu[0]:.2f})" if cpu[0] and cpu[1] else ""
         result.row(
             "  bot CPU s per 1000 updates",
-            " | ".join("n/a" if c is None else f"{c:.2f}" for c in cpu),
+            " | ".join("n/a" if c is None else f"{c:.2f}" for c in cpu) + cpu_ratio,
         )
         result.row(
             "  Bot API calls per update",
