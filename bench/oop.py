@@ -161,12 +161,17 @@ async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
             for j, action in enumerate(plans[k % len(plans)].actions[:-1]):
                 await act(load, user_id, action, seed=user_id * 100 + j)
 
-        await asyncio.gather(*(to_review(u, k) for k, u in enumerate(users)))
+        outcomes = await asyncio.gather(
+            *(to_review(u, k) for k, u in enumerate(users)), return_exceptions=True
+        )
+        # One stuck on the way (reported) does not spoil the others' measurement.
+        ready = {u: k for k, u in enumerate(users) if outcomes[k] is None}
+        users = list(ready)
         arrivals = load.arrivals
         replies = {u: arrivals.count(u) for u in users}
         effects = {u: arrivals.effect_count(u) for u in users}
         queued: dict[int, float] = {}
-        for k, u in enumerate(users):
+        for u, k in ready.items():
             queued[u] = time.perf_counter()
             send(load.fake, arrivals, u, plans[k % len(plans)].actions[-1], seed=0)
 
@@ -191,9 +196,11 @@ async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
         ]
         return {
             "claimants": opts.together,
+            "reached_review": len(users),
+            "stuck_example": next((repr(o) for o in outcomes if o is not None), None),
             "receipt_seconds": summary(receipts),
             "submit_answered_ms": summary(acks, 1e3),
-            "receipts_missing": opts.together - len(receipts),
+            "receipts_missing": len(users) - len(receipts),
         }
 
 
@@ -342,7 +349,11 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             f"{receipts['median']:.2f} / {receipts['p99']:.2f} s  (max {receipts['max']:.2f})",
         )
     result.row(f"  Submit answered, {n} at once", _ms(together["submit_answered_ms"]))
-    result.row("  receipts missing", f"{together['receipts_missing']} of {n}")
+    if together["reached_review"] < n:
+        result.row("  stuck before the review", f"{n - together['reached_review']} of {n}")
+    result.row(
+        "  receipts missing", f"{together['receipts_missing']} of {together['reached_review']}"
+    )
     up = data["upload"]
     result.row(
         f"RSS growth, {opts.upload_mb:g} MB upload",

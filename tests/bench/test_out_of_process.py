@@ -20,6 +20,7 @@ async def test_the_smallest_run_produces_every_figure() -> None:
         assert run["stalled_users"] == 0, run["stalled_example"]
     assert set(data["sizes"][2]["echo"]["by_method_per_update"]) == {"sendMessage"}
     together = data["together"]
+    assert together["reached_review"] == 2, together["stuck_example"]
     assert together["receipts_missing"] == 0
     assert together["receipt_seconds"]["n"] == 2
     upload = data["upload"]
