@@ -74,16 +74,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     async def serve() -> None:
+        from bot.ops.shutdown import stop_on_signals
+
+        stop = stop_on_signals()
         if settings.runtime == "ptb":
             from bot.ptb import PtbApp
 
-            await (await PtbApp.create(settings)).run()
+            await (await PtbApp.create(settings)).run(stop)
         else:
             from bot.telegram.app import TelegramApp
 
-            await (await TelegramApp.create(settings)).run()
+            await (await TelegramApp.create(settings)).run(stop)
+        logging.getLogger("bot").info("stopped")
 
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(serve())
     return 0
 

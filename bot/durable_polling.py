@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 U = TypeVar("U")
 RETRY_DELAYS = (1.0, 2.0, 5.0)
+STOP_GRACE_SECONDS = 20.0  # how long a graceful stop waits for the updates in hand
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,31 @@ class DurablePolling(Generic[U]):
         self.codec = codec
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
-    async def run(self) -> None:
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Poll until cancelled or, gracefully, until `stop` is set: then no update is taken
+        any more and the ones in hand are finished (for up to `STOP_GRACE_SECONDS`; what is
+        still unfinished then stays in the inbox for the next start)."""
         try:
             for update_id, payload in await self.inbox.pending():
                 log.info("handling update %s left over from the last run", update_id)
                 self._start(update_id, self.codec.load(payload))
-            await self._poll()
+            if stop is None:
+                await self._poll()
+                return
+            poll = asyncio.create_task(self._poll(), name="getUpdates")
+            stopped = asyncio.create_task(stop.wait())
+            try:
+                await asyncio.wait({poll, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (poll, stopped):
+                    task.cancel()
+                await asyncio.gather(poll, stopped, return_exceptions=True)
+            if not poll.cancelled():
+                poll.result()  # polling ended on its own: re-raise what ended it
+            in_hand = list(self._tasks.values())
+            if in_hand:
+                log.info("stopping: finishing %d update(s) in hand", len(in_hand))
+                await asyncio.wait(in_hand, timeout=STOP_GRACE_SECONDS)
         finally:
             for task in self._tasks.values():
                 task.cancel()

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_BROKEN_ATTEMPTS = 3  # an item that raises something unexpected is retried, then set aside
 BROKEN_BACKOFF_SECONDS = 5
+STOP_GRACE_SECONDS = 10  # a stop lets the call in flight finish for up to this long
 _NO_TOPIC = object()  # a `topic_of` reference to a case posted outside any topic
 
 
@@ -109,6 +110,7 @@ class OutboxSender:
         self._buckets: dict[int, Bucket] = {}
         self._global = Bucket(self.rates.global_per_second, self.rates.global_per_second)
         self._paused_until: dict[int, datetime] = {}
+        self._stopping = False
 
     def kick(self) -> None:
         """Something was queued: send now rather than at the next poll."""
@@ -117,16 +119,21 @@ class OutboxSender:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """Deliver in the background while the block runs (the bot serving updates)."""
+        self._stopping = False
         task = asyncio.create_task(self.run(), name="outbox")
         try:
             yield
         finally:
+            # Stop after the call in flight (never cut in the middle: it could be sent twice).
+            self._stopping = True
+            self.kick()
+            await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.deliver_due()
             except Exception:  # the loop must outlive any one bad item or a DB hiccup
@@ -147,6 +154,8 @@ class OutboxSender:
             if not items:
                 return sent
             for item in items:
+                if self._stopping:
+                    return sent
                 if item.method in LOCAL_METHODS:
                     await self._compose(item)
                     continue

@@ -95,8 +95,9 @@ class PtbApp:
             await self.bot.set_my_description(description, language_code=language_code)
             await self.bot.set_my_short_description(short, language_code=language_code)
 
-    async def run(self) -> None:
-        """Poll until cancelled, with the outbox sender beside it; then shut down cleanly."""
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Poll until cancelled or `stop` is set, with the outbox sender beside it; then shut
+        down cleanly (the updates in hand finish, the sender finishes its call)."""
         application = self.application
         try:
             async with self.outbox.running(), webhook_running(self.webhook):
@@ -106,10 +107,10 @@ class PtbApp:
                 assert application.updater is not None
                 if self.settings.webhook_url:
                     await self._start_webhook()
-                    await asyncio.Event().wait()
+                    await (stop or asyncio.Event()).wait()
                 else:
                     await self.bot.delete_webhook()
-                    await DurablePolling(self.storage.inbox, self._updates()).run()
+                    await DurablePolling(self.storage.inbox, self._updates()).run(stop)
         finally:
             await self.close()
 

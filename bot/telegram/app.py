@@ -81,16 +81,17 @@ class TelegramApp:
             await self.bot.set_my_description(description, language_code=language_code)
             await self.bot.set_my_short_description(short, language_code=language_code)
 
-    async def run(self) -> None:
-        """Serve until cancelled: the outbox sender beside polling (or the webhook server)."""
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Serve until cancelled or `stop` is set (then gracefully: no new update is taken, the
+        ones in hand finish, the sender finishes its call, the database is closed)."""
         try:
             async with self.outbox.running(), webhook_running(self.webhook):
                 await self.set_commands()
                 if self.settings.webhook_url:
-                    await self._serve_webhook()
+                    await self._serve_webhook(stop)
                 else:
                     await self.bot.delete_webhook()
-                    await DurablePolling(self.storage.inbox, self._updates()).run()
+                    await DurablePolling(self.storage.inbox, self._updates()).run(stop)
         finally:
             await self.close()
 
@@ -110,7 +111,7 @@ class TelegramApp:
             handle=lambda update: self.dispatcher.feed_update(self.bot, update),
         )
 
-    async def _serve_webhook(self) -> None:
+    async def _serve_webhook(self, stop: asyncio.Event | None) -> None:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
         from aiohttp import web
 
@@ -134,9 +135,9 @@ class TelegramApp:
         )
         log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
         try:
-            await asyncio.Event().wait()
+            await (stop or asyncio.Event()).wait()
         finally:
-            await runner.cleanup()
+            await runner.cleanup()  # stops listening, lets the requests in hand finish
 
     async def close(self) -> None:
         await self.bot.session.close()

@@ -1,0 +1,1 @@
+"""Operating the bot: graceful stop, checks, backup and restore, personal data, statistics."""
