@@ -5,6 +5,7 @@ python -m bot graph                print the intake tree as a Mermaid diagram
 python -m bot graph --cases        print the case lifecycle as a Mermaid diagram
 python -m bot export CASE [--out DIR]          write a case's dossier PDF and ZIP
 python -m bot export --since DATE [--out DIR]  the same for every case since DATE
+python -m bot check                check the settings, the Bot API and the staff group
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("case", nargs="?", help="case number, e.g. IP-2026-000001")
     export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
     export.add_argument("--out", type=Path, default=Path("dossiers"), help="output folder")
+    commands.add_parser("check", help="check the settings, the Bot API and the staff group")
     args = parser.parse_args(argv)
 
     if args.command == "graph":
@@ -47,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(BrokenPipeError):
             print(diagram)
         return 0
+    if args.command == "check":
+        from bot.ops.check import check_command
+
+        return asyncio.run(check_command())
     settings = Settings()
     logging.basicConfig(
         level=logging.INFO,

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     runtime: Literal["aiogram", "ptb"] = "aiogram"
     telegram_api_url: str = PUBLIC_API_URL
+    # A local Bot API server (telegram-bot-api --local): files up to 2000 MB, read from its disk
+    telegram_api_local: bool = False
     staff_chat_id: int | None = None
     staff_lang: Lang = "en"
     seller_lang: Lang = "ru"  # the language of the notice forwarded to the seller
@@ -77,3 +79,14 @@ class Settings(BaseSettings):
     # once, then not answered until the rate falls (bot/throttle.py).
     throttle_updates: int = 20
     throttle_seconds: float = 10.0
+
+    # Operating: logs, metrics, retention of personal data
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    metrics_port: int | None = None  # /healthz and /metrics; off unless set
+    metrics_host: str = "127.0.0.1"
+    draft_retention_days: int = Field(30, ge=2)  # an untouched draft (and its files) is deleted
+    outbox_retention_days: int = Field(30, ge=1)  # sent messages' texts are then forgotten
+    closed_case_retention_months: int = Field(36, ge=1)  # then a closed case's personal data
+    retention_interval_minutes: float = 60
+    privacy_contact: str = ""  # where a claimant asks for access or erasure (email or @name)

@@ -1,0 +1,182 @@
+"""`python -m bot check`: is this installation ready to serve? Says what is wrong in plain words.
+
+Validates the settings, reaches the Bot API (`getMe`) and looks at the staff group: the bot must
+be an administrator there, with the rights it uses (and the group a forum when STAFF_TOPICS=true).
+Plain HTTP calls, no runtime: the check must not depend on the framework it checks for.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+TIMEOUT_SECONDS = 15
+ADMIN = {"administrator", "creator"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    text: str
+
+    def __str__(self) -> str:
+        return f"{'ok     ' if self.ok else 'PROBLEM'}  {self.text}"
+
+
+class ApiError(Exception):
+    def __init__(self, description: str, code: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+
+
+def load_settings() -> tuple[Settings | None, list[Finding]]:
+    try:
+        return Settings(), []
+    except ValidationError as invalid:
+        return None, [
+            Finding(False, f"setting {'.'.join(map(str, e['loc'])).upper()}: {e['msg']}")
+            for e in invalid.errors()
+        ]
+
+
+def needed_rights(settings: Settings) -> dict[str, str]:
+    """Administrator rights the bot uses in the staff group, and what for."""
+    rights = {"can_delete_messages": "delete messages (erasing a case removes its messages)"}
+    if settings.staff_topics:
+        rights["can_manage_topics"] = "manage topics (a topic per case)"
+    return rights
+
+
+async def check(settings: Settings) -> list[Finding]:
+    findings = _check_settings(settings)
+    if settings.bot_token is None:
+        return findings
+    base = f"{settings.telegram_api_url.rstrip('/')}/bot{settings.bot_token.get_secret_value()}"
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+
+        async def call(method: str, **params: Any) -> Any:
+            try:
+                async with http.post(f"{base}/{method}", json=params) as response:
+                    body = await response.json(content_type=None)
+            except (aiohttp.ClientError, TimeoutError, ValueError) as failure:
+                raise ApiError(f"{type(failure).__name__} {failure}".strip()) from failure
+            if not isinstance(body, dict) or not body.get("ok"):
+                code = body.get("error_code") if isinstance(body, dict) else None
+                description = body.get("description") if isinstance(body, dict) else None
+                raise ApiError(str(description or f"HTTP {response.status}"), code)
+            return body["result"]
+
+        try:
+            me = await call("getMe")
+        except ApiError as failure:
+            if failure.code == 401:
+                text = "the Bot API refused BOT_TOKEN (Unauthorized): ask @BotFather for the token"
+            else:
+                text = f"cannot reach the Bot API at {settings.telegram_api_url}: {failure}"
+            return [*findings, Finding(False, text)]
+        findings.append(Finding(True, f"the Bot API answers: the bot is @{me.get('username')}"))
+        if settings.staff_chat_id is not None:
+            findings += await _check_staff_group(settings, call, int(me["id"]))
+    return findings
+
+
+def _check_settings(settings: Settings) -> list[Finding]:
+    findings = [Finding(True, f"settings are valid (runtime {settings.runtime})")]
+    if settings.bot_token is None:
+        findings.append(Finding(False, "BOT_TOKEN is not set: without it the bot cannot serve"))
+    if settings.staff_chat_id is None:
+        findings.append(
+            Finding(False, "STAFF_CHAT_ID is not set: dossiers would reach no staff group")
+        )
+    elif settings.staff_chat_id >= 0:
+        findings.append(
+            Finding(False, f"STAFF_CHAT_ID {settings.staff_chat_id} is not a group (ids are < 0)")
+        )
+    if settings.webhook_url and not settings.webhook_url.startswith("https://"):
+        findings.append(Finding(False, "WEBHOOK_URL must be https:// (Telegram calls only TLS)"))
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir, prefix=".check-"):
+            pass
+        findings.append(Finding(True, f"DATA_DIR {settings.data_dir} is writable"))
+    except OSError as failure:
+        findings.append(
+            Finding(False, f"DATA_DIR {settings.data_dir} is not writable: {failure.strerror}")
+        )
+    if settings.telegram_api_local and not os.access(settings.data_dir, os.R_OK):
+        findings.append(Finding(False, "TELEGRAM_API_LOCAL needs DATA_DIR readable"))
+    return findings
+
+
+async def _check_staff_group(settings: Settings, call: Any, bot_id: int) -> list[Finding]:
+    group = settings.staff_chat_id
+    try:
+        chat = await call("getChat", chat_id=group)
+    except ApiError as failure:
+        return [
+            Finding(
+                False,
+                f"the staff group {group} cannot be seen by the bot ({failure}):"
+                " add the bot to the group, then make it an administrator",
+            )
+        ]
+    title = chat.get("title") or group
+    findings = []
+    if chat.get("type") not in {"group", "supergroup"}:
+        findings.append(
+            Finding(False, f"STAFF_CHAT_ID {group} is a {chat.get('type')}, not a group")
+        )
+    if settings.staff_topics and not chat.get("is_forum"):
+        findings.append(
+            Finding(
+                False,
+                f"STAFF_TOPICS=true but topics are not enabled in “{title}”: turn on Topics in"
+                " the group's settings, or set STAFF_TOPICS=false",
+            )
+        )
+    try:
+        member = await call("getChatMember", chat_id=group, user_id=bot_id)
+    except ApiError as failure:
+        return [*findings, Finding(False, f"cannot read the bot's rights in “{title}”: {failure}")]
+    status = member.get("status")
+    if status not in ADMIN:
+        findings.append(
+            Finding(
+                False,
+                f"the bot is not an administrator of the staff group “{title}” (it is {status}):"
+                " make it one",
+            )
+        )
+        return findings
+    missing = [
+        what
+        for right, what in needed_rights(settings).items()
+        if status != "creator" and not member.get(right)
+    ]
+    if missing:
+        findings.append(Finding(False, f"the bot lacks rights in “{title}”: " + "; ".join(missing)))
+    else:
+        findings.append(
+            Finding(True, f"the bot is an administrator of “{title}” with the rights it needs")
+        )
+    return findings
+
+
+async def check_command() -> int:
+    """Print every finding; exit status 0 when nothing is wrong, 1 otherwise."""
+    settings, findings = load_settings()
+    if settings is not None:
+        findings = await check(settings)
+    for finding in findings:
+        print(finding)
+    problems = sum(not f.ok for f in findings)
+    print("ready to serve" if not problems else f"{problems} problem(s) to fix")
+    return 0 if not problems else 1
