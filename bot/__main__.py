@@ -6,6 +6,8 @@ python -m bot graph --cases        print the case lifecycle as a Mermaid diagram
 python -m bot export CASE [--out DIR]          write a case's dossier PDF and ZIP
 python -m bot export --since DATE [--out DIR]  the same for every case since DATE
 python -m bot check                check the settings, the Bot API and the staff group
+python -m bot backup DIR           a consistent snapshot of DATA_DIR (while the bot runs)
+python -m bot restore DIR          restore a backup into an empty DATA_DIR
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
     export.add_argument("--out", type=Path, default=Path("dossiers"), help="output folder")
     commands.add_parser("check", help="check the settings, the Bot API and the staff group")
+    backup = commands.add_parser("backup", help="a consistent snapshot of DATA_DIR, bot running")
+    backup.add_argument("dir", type=Path, help="a new (or empty) folder for the backup")
+    restore = commands.add_parser("restore", help="restore a backup into an empty DATA_DIR")
+    restore.add_argument("dir", type=Path, help="the backup folder")
     args = parser.parse_args(argv)
 
     if args.command == "graph":
@@ -59,6 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.command == "backup":
+        from bot.ops.backup import backup_command
+
+        return asyncio.run(backup_command(settings.data_dir, args.dir))
+    if args.command == "restore":
+        from bot.ops.backup import restore_command
+
+        return asyncio.run(restore_command(args.dir, settings.data_dir))
     if args.command == "export":
         from bot.export import export_command
 

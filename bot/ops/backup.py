@@ -1,0 +1,195 @@
+"""`python -m bot backup DIR` and `python -m bot restore DIR`.
+
+A backup is consistent while the bot runs: SQLite's online backup copies the database as of one
+moment, then the files that snapshot refers to are copied. The file store is content-addressed and
+a file is stored before any row names it, so every file the snapshot needs is already there and
+never changes; files stored later are simply not needed by this snapshot.
+
+The backup folder holds `intake.sqlite3`, `files/` laid out like the store and `backup.json`
+(when, schema version, counts, and the sha256 of every file, checked again on restore).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dialogs.model import utcnow
+from storage import FILES_DIRNAME, FileStore, Storage
+from storage.database import DB_FILENAME, to_iso
+from storage.files import check_sha256
+
+MANIFEST = "backup.json"
+PAGES_PER_STEP = 256  # the online backup copies in steps; writers carry on in between
+
+
+class BackupError(RuntimeError):
+    """Said to the operator as is: what is wrong with the folder or the data."""
+
+
+@dataclass(frozen=True)
+class Report:
+    cases: int
+    files: int
+    missing: list[str]
+
+    def __str__(self) -> str:
+        text = f"{self.cases} case(s), {self.files} file(s)"
+        if self.missing:
+            text += f"; {len(self.missing)} referenced file(s) missing: " + ", ".join(self.missing)
+        return text
+
+
+def referenced_files(db_path: Path) -> set[str]:
+    """Every sha256 a database refers to: the file index, cases, drafts, answers, and the
+    outbox's queued documents (e.g. a dossier PDF still to send)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        found = {row[0] for row in conn.execute("SELECT sha256 FROM files")}
+        found |= {row[0] for row in conn.execute("SELECT sha256 FROM case_files")}
+        for (data,) in conn.execute("SELECT data FROM drafts WHERE data IS NOT NULL"):
+            found |= set(_stores(json.loads(data), "sha256"))
+        for (files,) in conn.execute("SELECT files FROM case_messages"):
+            found |= set(_stores(json.loads(files), "sha256"))
+        for (payload,) in conn.execute(
+            "SELECT payload FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL"
+        ):
+            found |= set(_stores(json.loads(payload), "store"))
+    finally:
+        conn.close()
+    return {sha for sha in found if isinstance(sha, str)}
+
+
+def _stores(value: Any, key: str) -> Iterator[str]:
+    if isinstance(value, dict):
+        if isinstance(value.get(key), str):
+            yield value[key]
+        for item in value.values():
+            yield from _stores(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _stores(item, key)
+
+
+def _online_copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=PAGES_PER_STEP)
+        dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file in the backup
+    finally:
+        dst.close()
+        src.close()
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_verified(source: FileStore, target: FileStore, sha256: str) -> bool:
+    """Copy one stored file, checking its content against its name; False if it is absent."""
+    origin = source.path(check_sha256(sha256))
+    if not origin.is_file():
+        return False
+    destination = target.path(sha256)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".part")
+    shutil.copyfile(origin, partial)
+    if _sha256_of(partial) != sha256:
+        partial.unlink()
+        raise BackupError(f"stored file {sha256} does not match its hash: the store is damaged")
+    partial.replace(destination)
+    return True
+
+
+def _empty(folder: Path) -> bool:
+    return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
+
+
+def _backup(data_dir: Path, target: Path) -> Report:
+    database = data_dir / DB_FILENAME
+    if not database.is_file():
+        raise BackupError(f"no database in DATA_DIR {data_dir}")
+    if not _empty(target):
+        raise BackupError(f"{target} is not empty: back up into a new folder")
+    target.mkdir(parents=True, exist_ok=True)
+    _online_copy(database, target / DB_FILENAME)
+    shas = sorted(referenced_files(target / DB_FILENAME))
+    source, copy = FileStore(data_dir / FILES_DIRNAME), FileStore(target / FILES_DIRNAME)
+    missing = [sha for sha in shas if not _copy_verified(source, copy, sha)]
+    conn = sqlite3.connect(target / DB_FILENAME)
+    try:
+        (cases,) = conn.execute("SELECT count(*) FROM cases").fetchone()
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+    finally:
+        conn.close()
+    copied = [sha for sha in shas if sha not in missing]
+    manifest = {
+        "created_at": to_iso(utcnow()),
+        "schema_version": version,
+        "cases": cases,
+        "files": copied,
+        "missing": missing,
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return Report(cases, len(copied), missing)
+
+
+def _restore(source: Path, data_dir: Path) -> Report:
+    manifest_path = source / MANIFEST
+    if not manifest_path.is_file() or not (source / DB_FILENAME).is_file():
+        raise BackupError(f"{source} is not a backup (no {MANIFEST} or {DB_FILENAME})")
+    if not _empty(data_dir):
+        raise BackupError(f"DATA_DIR {data_dir} is not empty: restore only into an empty one")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    backup, store = FileStore(source / FILES_DIRNAME), FileStore(data_dir / FILES_DIRNAME)
+    absent = [sha for sha in manifest["files"] if not _copy_verified(backup, store, sha)]
+    if absent:
+        raise BackupError(f"the backup lacks {len(absent)} of its files: {', '.join(absent)}")
+    partial = data_dir / (DB_FILENAME + ".part")
+    shutil.copyfile(source / DB_FILENAME, partial)
+    partial.replace(data_dir / DB_FILENAME)
+    return Report(int(manifest["cases"]), len(manifest["files"]), list(manifest["missing"]))
+
+
+async def backup(data_dir: Path, target: Path) -> Report:
+    return await asyncio.to_thread(_backup, Path(data_dir), Path(target))
+
+
+async def restore(source: Path, data_dir: Path) -> Report:
+    report = await asyncio.to_thread(_restore, Path(source), Path(data_dir))
+    storage = await Storage.open(data_dir)  # migrations, WAL: ready for the bot
+    await storage.close()
+    return report
+
+
+async def backup_command(data_dir: Path, target: Path) -> int:
+    try:
+        report = await backup(data_dir, target)
+    except BackupError as failure:
+        print(f"backup failed: {failure}")
+        return 1
+    print(f"backed up {report} into {target}")
+    return 0 if not report.missing else 1
+
+
+async def restore_command(source: Path, data_dir: Path) -> int:
+    try:
+        report = await restore(source, data_dir)
+    except BackupError as failure:
+        print(f"restore failed: {failure}")
+        return 1
+    print(f"restored {report} into {data_dir}")
+    return 0
