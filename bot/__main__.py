@@ -8,6 +8,8 @@ python -m bot export --since DATE [--out DIR]  the same for every case since DAT
 python -m bot check                check the settings, the Bot API and the staff group
 python -m bot backup DIR           a consistent snapshot of DATA_DIR (while the bot runs)
 python -m bot restore DIR          restore a backup into an empty DATA_DIR
+python -m bot erase --user ID | --case NUMBER  anonymise personal data, delete unshared files
+python -m bot export --user ID [--out DIR]     everything held about one person (access request)
 """
 
 from __future__ import annotations
@@ -35,12 +37,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     export = commands.add_parser("export", help="write dossiers (PDF + ZIP) to a folder")
     export.add_argument("case", nargs="?", help="case number, e.g. IP-2026-000001")
     export.add_argument("--since", help="every case submitted since this date (YYYY-MM-DD)")
+    export.add_argument("--user", type=int, help="everything held about this Telegram user id")
     export.add_argument("--out", type=Path, default=Path("dossiers"), help="output folder")
     commands.add_parser("check", help="check the settings, the Bot API and the staff group")
     backup = commands.add_parser("backup", help="a consistent snapshot of DATA_DIR, bot running")
     backup.add_argument("dir", type=Path, help="a new (or empty) folder for the backup")
     restore = commands.add_parser("restore", help="restore a backup into an empty DATA_DIR")
     restore.add_argument("dir", type=Path, help="the backup folder")
+    erase = commands.add_parser("erase", help="anonymise a claimant's or a case's personal data")
+    whom = erase.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--user", type=int, help="a claimant's Telegram user id")
+    whom.add_argument("--case", help="a case number, e.g. IP-2026-000001")
     args = parser.parse_args(argv)
 
     if args.command == "graph":
@@ -73,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.ops.backup import restore_command
 
         return asyncio.run(restore_command(args.dir, settings.data_dir))
+    if args.command == "erase":
+        from bot.ops.erasure import erase_command
+
+        return asyncio.run(erase_command(settings, args.user, args.case))
+    if args.command == "export" and args.user is not None:
+        from bot.ops.access import export_user_command
+
+        return asyncio.run(export_user_command(settings, args.user, args.out))
     if args.command == "export":
         from bot.export import export_command
 

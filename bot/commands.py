@@ -7,7 +7,8 @@ from dialogs.model import Lang
 
 INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
 CASE_COMMANDS = ("status", "case", "withdraw")
-MENU = (*INTAKE_COMMANDS, *CASE_COMMANDS)
+PRIVACY_COMMANDS = ("mydata",)  # bot.mydata: what is held about the claimant
+MENU = (*INTAKE_COMMANDS, *CASE_COMMANDS, *PRIVACY_COMMANDS)
 
 
 def menus() -> list[tuple[str | None, list[tuple[str, str]]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -85,8 +85,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     metrics_port: int | None = None  # /healthz and /metrics; off unless set
     metrics_host: str = "127.0.0.1"
-    draft_retention_days: int = Field(30, ge=2)  # an untouched draft (and its files) is deleted
-    outbox_retention_days: int = Field(30, ge=1)  # sent messages' texts are then forgotten
-    closed_case_retention_months: int = Field(36, ge=1)  # then a closed case's personal data
+    draft_retention_days: Annotated[int, Field(ge=2)] = 30  # an untouched draft, its files
+    outbox_retention_days: Annotated[int, Field(ge=1)] = 30  # then sent texts are forgotten
+    closed_case_retention_months: Annotated[int, Field(ge=1)] = 36  # then a closed case's data
     retention_interval_minutes: float = 60
     privacy_contact: str = ""  # where a claimant asks for access or erasure (email or @name)

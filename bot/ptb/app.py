@@ -17,8 +17,10 @@ from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
+from bot.mydata import MyData
 from bot.outbox_sender import OutboxSender
 from bot.ptb.cases import cases_handlers
+from bot.ptb.mydata import mydata_handler
 from bot.ptb.private import PrivateHandlers, PtbApplication
 from bot.ptb.serialize import SerializePerUser
 from bot.ptb.staff import staff_handlers
@@ -75,6 +77,7 @@ class PtbApp:
         # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
         application.add_handlers(staff_handlers(desk, settings, outbox.kick))
         application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))
+        application.add_handler(mydata_handler(MyData(storage, settings), outbox.kick))
         PrivateHandlers(service, outbox.kick).register(application)
         application.add_error_handler(_log_error)
         webhook = case_webhook(settings, storage.case_events)

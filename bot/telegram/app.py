@@ -16,11 +16,13 @@ from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
+from bot.mydata import MyData
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
+from bot.telegram.mydata import mydata_router
 from bot.telegram.private import private_router
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
@@ -66,6 +68,7 @@ class TelegramApp:
         dispatcher.update.outer_middleware(SerializePerUser())
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
         dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
+        dispatcher.include_router(mydata_router(MyData(storage, settings), outbox.kick))
         dispatcher.include_router(private_router(service, outbox.kick))
         webhook = case_webhook(settings, storage.case_events)
         return cls(settings, storage, bot, dispatcher, service, outbox, desk, webhook)

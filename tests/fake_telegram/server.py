@@ -208,6 +208,7 @@ class FakeTelegram:
                 "setChatMenuButton": self._set_chat_menu_button,
                 "getChatMenuButton": self._get_chat_menu_button,
                 "createForumTopic": self._create_forum_topic,
+                "deleteForumTopic": self._delete_forum_topic,
                 "getChat": self._get_chat,
                 "getChatMember": self._get_chat_member,
                 "getChatAdministrators": self._get_chat_administrators,
@@ -1727,6 +1728,21 @@ class FakeTelegram:
             topic["icon_custom_emoji_id"] = params["icon_custom_emoji_id"]
             chat.topics[thread_id] = topic
         return topic
+
+    async def _delete_forum_topic(self, params: dict[str, Any], raw: RawRequest) -> bool:
+        """The topic and every message in it go (the bot needs can_delete_messages)."""
+        chat = self._writable_chat(params["chat_id"])
+        if not chat.is_forum:
+            raise bad_request("the chat is not a forum")
+        if chat.members.get(self.bot_id) not in {"administrator", "creator"}:
+            raise bad_request("not enough rights to delete the topic")
+        thread_id = params["message_thread_id"]
+        if chat.topics.pop(thread_id, None) is None:
+            raise bad_request("TOPIC_ID_INVALID")
+        for msg in self.sent:
+            if msg.chat_id == chat.id and msg.message_thread_id == thread_id:
+                msg.deleted = True
+        return True
 
     async def _get_chat(self, params: dict[str, Any], raw: RawRequest) -> dict[str, Any]:
         chat = self._resolve_chat(params["chat_id"])

@@ -1,0 +1,165 @@
+"""Erasure of a claimant's personal data (`python -m bot erase --user ID | --case NUMBER`, and
+the retention job for closed cases).
+
+Rows are anonymised in one transaction (`storage.personal_data`) together with an audit entry
+that names no erased data; files no other case or draft needs are then deleted from the store;
+and the staff group loses what it was sent about the case: its forum topic where topics are on,
+else the messages themselves (both queued in the outbox, delivered by the running bot).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from bot.settings import Settings
+from dialogs.model import utcnow
+from storage import Storage
+from storage import personal_data as pd
+from storage.database import fetch_one
+
+log = logging.getLogger(__name__)
+
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+
+
+@dataclass
+class Erased:
+    cases: list[str] = field(default_factory=list)
+    files_deleted: int = 0
+    user_ids: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        numbers = ", ".join(self.cases) or "no case"
+        return f"{numbers} anonymised; {self.files_deleted} file(s) deleted"
+
+
+async def erase_user(storage: Storage, settings: Settings, user_id: int, *, by: str) -> Erased:
+    """Everything about one claimant: their cases, draft, and messages to them."""
+    async with storage.db.read() as conn:
+        rows = await conn.execute_fetchall("SELECT id FROM cases WHERE user_id = ?", (user_id,))
+    return await _erase(storage, settings, [int(r[0]) for r in rows], {user_id}, by=by)
+
+
+async def erase_cases(
+    storage: Storage, settings: Settings, case_ids: list[int], *, by: str
+) -> Erased:
+    """Some cases (their claimant's other cases and draft are kept)."""
+    return await _erase(storage, settings, case_ids, set(), by=by)
+
+
+async def _erase(
+    storage: Storage, settings: Settings, case_ids: list[int], users: set[int], *, by: str
+) -> Erased:
+    now = utcnow()
+    erased = Erased(user_ids=set(users))
+    async with storage.db.transaction() as conn:
+        candidates: set[str] = set()
+        for user_id in users:
+            draft = await storage.drafts.load(user_id, conn=conn)
+            if draft is not None:
+                candidates |= {f.sha256 for f in draft.files}
+        for case_id in case_ids:
+            candidates |= await pd.case_file_refs(conn, case_id)
+            number = await _number(conn, case_id)
+            await _clear_staff_chat(storage, settings, conn, case_id, now)
+            claimant = await pd.anonymise_case(conn, case_id, now)
+            if claimant is None:
+                continue
+            erased.cases.append(number)
+            await storage.audit.record(
+                conn, case_id, actor_id=None, actor_name=by, action="erased", detail={}, at=now
+            )
+        for user_id in users:
+            await pd.forget_user(conn, user_id, now)
+        doomed = candidates - await pd.files_in_use(conn, except_cases=set(case_ids))
+        await pd.drop_file_rows(conn, doomed)
+    for sha in doomed:  # after the commit: a file is never gone while a row still names it
+        with contextlib.suppress(FileNotFoundError):
+            storage.files.path(sha).unlink()
+            erased.files_deleted += 1
+    log.info("erasure by %s: %d case(s), %d file(s)", by, len(erased.cases), erased.files_deleted)
+    return erased
+
+
+async def _number(conn: aiosqlite.Connection, case_id: int) -> str:
+    row = await fetch_one(conn, "SELECT number FROM cases WHERE id = ?", (case_id,))
+    return str(row["number"]) if row else f"#{case_id}"
+
+
+async def _clear_staff_chat(
+    storage: Storage,
+    settings: Settings,
+    conn: aiosqlite.Connection,
+    case_id: int,
+    now: datetime,
+) -> None:
+    """Queue the removal of what the staff group holds about the case (before the outbox's
+    records of it are forgotten): its topic, or else each message sent there."""
+    staff = settings.staff_chat_id
+    row = await fetch_one(
+        conn, "SELECT staff_thread_id, user_id FROM cases WHERE id = ?", (case_id,)
+    )
+    if staff is None or row is None or row["user_id"] == 0:
+        return
+    key = f"case:{case_id}:erase"
+    if row["staff_thread_id"] is not None:
+        await storage.outbox.enqueue(
+            conn,
+            chat_id=staff,
+            method="deleteForumTopic",
+            payload={"chat_id": staff, "message_thread_id": row["staff_thread_id"]},
+            dedupe_key=f"{key}:topic",
+            now=now,
+        )
+        return
+    ids: list[int] = []
+    for (result,) in await conn.execute_fetchall(
+        "SELECT result FROM outbox WHERE case_id = ? AND chat_id = ? AND sent_at IS NOT NULL"
+        " AND result IS NOT NULL ORDER BY id",
+        (case_id, staff),
+    ):
+        ids += _message_ids(json.loads(result))
+    for start in range(0, len(ids), DELETE_BATCH):
+        await storage.outbox.enqueue(
+            conn,
+            chat_id=staff,
+            method="deleteMessages",
+            payload={"chat_id": staff, "message_ids": ids[start : start + DELETE_BATCH]},
+            dedupe_key=f"{key}:messages:{start}",
+            now=now,
+        )
+
+
+def _message_ids(result: object) -> list[int]:
+    if isinstance(result, dict):
+        if isinstance(result.get("message_id"), int):
+            return [result["message_id"]]
+        return _message_ids(result.get("result"))
+    if isinstance(result, list):
+        return [i for item in result for i in _message_ids(item)]
+    return []
+
+
+async def erase_command(settings: Settings, user_id: int | None, number: str | None) -> int:
+    storage = await Storage.open(settings.data_dir)
+    try:
+        if user_id is not None:
+            erased = await erase_user(storage, settings, user_id, by="operator")
+            print(f"user {user_id}: {erased}")
+            return 0
+        assert number is not None
+        case = await storage.cases.get_by_number(number)
+        if case is None:
+            print(f"no case {number}")
+            return 1
+        erased = await erase_cases(storage, settings, [case.id], by="operator")
+        print(f"{erased}" if erased.cases else f"{number} was erased before")
+        return 0
+    finally:
+        await storage.close()
