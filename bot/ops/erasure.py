@@ -79,12 +79,20 @@ async def _erase(
             await pd.forget_user(conn, user_id, now)
         doomed = candidates - await pd.files_in_use(conn, except_cases=set(case_ids))
         await pd.drop_file_rows(conn, doomed)
-    for sha in doomed:  # after the commit: a file is never gone while a row still names it
-        with contextlib.suppress(FileNotFoundError):
-            storage.files.path(sha).unlink()
-            erased.files_deleted += 1
+    erased.files_deleted = unlink_files(storage, doomed)
     log.info("erasure by %s: %d case(s), %d file(s)", by, len(erased.cases), erased.files_deleted)
     return erased
+
+
+def unlink_files(storage: Storage, shas: set[str]) -> int:
+    """Delete files from the store, once the transaction that unindexed them has committed (a
+    file is never gone while a row still names it). Returns how many were there."""
+    deleted = 0
+    for sha in shas:
+        with contextlib.suppress(FileNotFoundError):
+            storage.files.path(sha).unlink()
+            deleted += 1
+    return deleted
 
 
 async def _number(conn: aiosqlite.Connection, case_id: int) -> str:

@@ -18,6 +18,7 @@ from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.mydata import MyData
+from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
 from bot.ptb.cases import cases_handlers
 from bot.ptb.mydata import mydata_handler
@@ -102,8 +103,13 @@ class PtbApp:
         """Poll until cancelled or `stop` is set, with the outbox sender beside it; then shut
         down cleanly (the updates in hand finish, the sender finishes its call)."""
         application = self.application
+        retention = Retention(self.storage, self.settings)
         try:
-            async with self.outbox.running(), webhook_running(self.webhook):
+            async with (
+                self.outbox.running(),
+                webhook_running(self.webhook),
+                retention.running(self.outbox.kick),
+            ):
                 await application.initialize()
                 await self.set_commands()
                 await application.start()

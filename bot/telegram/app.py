@@ -17,6 +17,7 @@ from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.mydata import MyData
+from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
@@ -87,8 +88,13 @@ class TelegramApp:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Serve until cancelled or `stop` is set (then gracefully: no new update is taken, the
         ones in hand finish, the sender finishes its call, the database is closed)."""
+        retention = Retention(self.storage, self.settings)
         try:
-            async with self.outbox.running(), webhook_running(self.webhook):
+            async with (
+                self.outbox.running(),
+                webhook_running(self.webhook),
+                retention.running(self.outbox.kick),
+            ):
                 await self.set_commands()
                 if self.settings.webhook_url:
                     await self._serve_webhook(stop)
