@@ -10,6 +10,7 @@ python -m bot backup DIR           a consistent snapshot of DATA_DIR (while the 
 python -m bot restore DIR          restore a backup into an empty DATA_DIR
 python -m bot erase --user ID | --case NUMBER  anonymise personal data, delete unshared files
 python -m bot export --user ID [--out DIR]     everything held about one person (access request)
+python -m bot stats [--since DATE] case figures and the intake funnel
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from bot.settings import Settings
+from storage import Storage
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup.add_argument("dir", type=Path, help="a new (or empty) folder for the backup")
     restore = commands.add_parser("restore", help="restore a backup into an empty DATA_DIR")
     restore.add_argument("dir", type=Path, help="the backup folder")
+    stats = commands.add_parser("stats", help="case figures and the intake funnel")
+    stats.add_argument("--since", help="from this date (YYYY-MM-DD); all time without it")
     erase = commands.add_parser("erase", help="anonymise a claimant's or a case's personal data")
     whom = erase.add_mutually_exclusive_group(required=True)
     whom.add_argument("--user", type=int, help="a claimant's Telegram user id")
@@ -67,11 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(check_command())
     settings = Settings()
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from bot.ops.logs import configure
+
+    configure(settings.log_format, settings.log_level)
     if args.command == "backup":
         from bot.ops.backup import backup_command
 
@@ -80,6 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.ops.backup import restore_command
 
         return asyncio.run(restore_command(args.dir, settings.data_dir))
+    if args.command == "stats":
+        from bot.export import parse_since
+        from bot.ops.stats import stats_command
+
+        since = parse_since(args.since) if args.since else None
+        if args.since and since is None:
+            parser.error("--since needs a date, e.g. 2026-11-01")
+        return asyncio.run(with_storage(settings, lambda storage: stats_command(storage, since)))
     if args.command == "erase":
         from bot.ops.erasure import erase_command
 
@@ -125,6 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(serve())
     return 0
+
+
+async def with_storage(settings: Settings, command: Callable[[Storage], Awaitable[int]]) -> int:
+    storage = await Storage.open(settings.data_dir)
+    try:
+        return await command(storage)
+    finally:
+        await storage.close()
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from bot import metrics
+from bot.ops.logs import note
 from dialogs.model import utcnow
 from storage import Inbox
 
@@ -99,8 +102,16 @@ class DurablePolling(Generic[U]):
         task.add_done_callback(lambda _: self._tasks.pop(update_id, None))
 
     async def _handle(self, update_id: int, update: U) -> None:
+        note(update_id=update_id)  # on every line logged while handling it (its own task)
+        started = time.monotonic()
         try:
             await self.codec.handle(update)
         except Exception:  # one bad update must not stop the others; it is not retried
-            log.exception("update %s failed", update_id)
+            note(outcome="failed")
+            log.exception("update failed")
+            metrics.UPDATES.labels(outcome="failed").inc()
+        else:
+            note(outcome="handled")
+            log.info("update handled in %.0f ms", (time.monotonic() - started) * 1000)
+            metrics.UPDATES.labels(outcome="handled").inc()
         await self.inbox.done(update_id)

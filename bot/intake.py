@@ -17,6 +17,7 @@ import aiosqlite
 from bot.albums import AlbumResult
 from bot.link_files import is_link_file, read_link_file
 from bot.notifications import enqueue_submission
+from bot.ops.logs import note
 from bot.settings import Settings
 from bot.short_links import ShortLinkResolver, with_short_links
 from bot.staff import workflow
@@ -157,6 +158,7 @@ class IntakeService:
             return engine.Outcome(draft)
         ctx = await with_short_links(await self.context(sender), draft, event, self.short_links)
         outcome = engine.handle(draft, event, ctx)
+        note(step=outcome.draft.step if outcome.draft else None)
         try:
             if outcome.submit:
                 assert outcome.draft is not None
@@ -209,5 +211,6 @@ class IntakeService:
             await enqueue_submission(
                 conn, self.storage, case, self.settings, username=sender.username
             )
-        log.info("case %s submitted by user %s", case.number, sender.user_id)
+        note(case=case.number, step="submitted")
+        log.info("case submitted by user %s", sender.user_id)
         return engine.Outcome(None, [], changed=True, submit=True)

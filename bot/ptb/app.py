@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
+from bot import metrics
 from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
 from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
@@ -21,6 +22,7 @@ from bot.mydata import MyData
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
 from bot.ptb.cases import cases_handlers
+from bot.ptb.metrics import CountingRequest
 from bot.ptb.mydata import mydata_handler
 from bot.ptb.private import PrivateHandlers, PtbApplication
 from bot.ptb.serialize import SerializePerUser
@@ -39,7 +41,9 @@ POLLING_TIMEOUT = 10
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("update %r failed", update, exc_info=context.error)
+    # The update's id only: the update itself holds names and message texts.
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
 
 
 @dataclass
@@ -63,6 +67,8 @@ class PtbApp:
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .concurrent_updates(SerializePerUser())
+            .request(CountingRequest(connection_pool_size=256))
+            .get_updates_request(CountingRequest())
             .build()
         )
         service = IntakeService(storage, settings)
@@ -105,10 +111,12 @@ class PtbApp:
         application = self.application
         retention = Retention(self.storage, self.settings)
         try:
+            metrics_at = (self.storage, self.settings.metrics_host, self.settings.metrics_port)
             async with (
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
+                metrics.serving(*metrics_at),
             ):
                 await application.initialize()
                 await self.set_commands()

@@ -11,6 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
+from bot import metrics
 from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
 from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
@@ -22,6 +23,7 @@ from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
+from bot.telegram.metrics import CountApiCalls
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.mydata import mydata_router
 from bot.telegram.private import private_router
@@ -53,6 +55,7 @@ class TelegramApp:
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
         )
+        session.middleware(CountApiCalls())
         bot = Bot(settings.bot_token.get_secret_value(), session=session)
         service = IntakeService(storage, settings)
         desk = CaseDesk(storage, settings)
@@ -100,7 +103,9 @@ class TelegramApp:
                     await self._serve_webhook(stop)
                 else:
                     await self.bot.delete_webhook()
-                    await DurablePolling(self.storage.inbox, self._updates()).run(stop)
+                    host, port = self.settings.metrics_host, self.settings.metrics_port
+                    async with metrics.serving(self.storage, host, port):
+                        await DurablePolling(self.storage.inbox, self._updates()).run(stop)
         finally:
             await self.close()
 
@@ -132,6 +137,8 @@ class TelegramApp:
             self.dispatcher, self.bot, handle_in_background=False, secret_token=secret
         ).register(app, path=settings.webhook_path)
         setup_application(app, self.dispatcher, bot=self.bot)
+        if settings.metrics_port is not None:  # /healthz and /metrics on the same server
+            metrics.add_routes(app, self.storage)
         runner = web.AppRunner(app)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

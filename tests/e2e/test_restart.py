@@ -21,8 +21,14 @@ class BotProcess:
     """`python -m bot` as a child process, against the fake, with its log in a file."""
 
     def __init__(
-        self, fake: FakeTelegram, data_dir: Path, log: Path, runtime: str = "aiogram"
+        self,
+        fake: FakeTelegram,
+        data_dir: Path,
+        log: Path,
+        runtime: str = "aiogram",
+        **settings: str,
     ) -> None:
+        self.settings = {key.upper(): value for key, value in settings.items()}
         self.fake = fake
         self.data_dir = data_dir
         self.log = log
@@ -40,6 +46,7 @@ class BotProcess:
             "OUTBOX_POLL_SECONDS": "0.1",
             "PYTHONUNBUFFERED": "1",
             "RUNTIME": self.runtime,
+            **self.settings,
         }
         polls = len(self.fake.calls("getUpdates"))
         with self.log.open("ab") as log:

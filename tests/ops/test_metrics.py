@@ -1,0 +1,105 @@
+"""/healthz and /metrics scraped while claimants talk to the bot (both runtimes), and the same
+funnel on the console with `python -m bot stats`."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.ptb import PtbApp
+from bot.telegram.app import TelegramApp
+from tests.e2e.claimant import Claimant
+from tests.e2e.conftest import CLAIMANT, RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.ops.cli import bot_env, run_cli
+
+BORIS = 1002
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+    ):
+        assert response.status == 200
+        text = await response.text()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(
+    samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
+) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
+    fake: FakeTelegram, tmp_path: Path, runtime: type
+) -> None:
+    fake.add_user(BORIS, first_name="Boris", language_code="en")
+    port = free_port()
+    bot = RunningBot(fake, tmp_path / "data", runtime, metrics_port=port)
+    await bot.start()
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert (response.status, await response.text()) == (200, "ok\n")
+        before = await scrape(port)
+
+        anna, boris = Claimant(fake, CLAIMANT), Claimant(fake, BORIS)
+        await anna.reaches("links")
+        await boris.reaches("role")
+        during = await scrape(port)
+        handled = value(during, "bot_updates_total", outcome="handled")
+        assert handled - value(before, "bot_updates_total", outcome="handled") >= 10
+        sent = value(during, "bot_api_calls_total", method="sendMessage")
+        assert sent - value(before, "bot_api_calls_total", method="sendMessage") >= 10
+        # The funnel: both reached the welcome and screening, one got as far as the links.
+        assert value(during, "bot_funnel_reached", step="welcome") == 2
+        assert value(during, "bot_funnel_reached", step="role") == 2
+        assert value(during, "bot_funnel_reached", step="links") == 1
+        assert value(during, "bot_funnel_stopped", step="links") == 1
+        assert value(during, "bot_funnel_stopped", step="role") == 1
+        assert value(during, "bot_cases", status="submitted") == 0
+
+        review = await anna.reaches_from("links", "review")
+        assert review is not None
+        fake.flood("sendDocument", retry_after=1)  # the staff dossier waits, then goes
+        await anna.presses("Submit", expect="Case number")
+        await fake.wait_until(lambda: len([r for r in fake.calls("sendDocument") if r.ok]) >= 2, 10)
+        after = await scrape(port)
+        floods = value(after, "bot_api_429_total", method="sendDocument")
+        assert floods - value(before, "bot_api_429_total", method="sendDocument") == 1
+        assert value(after, "bot_cases", status="submitted") == 1
+        assert value(after, "bot_funnel_reached", step="submitted") == 1
+        assert value(after, "bot_funnel_reached", step="review") == 1
+        assert value(after, "bot_funnel_stopped", step="links") == 0
+        assert value(after, "bot_funnel_stopped", step="role") == 1
+        assert ("bot_outbox_backlog", ()) in after
+        assert ("bot_outbox_oldest_age_seconds", ()) in after
+    finally:
+        await bot.stop()
+
+    result = await run_cli("stats", "--since", "2020-01-01", env=bot_env(None, bot.data_dir))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "Cases since 2020-01-01: 1"
+    assert any(line.split() == ["submitted", "1"] for line in lines)
+    assert any(line.split() == ["role", "2", "1", "stopped", "here"] for line in lines)
+    assert any(line.split()[:2] == ["links", "1"] and "stopped" not in line for line in lines)
