@@ -7,7 +7,6 @@ Plain HTTP calls, no runtime: the check must not depend on the framework it chec
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +14,11 @@ from typing import Any
 import aiohttp
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import PUBLIC_API_URL, Settings
 
 TIMEOUT_SECONDS = 15
 ADMIN = {"administrator", "creator"}
+CLOUD_FILE_MB = 20
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,18 @@ def _check_settings(settings: Settings) -> list[Finding]:
         findings.append(
             Finding(False, f"DATA_DIR {settings.data_dir} is not writable: {failure.strerror}")
         )
-    if settings.telegram_api_local and not os.access(settings.data_dir, os.R_OK):
-        findings.append(Finding(False, "TELEGRAM_API_LOCAL needs DATA_DIR readable"))
+    if settings.max_file_mb > CLOUD_FILE_MB and not settings.telegram_api_local:
+        findings.append(
+            Finding(
+                False,
+                f"MAX_FILE_MB={settings.max_file_mb}: the cloud Bot API serves files up to"
+                f" {CLOUD_FILE_MB} MB; run a local Bot API server and set TELEGRAM_API_LOCAL=true",
+            )
+        )
+    if settings.telegram_api_local and settings.telegram_api_url.rstrip("/") == PUBLIC_API_URL:
+        findings.append(
+            Finding(False, "TELEGRAM_API_LOCAL=true but TELEGRAM_API_URL is the public Bot API")
+        )
     return findings
 
 

@@ -66,6 +66,7 @@ class PtbApp:
             .token(settings.bot_token.get_secret_value())
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
+            .local_mode(settings.telegram_api_local)  # file paths instead of downloads
             .concurrent_updates(SerializePerUser())
             .request(CountingRequest(connection_pool_size=256))
             .get_updates_request(CountingRequest())

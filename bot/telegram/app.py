@@ -53,7 +53,9 @@ class TelegramApp:
         assert settings.bot_token is not None
         storage = await Storage.open(settings.data_dir)
         session = AiohttpSession(
-            api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
+            api=TelegramAPIServer.from_base(
+                settings.telegram_api_url.rstrip("/"), is_local=settings.telegram_api_local
+            )
         )
         session.middleware(CountApiCalls())
         bot = Bot(settings.bot_token.get_secret_value(), session=session)

@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable
+from pathlib import Path
 from typing import Any, Self
 
 from aiohttp import BodyPartReader, web
@@ -156,6 +157,9 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []  # pending (unconfirmed) updates
         # file_id -> event: a download of that file waits until the test sets it
         self.held_downloads: dict[str, asyncio.Event] = {}
+        # Set to act as a local Bot API server (`telegram-bot-api --local`): getFile answers an
+        # absolute path in this folder, files over 20 MB included, and nothing is downloaded.
+        self.local_dir: Path | None = None
         self.downloads_started: list[str] = []
         self._bot_msgs: dict[tuple[int, int], SentMessage] = {}
         self._user_msgs: dict[tuple[int, int], dict[str, Any]] = {}
@@ -1610,8 +1614,13 @@ class FakeTelegram:
         stored = self.files.get(params["file_id"])
         if stored is None:
             raise bad_request("invalid file_id")
-        if stored.size > MAX_DOWNLOAD_SIZE:
+        if stored.size > MAX_DOWNLOAD_SIZE and self.local_dir is None:
             raise bad_request("file is too big")
+        if self.local_dir is not None:  # a local server (--local): the file is on its disk
+            local = self.local_dir / stored.file_id
+            local.parent.mkdir(parents=True, exist_ok=True)
+            local.write_bytes(stored.data)
+            stored.file_path = str(local.resolve())
         if stored.file_path is None:
             folder = {"photo": "photos", "sticker": "stickers"}.get(stored.kind, "documents")
             ext = {"photo": ".jpg", "sticker": ".webp"}.get(stored.kind, "")
