@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -56,11 +57,10 @@ class Retention:
         now = self.clock()
         warned = await self._warn_drafts(now)
         drafts, draft_files = await self._delete_drafts(now)
-        forgotten = await self._forget_outbox(now)
+        forgotten, sent_files = await self._forget_outbox(now)
         cases = await self._erase_closed_cases(now)
-        swept = Swept(
-            warned, drafts, draft_files + cases.files_deleted, forgotten, len(cases.cases)
-        )
+        files = draft_files + sent_files + cases.files_deleted
+        swept = Swept(warned, drafts, files, forgotten, len(cases.cases))
         if swept != Swept():
             log.info("retention: %s", swept)
         return swept
@@ -118,15 +118,20 @@ class Retention:
             await pd.drop_file_rows(conn, doomed)
         return len(deleted), erasure.unlink_files(self.storage, doomed)
 
-    async def _forget_outbox(self, now: datetime) -> int:
+    async def _forget_outbox(self, now: datetime) -> tuple[int, int]:
+        """Forget old sent texts, and the documents composed only to be sent (a dossier's PDF
+        and ZIP: `python -m bot export` builds them again from the case)."""
         cutoff = to_iso(now - timedelta(days=self.settings.outbox_retention_days))
+        due = "COALESCE(sent_at, gave_up_at) < ? AND payload != '{}'"
         async with self.storage.db.transaction() as conn:
+            rows = await conn.execute_fetchall(f"SELECT payload FROM outbox WHERE {due}", (cutoff,))
+            candidates = {sha for (payload,) in rows for sha in pd.stores_in(json.loads(payload))}
             cursor = await conn.execute(
-                "UPDATE outbox SET payload = '{}', result = NULL"
-                " WHERE COALESCE(sent_at, gave_up_at) < ? AND payload != '{}'",
-                (cutoff,),
+                f"UPDATE outbox SET payload = '{{}}', result = NULL WHERE {due}", (cutoff,)
             )
-            return cursor.rowcount
+            doomed = candidates - await pd.files_in_use(conn, except_cases=set())
+            await pd.drop_file_rows(conn, doomed)
+        return cursor.rowcount, erasure.unlink_files(self.storage, doomed)
 
     async def _erase_closed_cases(self, now: datetime) -> erasure.Erased:
         months = self.settings.closed_case_retention_months

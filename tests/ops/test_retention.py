@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.notifications import COMPOSE_STAFF_DOSSIER, compose_staff_dossier
 from bot.ops.retention import Retention
 from bot.settings import Settings
 from dialogs.model import CaseStatus, Draft, FileSection, StoredFile
@@ -122,5 +123,33 @@ async def test_a_draft_touched_after_the_notice_is_kept(tmp_path: Path) -> None:
         assert (swept.warned, swept.drafts_deleted) == (1, 0)
         notice = next(i for i in await storage.outbox.due(clock.now) if i.chat_id == ABANDONED)
         assert json.dumps(notice.payload, ensure_ascii=False).count("завтра") == 1
+    finally:
+        await storage.close()
+
+
+async def test_a_sent_dossier_is_deleted_with_the_texts_and_the_case_files_stay(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", staff_chat_id=-100777, _env_file=None)
+    storage = await Storage.open(settings.data_dir)
+    try:
+        case = await file_case(storage, settings, 3100, seed=7, now=T0)
+        compose = next(i for i in await storage.outbox.due(T0) if i.method == COMPOSE_STAFF_DOSSIER)
+        await compose_staff_dossier(storage, compose)
+        queued = await storage.outbox.due(T0 + timedelta(seconds=1), limit=100)
+        dossier = {
+            item.payload["document"]["store"]
+            for item in queued
+            if item.method == "sendDocument"
+            and item.payload["document"]["filename"].startswith(case.number)
+        }
+        assert len(dossier) == 2 and all(storage.files.exists(sha) for sha in dossier)
+        for item in queued:
+            await storage.outbox.mark_sent(item.id, {"message_id": item.id}, now=T0)
+
+        swept = await Retention(storage, settings, Clock(T0 + timedelta(days=31))).sweep()
+        assert swept.files_deleted == 2
+        assert not any(storage.files.exists(sha) for sha in dossier)  # the PDF and the ZIP
+        assert all(storage.files.exists(f.sha256) for f in case.draft.files)
     finally:
         await storage.close()
