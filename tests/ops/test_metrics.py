@@ -3,6 +3,8 @@ funnel on the console with `python -m bot stats`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.ptb import PtbApp
 from bot.telegram.app import TelegramApp
 from tests.e2e.claimant import Claimant
-from tests.e2e.conftest import CLAIMANT, RunningBot
+from tests.e2e.conftest import CLAIMANT, RunningBot, settings_for
 from tests.fake_telegram import FakeTelegram
 from tests.ops.cli import bot_env, run_cli
 
@@ -103,3 +105,37 @@ async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
     assert any(line.split() == ["submitted", "1"] for line in lines)
     assert any(line.split() == ["role", "2", "1", "stopped", "here"] for line in lines)
     assert any(line.split()[:2] == ["links", "1"] and "stopped" not in line for line in lines)
+
+
+@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+async def test_webhook_mode_serves_health_and_stops_gracefully(
+    fake: FakeTelegram, tmp_path: Path, runtime: type
+) -> None:
+    """aiogram answers /healthz and /metrics on the webhook's own server; PTB (tornado) on
+    METRICS_PORT beside it. A stop request ends the run cleanly."""
+    webhook_port, metrics_port = free_port(), free_port()
+    settings = settings_for(fake, tmp_path / "data").model_copy(
+        update={
+            "webhook_url": "https://intake.example.test",
+            "webhook_port": webhook_port,
+            "metrics_port": metrics_port,
+        }
+    )
+    app = await runtime.create(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(app.run(stop))
+    try:
+        await fake.wait_for_request("setWebhook", timeout=5)
+        port = webhook_port if runtime is TelegramApp else metrics_port
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert (response.status, await response.text()) == (200, "ok\n")
+        assert ("bot_outbox_backlog", ()) in await scrape(port)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
