@@ -154,13 +154,18 @@ def _restore(source: Path, data_dir: Path) -> Report:
         raise BackupError(f"DATA_DIR {data_dir} is not empty: restore only into an empty one")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     data_dir.mkdir(parents=True, exist_ok=True)
-    backup, store = FileStore(source / FILES_DIRNAME), FileStore(data_dir / FILES_DIRNAME)
-    absent = [sha for sha in manifest["files"] if not _copy_verified(backup, store, sha)]
-    if absent:
-        raise BackupError(f"the backup lacks {len(absent)} of its files: {', '.join(absent)}")
-    partial = data_dir / (DB_FILENAME + ".part")
-    shutil.copyfile(source / DB_FILENAME, partial)
-    partial.replace(data_dir / DB_FILENAME)
+    try:
+        backup, store = FileStore(source / FILES_DIRNAME), FileStore(data_dir / FILES_DIRNAME)
+        absent = [sha for sha in manifest["files"] if not _copy_verified(backup, store, sha)]
+        if absent:
+            raise BackupError(f"the backup lacks {len(absent)} of its files: {', '.join(absent)}")
+        partial = data_dir / (DB_FILENAME + ".part")
+        shutil.copyfile(source / DB_FILENAME, partial)
+        partial.replace(data_dir / DB_FILENAME)
+    except BaseException:
+        for leftover in data_dir.iterdir():  # it was empty: leave it so, ready for a retry
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        raise
     return Report(int(manifest["cases"]), len(manifest["files"]), list(manifest["missing"]))
 
 

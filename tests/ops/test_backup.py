@@ -132,3 +132,4 @@ async def test_restore_refuses_a_data_dir_in_use_and_a_damaged_backup(tmp_path: 
     damaged = await run_cli("restore", str(backup_dir), env=bot_env(None, tmp_path / "new"))
     assert damaged.code == 1
     assert "does not match its hash" in damaged.out
+    assert list((tmp_path / "new").iterdir()) == []  # left empty, ready for another try

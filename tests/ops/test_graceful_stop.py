@@ -14,13 +14,16 @@ from tests.e2e.conftest import CLAIMANT
 from tests.e2e.test_restart import BotProcess
 from tests.fake_telegram import FakeTelegram
 
-pytestmark = pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+pytestmark = pytest.mark.parametrize(
+    ("runtime", "stop"),
+    [("aiogram", signal.SIGTERM), ("ptb", signal.SIGTERM), ("aiogram", signal.SIGINT)],
+)
 RECEIVED = "Received “slow.pdf” (1 in this step)"
 HELP = "I collect an intellectual-property complaint step by step"
 
 
-async def test_sigterm_finishes_the_update_in_hand_and_exits_0(
-    fake: FakeTelegram, tmp_path: Path, runtime: str
+async def test_a_stop_signal_finishes_the_update_in_hand_and_exits_0(
+    fake: FakeTelegram, tmp_path: Path, runtime: str, stop: signal.Signals
 ) -> None:
     log = tmp_path / "bot.log"
     first = BotProcess(fake, tmp_path / "data", log, runtime)
@@ -36,7 +39,7 @@ async def test_sigterm_finishes_the_update_in_hand_and_exits_0(
         release = fake.held_downloads[file_id] = asyncio.Event()
         await fake.wait_until(lambda: file_id in fake.downloads_started, 10)
 
-        first.proc.send_signal(signal.SIGTERM)
+        first.proc.send_signal(stop)
         await asyncio.sleep(0.5)
         fake.user_sends_text(CLAIMANT, "/help")  # after the signal: not taken by this process
         await asyncio.sleep(0.3)
