@@ -83,6 +83,7 @@ async def check(settings: Settings) -> list[Finding]:
                 text = f"cannot reach the Bot API at {settings.telegram_api_url}: {failure}"
             return [*findings, Finding(False, text)]
         findings.append(Finding(True, f"the Bot API answers: the bot is @{me.get('username')}"))
+        findings += await _check_delivery(settings, call)
         if settings.staff_chat_id is not None:
             findings += await _check_staff_group(settings, call, int(me["id"]))
     return findings
@@ -122,6 +123,34 @@ def _check_settings(settings: Settings) -> list[Finding]:
     if settings.telegram_api_local and settings.telegram_api_url.rstrip("/") == PUBLIC_API_URL:
         findings.append(
             Finding(False, "TELEGRAM_API_LOCAL=true but TELEGRAM_API_URL is the public Bot API")
+        )
+    return findings
+
+
+async def _check_delivery(settings: Settings, call: Any) -> list[Finding]:
+    """How Telegram delivers updates now: the webhook it knows, its last error, the backlog."""
+    try:
+        info = await call("getWebhookInfo")
+    except ApiError as failure:
+        return [Finding(False, f"getWebhookInfo failed: {failure}")]
+    waiting = int(info.get("pending_update_count") or 0)
+    findings = [Finding(True, f"Telegram holds {waiting} update(s) not yet delivered")]
+    expected = (settings.webhook_url or "").rstrip("/")
+    if expected:
+        expected += settings.webhook_path
+        if info.get("last_error_message"):
+            findings.append(
+                Finding(
+                    False,
+                    f"Telegram cannot deliver to the webhook: {info['last_error_message']}"
+                    " (is WEBHOOK_URL reachable over https, and proxied to the bot?)",
+                )
+            )
+        elif info.get("url") != expected:
+            findings.append(Finding(True, f"the webhook {expected} is set when the bot starts"))
+    elif info.get("url"):
+        findings.append(
+            Finding(True, "a webhook is set; the bot removes it to poll when it starts")
         )
     return findings
 

@@ -14,6 +14,7 @@ async def test_a_ready_installation_passes(fake: FakeTelegram, tmp_path: Path) -
     assert result.code == 0, result.out + result.err
     assert "the bot is @intake_test_bot" in result.out
     assert "the bot is an administrator of “IP team” with the rights it needs" in result.out
+    assert "Telegram holds 0 update(s) not yet delivered" in result.out
     assert result.out.strip().endswith("ready to serve")
     assert fake.calls("getMe")
 
