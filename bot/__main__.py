@@ -23,6 +23,8 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from bot.ops.check import load_settings
+from bot.ops.logs import configure
 from bot.settings import Settings
 from storage import Storage
 
@@ -70,9 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.ops.check import check_command
 
         return asyncio.run(check_command())
-    settings = Settings()
-    from bot.ops.logs import configure
-
+    settings, problems = load_settings()
+    if settings is None:  # said plainly, not as a traceback
+        print("\n".join(str(problem) for problem in problems), file=sys.stderr)
+        return 2
     configure(settings.log_format, settings.log_level)
     if args.command == "backup":
         from bot.ops.backup import backup_command

@@ -52,6 +52,9 @@ async def test_a_wrong_token_a_missing_group_and_a_bad_setting(
     assert result.code == 1
     assert "setting STAFF_TOPICS: Input should be a valid boolean" in result.out
     assert "Traceback" not in result.err
+    serving = await run_cli("stats", env=invalid)  # every command says it so
+    assert serving.code == 2 and "setting STAFF_TOPICS" in serving.err
+    assert "Traceback" not in serving.err
 
 
 async def test_an_unreachable_api_is_said_plainly(tmp_path: Path) -> None:
