@@ -10,14 +10,13 @@ there. One that was applied just before the crash is skipped by the intake (`Upd
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot import metrics
-from bot.ops.logs import note
 from dialogs.model import utcnow
 from storage import Inbox
 
@@ -102,16 +101,8 @@ class DurablePolling(Generic[U]):
         task.add_done_callback(lambda _: self._tasks.pop(update_id, None))
 
     async def _handle(self, update_id: int, update: U) -> None:
-        note(update_id=update_id)  # on every line logged while handling it (its own task)
-        started = time.monotonic()
-        try:
-            await self.codec.handle(update)
-        except Exception:  # one bad update must not stop the others; it is not retried
-            note(outcome="failed")
-            log.exception("update failed")
-            metrics.UPDATES.labels(outcome="failed").inc()
-        else:
-            note(outcome="handled")
-            log.info("update handled in %.0f ms", (time.monotonic() - started) * 1000)
-            metrics.UPDATES.labels(outcome="handled").inc()
+        # One bad update must not stop the others; it is not retried (logged and counted).
+        with contextlib.suppress(Exception):
+            async with metrics.observed_update(update_id):  # in its own task: its own context
+                await self.codec.handle(update)
         await self.inbox.done(update_id)

@@ -9,6 +9,7 @@ by status, and the intake funnel (`bot.ops.stats`).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, generate_latest
 
+from bot.ops.logs import note
 from dialogs.model import utcnow
 from storage import Storage
 
@@ -29,6 +31,24 @@ OUTBOX_OLDEST = Gauge("bot_outbox_oldest_age_seconds", "Age of the oldest waitin
 CASES = Gauge("bot_cases", "Cases by status", ["status"])
 FUNNEL_REACHED = Gauge("bot_funnel_reached", "Conversations that reached each step", ["step"])
 FUNNEL_STOPPED = Gauge("bot_funnel_stopped", "Unfinished conversations now at each step", ["step"])
+
+
+@asynccontextmanager
+async def observed_update(update_id: int) -> AsyncIterator[None]:
+    """Around the handling of one update: its id on every line logged meanwhile, then one line
+    and one count for how it ended (a failure is logged with its traceback and re-raised)."""
+    note(update_id=update_id)
+    started = time.monotonic()
+    try:
+        yield
+    except Exception:
+        note(outcome="failed")
+        UPDATES.labels(outcome="failed").inc()
+        log.exception("update failed")
+        raise
+    note(outcome="handled")
+    UPDATES.labels(outcome="handled").inc()
+    log.info("update handled in %.0f ms", (time.monotonic() - started) * 1000)
 
 
 def api_call(method: str, *, flooded: bool = False) -> None:

@@ -23,7 +23,7 @@ from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
-from bot.telegram.metrics import CountApiCalls
+from bot.telegram.metrics import CountApiCalls, ObserveUpdates
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.mydata import mydata_router
 from bot.telegram.private import private_router
@@ -133,6 +133,7 @@ class TelegramApp:
 
         settings = self.settings
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        self.dispatcher.update.outer_middleware(ObserveUpdates())
         app = web.Application()
         # Answered once handled: Telegram delivers again an update whose handling a crash cut.
         SimpleRequestHandler(

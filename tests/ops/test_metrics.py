@@ -132,7 +132,17 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
             http.get(f"http://127.0.0.1:{port}/healthz") as response,
         ):
             assert (response.status, await response.text()) == (200, "ok\n")
-        assert ("bot_outbox_backlog", ()) in await scrape(port)
+        before = await scrape(port)
+        assert ("bot_outbox_backlog", ()) in before
+        if runtime is TelegramApp:  # updates posted to the webhook are counted too
+            start = fake.user_sends_text(CLAIMANT, "/start")
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(f"http://127.0.0.1:{port}/telegram", json=dict(start)) as posted,
+            ):
+                assert posted.status == 200
+            handled = value(await scrape(port), "bot_updates_total", outcome="handled")
+            assert handled == value(before, "bot_updates_total", outcome="handled") + 1
         stop.set()
         await asyncio.wait_for(task, 10)
     finally:
