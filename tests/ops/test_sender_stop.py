@@ -1,0 +1,58 @@
+"""A stop lets the outbox sender finish the call in flight (never cut: it could be sent twice),
+then sends nothing more; what is left is sent after the next start."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from bot.outbox_sender import OutboxSender
+from dialogs.model import utcnow
+from storage import Storage
+
+
+class SlowTransport:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.finished: list[str] = []
+        self.release = asyncio.Event()
+
+    async def call(self, method: str, payload: dict[str, Any]) -> Any:
+        self.started.append(payload["text"])
+        await self.release.wait()
+        self.finished.append(payload["text"])
+        return {"message_id": len(self.finished)}
+
+
+async def test_a_stop_waits_for_the_call_in_flight_and_sends_no_more(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "data")
+    try:
+        async with storage.db.transaction() as conn:
+            for i, chat in enumerate((11, 12, 13)):
+                await storage.outbox.enqueue(
+                    conn,
+                    chat_id=chat,
+                    method="sendMessage",
+                    payload={"chat_id": chat, "text": f"m{i}"},
+                    dedupe_key=f"m{i}",
+                )
+        transport = SlowTransport()
+        sender = OutboxSender(storage, transport, poll_seconds=0.05)
+        async with sender.running():
+            while not transport.started:
+                await asyncio.sleep(0.01)
+            asyncio.get_running_loop().call_later(0.3, transport.release.set)
+        # The block ended (a stop) while m0 was in flight: it was finished and recorded…
+        assert transport.started == transport.finished == ["m0"]
+        pending = await storage.outbox.due(utcnow())
+        assert [item.payload["text"] for item in pending] == ["m1", "m2"]
+
+        # …and the rest goes after the next start.
+        again = OutboxSender(storage, transport, poll_seconds=0.05)
+        async with again.running():
+            while len(transport.finished) < 3:
+                await asyncio.sleep(0.01)
+        assert transport.finished == ["m0", "m1", "m2"]
+    finally:
+        await storage.close()
