@@ -1,7 +1,8 @@
 """Personal data are not kept forever: a periodic job beside the outbox sender.
 
 - an untouched draft is deleted after DRAFT_RETENTION_DAYS, with the files only it held; the
-  claimant is told (through the outbox) a day before;
+  claimant is told (through the outbox) a day before; uploads of a draft discarded earlier
+  (/cancel) go once as old;
 - the texts of sent (or abandoned) outbox messages are forgotten after OUTBOX_RETENTION_DAYS;
 - a closed case (accepted, rejected, forwarded) untouched for CLOSED_CASE_RETENTION_MONTHS is
   anonymised like `python -m bot erase --case` (its number, dates, decision and hashes stay).
@@ -59,7 +60,8 @@ class Retention:
         drafts, draft_files = await self._delete_drafts(now)
         forgotten, sent_files = await self._forget_outbox(now)
         cases = await self._erase_closed_cases(now)
-        files = draft_files + sent_files + cases.files_deleted
+        orphans = await self._delete_orphan_files(now)
+        files = draft_files + sent_files + cases.files_deleted + orphans
         swept = Swept(warned, drafts, files, forgotten, len(cases.cases))
         if swept != Swept():
             log.info("retention: %s", swept)
@@ -117,6 +119,19 @@ class Retention:
             doomed = candidates - await pd.files_in_use(conn, except_cases=set())
             await pd.drop_file_rows(conn, doomed)
         return len(deleted), erasure.unlink_files(self.storage, doomed)
+
+    async def _delete_orphan_files(self, now: datetime) -> int:
+        """Uploads nothing refers to any more (a draft discarded with /cancel or "start over")
+        go like an abandoned draft's, once as old."""
+        cutoff = to_iso(now - timedelta(days=self.settings.draft_retention_days))
+        async with self.storage.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT sha256 FROM files WHERE first_seen < ?", (cutoff,)
+            )
+            candidates = {row[0] for row in rows}
+            doomed = candidates - await pd.files_in_use(conn, except_cases=set())
+            await pd.drop_file_rows(conn, doomed)
+        return erasure.unlink_files(self.storage, doomed)
 
     async def _forget_outbox(self, now: datetime) -> tuple[int, int]:
         """Forget old sent texts, and the documents composed only to be sent (a dossier's PDF

@@ -153,3 +153,26 @@ async def test_a_sent_dossier_is_deleted_with_the_texts_and_the_case_files_stay(
         assert all(storage.files.exists(f.sha256) for f in case.draft.files)
     finally:
         await storage.close()
+
+
+async def test_the_files_of_a_cancelled_draft_go_once_as_old(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    storage = await Storage.open(settings.data_dir)
+    try:
+        case = await file_case(storage, settings, 3200, seed=8, now=T0)
+        cancelled = await draft_with_file(storage, ABANDONED, b"%PDF-1.4 cancelled", T0)
+        async with storage.db.transaction() as conn:
+            await storage.files.record(
+                conn, cancelled.files[0].sha256, size=18, mime="application/pdf", now=T0
+            )
+        await storage.drafts.discard(ABANDONED, now=T0)  # /cancel
+        retention = Retention(storage, settings, Clock(T0 + timedelta(days=29)))
+        assert (await retention.sweep()).files_deleted == 0
+        assert storage.files.exists(cancelled.files[0].sha256)
+
+        retention.clock = Clock(T0 + timedelta(days=31))
+        assert (await retention.sweep()).files_deleted == 1
+        assert not storage.files.exists(cancelled.files[0].sha256)
+        assert all(storage.files.exists(f.sha256) for f in case.draft.files)
+    finally:
+        await storage.close()
