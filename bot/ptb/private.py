@@ -3,6 +3,7 @@ here decides what is asked (that is `dialogs/`)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dtm
 from collections.abc import Callable
@@ -54,6 +55,10 @@ def offered_file(bot: Bot, message: Message, *, quiet: bool) -> OfferedFile | No
             except TelegramError as refusal:
                 raise DownloadFailed(str(refusal), transient=False) from refusal
             assert file.file_path is not None
+            if not file.file_path.startswith(("http://", "https://")):
+                # A local Bot API server (TELEGRAM_API_LOCAL): the file is on its disk.
+                await asyncio.to_thread(_copy_local, file.file_path, sink)
+                return
             await _stream_body(file.file_path, sink)
 
         return stream
@@ -78,6 +83,15 @@ async def _stream_body(url: str, sink: Sink) -> None:
                 sink.write(chunk)
     except httpx.HTTPError as failure:  # timeouts, refused or dropped connections, cut bodies
         raise DownloadFailed(repr(failure)) from failure
+
+
+def _copy_local(path: str, sink: Sink) -> None:
+    try:
+        with open(path, "rb") as source:
+            for chunk in iter(lambda: source.read(CHUNK_BYTES), b""):
+                sink.write(chunk)
+    except OSError as failure:
+        raise DownloadFailed(f"local file {failure.strerror}", transient=False) from failure
 
 
 def _seconds(value: float | dtm.timedelta) -> float:
