@@ -22,7 +22,9 @@ async def test_json_log_of_a_complaint_holds_no_personal_data(
     fake: FakeTelegram, tmp_path: Path, runtime: str
 ) -> None:
     log = tmp_path / "bot.log"
-    bot = BotProcess(fake, tmp_path / "data", log, runtime, log_format="json")
+    bot = BotProcess(
+        fake, tmp_path / "data", log, runtime, log_format="json", throttle_updates="10000"
+    )
     try:
         await bot.start()
         anna = Claimant(fake, CLAIMANT)
