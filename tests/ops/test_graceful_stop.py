@@ -18,7 +18,7 @@ pytestmark = pytest.mark.parametrize(
     ("runtime", "stop"),
     [("aiogram", signal.SIGTERM), ("ptb", signal.SIGTERM), ("aiogram", signal.SIGINT)],
 )
-RECEIVED = "Received “slow.pdf” (1 in this step)"
+RECEIVED = "Received “slow.pdf”"
 HELP = "I collect an intellectual-property complaint step by step"
 
 
