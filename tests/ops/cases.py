@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.notifications import enqueue_submission
 from bot.settings import Settings
-from dialogs.model import Case, utcnow
+from dialogs.model import Case, Lang, utcnow
 from storage import Storage
 from tests.dossier.test_pdf import FILE_CONTENTS, MIMES, SECTIONS, make_case, stored_file
 
@@ -22,6 +22,7 @@ async def file_case(
     seed: int = 0,
     now: datetime | None = None,
     shared: bool = True,
+    lang: Lang = "en",
 ) -> Case:
     """A complete case for `user_id`: the sample's files (shared by every such case) plus one of
     its own (`seed`), and its receipt and staff dossier queued, as a submission does."""
@@ -37,7 +38,7 @@ async def file_case(
             )
         )
     draft = make_case().draft.model_copy(
-        update={"user_id": user_id, "chat_id": user_id, "files": files}
+        update={"user_id": user_id, "chat_id": user_id, "files": files, "lang": lang}
     )
     async with storage.db.transaction() as conn:
         case = await storage.cases.submit(conn, draft, now=now or utcnow())
