@@ -110,7 +110,8 @@ async def anonymise_case(conn: aiosqlite.Connection, case_id: int, now: datetime
     user_id = int(row["user_id"])
     draft = Draft.model_validate_json(row["data"])
     await conn.execute(
-        "UPDATE cases SET user_id = 0, chat_id = 0, data = ? WHERE id = ?",
+        "UPDATE cases SET user_id = 0, chat_id = 0, claimant_username = NULL, data = ?"
+        " WHERE id = ?",
         (anonymised(draft).model_dump_json(), case_id),
     )
     await conn.execute(
@@ -131,6 +132,11 @@ async def anonymise_case(conn: aiosqlite.Connection, case_id: int, now: datetime
         (case_id, user_id),
     )
     await forget_outbox(conn, "case_id = ?", (case_id,), now)
+    # Events already delivered to the case webhook keep no copy here (undelivered ones still go).
+    await conn.execute(
+        "UPDATE case_events SET data = '{}' WHERE case_id = ? AND delivered_at IS NOT NULL",
+        (case_id,),
+    )
     return user_id
 
 
@@ -142,6 +148,7 @@ async def forget_user(conn: aiosqlite.Connection, user_id: int, now: datetime) -
         (to_iso(now), user_id),
     )
     await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM adding_evidence WHERE user_id = ?", (user_id,))
     await conn.execute("DELETE FROM update_marks WHERE user_id = ?", (user_id,))
     await forget_outbox(conn, "chat_id = ?", (user_id,), now)
 

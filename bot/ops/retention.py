@@ -4,7 +4,7 @@
   claimant is told (through the outbox) a day before; uploads of a draft discarded earlier
   (/cancel) go once as old;
 - the texts of sent (or abandoned) outbox messages are forgotten after OUTBOX_RETENTION_DAYS;
-- a closed case (accepted, rejected, forwarded) untouched for CLOSED_CASE_RETENTION_MONTHS is
+- a closed case (accepted, rejected, forwarded, withdrawn) untouched for CLOSED_CASE_RETENTION_MONTHS is
   anonymised like `python -m bot erase --case` (its number, dates, decision and hashes stay).
 """
 
@@ -31,7 +31,7 @@ from storage.database import fetch_one, to_iso
 
 log = logging.getLogger(__name__)
 
-CLOSED = (CaseStatus.ACCEPTED, CaseStatus.REJECTED, CaseStatus.FORWARDED)
+CLOSED = (CaseStatus.ACCEPTED, CaseStatus.REJECTED, CaseStatus.FORWARDED, CaseStatus.WITHDRAWN)
 DAYS_PER_MONTH = 30
 WARN_AHEAD = timedelta(days=1)
 
