@@ -4,8 +4,9 @@
   claimant is told (through the outbox) a day before; uploads of a draft discarded earlier
   (/cancel) go once as old;
 - the texts of sent (or abandoned) outbox messages are forgotten after OUTBOX_RETENTION_DAYS;
-- a closed case (accepted, rejected, forwarded, withdrawn) untouched for CLOSED_CASE_RETENTION_MONTHS is
-  anonymised like `python -m bot erase --case` (its number, dates, decision and hashes stay).
+- a closed case (accepted, rejected, forwarded, withdrawn) untouched for
+  CLOSED_CASE_RETENTION_MONTHS is anonymised like `python -m bot erase --case` (its number,
+  dates, decision and hashes stay).
 """
 
 from __future__ import annotations
