@@ -20,7 +20,8 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bench.e2e import Arrivals
 from bench.report import Result, summary
-from bot.notifications import html_message
+from bot.notifications import queue
+from bot.outbox_messages import Text
 from bot.outbox_sender import Bucket, OutboxSender, Rates
 from bot.settings import Settings
 from bot.telegram.transport import AiogramTransport
@@ -89,12 +90,11 @@ async def _drain(
             arrivals = Arrivals(fake)
             async with storage.db.transaction() as conn:
                 for i, chat in enumerate(order):
-                    await storage.outbox.enqueue(
+                    await queue(
                         conn,
-                        chat_id=chat,
-                        method="sendMessage",
-                        payload=html_message(chat, f"<b>Message {i}</b> for chat {chat}"),
-                        dedupe_key=f"bench:{i}",
+                        storage,
+                        Text(chat_id=chat, text=f"<b>Message {i}</b> for chat {chat}"),
+                        key=f"bench:{i}",
                     )
             if floods:
                 fake.flood("sendMessage", retry_after=1, times=floods)

@@ -4,7 +4,9 @@ The frameworks' own polling tells Telegram an update was received (the next getU
 `offset = id + 1`) while it is still being handled, so a crash in the middle — a file half
 downloaded, say — loses it. Here each batch is first written to the inbox in SQLite, then
 confirmed; each update leaves the inbox once handled, and a start handles whatever a crash left
-there. One that was applied just before the crash is skipped by the intake (`UpdateMarks`).
+there. One that was applied just before the crash changes nothing again: every handler marks its
+update applied in the transaction of its change (`UpdateMarks`, a set of update ids), and its
+replies were queued in that transaction too.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.albums import AlbumResult
 from bot.link_files import is_link_file, read_link_file
-from bot.notifications import enqueue_submission
+from bot.notifications import enqueue_submission, queue_replies
 from bot.ops.logs import note
 from bot.settings import Settings
 from bot.short_links import ShortLinkResolver, with_short_links
@@ -62,12 +62,24 @@ class Sender:
 
 
 class IntakeService:
+    """With `outbox=True` (the Telegram runtimes) every reply is queued in the outbox in the
+    transaction that saves the draft and marks the update applied, and `on_queued` wakes the
+    sender; the returned outcome still carries the replies (the terminal prints them)."""
+
     def __init__(
-        self, storage: Storage, settings: Settings, *, clock: Callable[[], datetime] = utcnow
+        self,
+        storage: Storage,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        outbox: bool = False,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.storage = storage
         self.settings = settings
         self.clock = clock
+        self.outbox = outbox
+        self.on_queued = on_queued
         self._locks = UserLocks()
         self.short_links = ShortLinkResolver(
             settings.link_rules,
@@ -75,7 +87,7 @@ class IntakeService:
             allow_private=settings.short_link_allow_private,
         )
 
-    async def context(self, sender: Sender) -> Context:
+    async def context(self, sender: Sender, *, earlier: bool = True) -> Context:
         return Context(
             user_id=sender.user_id,
             chat_id=sender.chat_id,
@@ -84,7 +96,7 @@ class IntakeService:
             platform_name=self.settings.platform_name,
             privacy_policy_url=self.settings.privacy_policy_url,
             link_rules=self.settings.link_rules,
-            earlier_documents=await self._earlier_documents(sender.user_id),
+            earlier_documents=await self._earlier_documents(sender.user_id) if earlier else (),
             circulation_country=self.settings.circulation_country,
             time_zone=self.settings.time_zone,
             features=("good_faith",) if self.settings.good_faith_statement else (),
@@ -119,7 +131,8 @@ class IntakeService:
 
     async def offer_file(self, sender: Sender, offered: OfferedFile) -> engine.Outcome:
         """Download, check and store a file, then hand it to the engine — but only when the
-        current step collects files (nothing is downloaded otherwise)."""
+        current step collects files (nothing is downloaded otherwise). An album's items
+        (`quiet`) queue no reply of their own: the album gets one when it is complete."""
         async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             if await self._applied_before(sender):
@@ -127,14 +140,16 @@ class IntakeService:
             if is_link_file(draft, offered):  # links as a .txt / .csv file
                 return await self._apply(sender, await read_link_file(offered), draft)
             section = engine.expected_file_section(draft)
+            speak = not offered.quiet
             if section is None:
-                return await self._apply(sender, Unsupported("file"), draft)
+                return await self._apply(sender, Unsupported("file"), draft, speak=speak)
             received = await receive_file(
                 self.storage, offered, FileSection(section), limit_bytes=self.file_limit
             )
             if isinstance(received, Invalid):
-                return await self._apply(sender, UploadRefused(received), draft)
-            return await self._apply(sender, Upload(received, quiet=offered.quiet), draft)
+                return await self._apply(sender, UploadRefused(received), draft, speak=speak)
+            event = Upload(received, quiet=offered.quiet)
+            return await self._apply(sender, event, draft, speak=speak)
 
     @property
     def file_limit(self) -> int:
@@ -142,75 +157,155 @@ class IntakeService:
 
     async def album_settled(self, sender: Sender, result: AlbumResult) -> engine.Outcome:
         """One answer for a whole album: why some files were not kept, how many were, and the
-        step again."""
+        step again (queued under the album's last update)."""
         async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             shown = engine.show_current(draft, await self.context(sender), album=result.saved)
-        notes = [Reply(note) for note in result.notes]
-        return replace(shown, replies=[*notes, *shown.replies])
+            notes = [Reply(note) for note in result.notes]
+            outcome = replace(shown, replies=[*notes, *shown.replies])
+            if self.outbox and outcome.replies:
+                async with self.storage.db.transaction() as conn:
+                    await self._queue(conn, sender, outcome.replies, tag="album")
+                self.on_queued()
+        return outcome
+
+    async def say(self, sender: Sender, replies: list[Reply]) -> bool:
+        """Replies that change nothing (a refusal, /status): queued with the update's mark in
+        one transaction. False when the update was applied before (nothing is queued again)."""
+        async with self._locks[sender.user_id], self.storage.db.transaction() as conn:
+            if not await self._claim(conn, sender):
+                return False
+            await self._queue(conn, sender, replies)
+        self.on_queued()
+        return True
 
     async def _apply(
-        self, sender: Sender, event: Event, draft: Draft | None = None, *, attempt: int = 0
+        self,
+        sender: Sender,
+        event: Event,
+        draft: Draft | None = None,
+        *,
+        attempt: int = 0,
+        speak: bool = True,
     ) -> engine.Outcome:
         if draft is None:
             draft = await self.storage.drafts.load(sender.user_id)
         if await self._applied_before(sender):
             return engine.Outcome(draft)
-        ctx = await with_short_links(await self.context(sender), draft, event, self.short_links)
+        ctx = await with_short_links(
+            await self.context(sender, earlier=False), draft, event, self.short_links
+        )
         outcome = engine.handle(draft, event, ctx)
+        if _offers_reuse(draft) or _offers_reuse(outcome.draft):
+            # The claimant's earlier cases are read only where their documents may be offered.
+            ctx = replace(ctx, earlier_documents=await self._earlier_documents(sender.user_id))
+            outcome = engine.handle(draft, event, ctx)
         note(step=outcome.draft.step if outcome.draft else None)
+        replies = outcome.replies if speak else []
         try:
             if outcome.submit:
                 assert outcome.draft is not None
-                return await self._submit(outcome.draft, sender, ctx)
-            if outcome.draft is None:
-                async with self.storage.db.transaction() as conn:
+                return await self._submit(outcome.draft, sender, ctx, replies)
+            if not self._records(sender, outcome, replies):
+                return outcome
+            async with self.storage.db.transaction() as conn:
+                if not await self._claim(conn, sender):  # applied meanwhile by another process
+                    return engine.Outcome(draft)
+                if outcome.draft is None:
                     await self.storage.drafts.discard(sender.user_id, conn=conn)
-                    await self._mark_applied(conn, sender)
-            elif outcome.changed:
-                async with self.storage.db.transaction() as conn:
+                elif outcome.changed:
                     saved = await self.storage.drafts.save(outcome.draft, conn=conn, now=ctx.now)
-                    await self._mark_applied(conn, sender)
-                return replace(outcome, draft=saved)
-            elif sender.update_id is not None:
-                # Nothing to save (a refusal, /help…), but the update was answered: delivered
-                # again, it must not be answered twice.
-                async with self.storage.db.transaction() as conn:
-                    await self._mark_applied(conn, sender)
+                    outcome = replace(outcome, draft=saved)
+                await self._queue(conn, sender, replies)
         except StaleDraftError:
             # Another process saved first (the lock only covers this one): decide again on
             # the fresh draft rather than overwrite an answer.
             if attempt >= 2:
                 raise
             log.warning("stale draft for user %s, retrying", sender.user_id)
-            return await self._apply(sender, event, attempt=attempt + 1)
+            return await self._apply(sender, event, attempt=attempt + 1, speak=speak)
+        self.on_queued()
         return outcome
 
+    def _records(self, sender: Sender, outcome: engine.Outcome, replies: list[Reply]) -> bool:
+        """Is there anything to write: a change, an update to mark, replies to queue?"""
+        return (
+            outcome.draft is None
+            or outcome.changed
+            or sender.update_id is not None
+            or (self.outbox and bool(replies))
+        )
+
     async def _applied_before(self, sender: Sender) -> bool:
-        """An update delivered again after a crash, whose change is already saved."""
+        """An update delivered again (after a crash, or twice by Telegram), already applied:
+        its replies are in the outbox already, sent or still to be sent."""
         if sender.update_id is None:
             return False
-        applied = await self.storage.updates.applied(sender.user_id, sender.update_id)
+        applied = await self.storage.updates.applied(sender.update_id)
         if applied:
             log.info("update %s of user %s was applied before", sender.update_id, sender.user_id)
         return applied
 
-    async def _mark_applied(self, conn: aiosqlite.Connection, sender: Sender) -> None:
-        if sender.update_id is not None:
-            await self.storage.updates.mark(conn, sender.user_id, sender.update_id)
+    async def _claim(self, conn: aiosqlite.Connection, sender: Sender) -> bool:
+        """Mark the update applied, inside the transaction of its change; False if it was."""
+        if sender.update_id is None:
+            return True
+        return await self.storage.updates.claim(
+            conn, sender.update_id, sender.user_id, now=self.clock()
+        )
 
-    async def _submit(self, draft: Draft, sender: Sender, ctx: Context) -> engine.Outcome:
-        """The case, the draft's removal and every notification, in one transaction."""
+    async def _queue(
+        self,
+        conn: aiosqlite.Connection,
+        sender: Sender,
+        replies: list[Reply],
+        *,
+        tag: str = "",
+    ) -> None:
+        if not self.outbox:
+            return
+        await queue_replies(
+            conn,
+            self.storage,
+            sender.chat_id,
+            replies,
+            key=reply_key(sender, self.clock(), tag),
+        )
+
+    async def _submit(
+        self,
+        draft: Draft,
+        sender: Sender,
+        ctx: Context,
+        replies: list[Reply],
+    ) -> engine.Outcome:
+        """The case, the draft's removal, the replies and every notification, in one
+        transaction."""
         final = without_stale_answers(draft)
         async with self.storage.db.transaction() as conn:
+            if not await self._claim(conn, sender):
+                return engine.Outcome(draft)
             case = await self.storage.cases.submit(conn, final, now=ctx.now)
             await self.storage.cases.set_claimant_username(conn, case.id, sender.username)
             await self.storage.case_events.record(conn, case, workflow.Event.SUBMITTED, at=ctx.now)
             await self.storage.drafts.discard(sender.user_id, conn=conn)
-            await self._mark_applied(conn, sender)
+            await self._queue(conn, sender, replies)
             await enqueue_submission(
                 conn, self.storage, case, self.settings, username=sender.username
             )
         note(case=case.number, step="submitted")
         log.info("case submitted by user %s", sender.user_id)
-        return engine.Outcome(None, [], changed=True, submit=True)
+        self.on_queued()
+        return engine.Outcome(None, replies, changed=True, submit=True)
+
+
+def reply_key(sender: Sender, now: datetime, tag: str = "") -> str:
+    """The outbox key of what answers this event: by its update, else by user and time."""
+    if sender.update_id is not None:
+        return f"update:{sender.update_id}{':' + tag if tag else ''}"
+    return f"user:{sender.user_id}:{now.isoformat()}{':' + tag if tag else ''}"
+
+
+def _offers_reuse(draft: Draft | None) -> bool:
+    section = engine.expected_file_section(draft)
+    return section is not None and FileSection(section) in REUSABLE_SECTIONS

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from bot.notifications import html_message
+from bot.notifications import queue
 from bot.ops.access import Holding, holding
+from bot.outbox_messages import Text
 from bot.settings import Settings
 from bot.telegram_text import split_message
 from dialogs.i18n import Texts, pick_lang, texts
@@ -46,10 +47,5 @@ class MyData:
         key = f"mydata:{user_id}:{update_id if update_id is not None else uuid4().hex}"
         async with self.storage.db.transaction() as conn:
             for i, chunk in enumerate(split_message(text)):
-                await self.storage.outbox.enqueue(
-                    conn,
-                    chat_id=chat_id,
-                    method="sendMessage",
-                    payload=html_message(chat_id, chunk),
-                    dedupe_key=f"{key}:{i}",
-                )
+                message = Text(chat_id=chat_id, text=chunk)
+                await queue(conn, self.storage, message, key=f"{key}:{i}")

@@ -1,36 +1,97 @@
 """Messages that follow from a state change, queued in the outbox in the change's transaction.
 
-Payloads are Bot API parameters. Two references are resolved by the sender at send time:
-`{"store": sha256, "filename": name}` for a file from the content-addressed store, and
-`"message_id": {"card_of": case_id}` for the staff card of a case (sent earlier, id known later).
+Every message is a typed `bot.outbox_messages` model; `queue` writes one under a dedupe key, so
+a handler replayed (an update delivered again, a restart mid-handler) queues nothing twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.dossier import build_dossier_pdf, build_dossier_zip
+from bot.outbox_messages import (
+    Album,
+    AlbumItem,
+    ComposeDossier,
+    Document,
+    OpenTopic,
+    OutboxMessage,
+    StaffCard,
+    Text,
+    keyboard_from_markup,
+    keyboard_of,
+)
 from bot.settings import Settings
 from bot.staff.card import render_card
-from bot.telegram_text import split_message, truncate_caption
+from bot.telegram_text import reply_parts, split_message, truncate_caption
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, FileSection, Lang, StoredFile
 from dialogs.render import render_receipt, summary
-from storage import OutboxItem, Storage
+from dialogs.replies import Reply
+from storage import Storage
 
 MEDIA_GROUP_MAX = 10
-COMPOSE_STAFF_DOSSIER = "composeStaffDossier"  # not a Bot API method: the sender composes it
-PURPOSE = "_purpose"  # payload key the sender strips; tells it what to record once sent
-STAFF_CARD = "staff_card"
-CASE_TOPIC = "case_topic"
 TOPIC_NAME_MAX = 128
 
 
+async def queue(
+    conn: aiosqlite.Connection,
+    storage: Storage,
+    message: OutboxMessage,
+    *,
+    key: str,
+    case_id: int | None = None,
+    now: datetime | None = None,
+) -> int | None:
+    """One message into the outbox, in the caller's transaction (None: the key was there)."""
+    return await storage.outbox.enqueue(
+        conn,
+        chat_id=message.chat_id,
+        method=message.kind,
+        payload=message.model_dump(mode="json", exclude={"kind"}),
+        dedupe_key=key,
+        case_id=case_id,
+        now=now,
+    )
+
+
 def html_message(chat_id: int, text: str, **extra: Any) -> dict[str, Any]:
+    """Bot API parameters of an HTML message, for the case services not yet producing typed
+    messages (the sender reads such rows with `outbox_messages.legacy_message`)."""
     return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", **extra}
+
+
+def reply_messages(chat_id: int, replies: list[Reply]) -> list[Text]:
+    """The engine's replies as messages: long texts split, the keyboard under the last part."""
+    return [
+        Text(
+            chat_id=chat_id,
+            text=text,
+            keyboard=keyboard_of(reply) if with_keyboard else None,
+            contact_button=reply.contact_button if with_keyboard else None,
+            remove_keyboard=reply.remove_keyboard and with_keyboard,
+        )
+        for reply in replies
+        for text, with_keyboard in reply_parts(reply)
+    ]
+
+
+async def queue_replies(
+    conn: aiosqlite.Connection,
+    storage: Storage,
+    chat_id: int,
+    replies: list[Reply],
+    *,
+    key: str,
+    case_id: int | None = None,
+) -> None:
+    """Replies under `key:0`, `key:1`…, in order."""
+    for i, message in enumerate(reply_messages(chat_id, replies)):
+        await queue(conn, storage, message, key=f"{key}:{i}", case_id=case_id)
 
 
 async def enqueue_submission(
@@ -47,12 +108,11 @@ async def enqueue_submission(
         case.number, case.draft, t, days=settings.answer_within_days, tz=settings.tz
     )
     for i, chunk in enumerate(split_message(receipt.text)):
-        await storage.outbox.enqueue(
+        await queue(
             conn,
-            chat_id=case.chat_id,
-            method="sendMessage",
-            payload=html_message(case.chat_id, chunk),
-            dedupe_key=f"case:{case.id}:receipt:{i}",
+            storage,
+            Text(chat_id=case.chat_id, text=chunk),
+            key=f"case:{case.id}:receipt:{i}",
             case_id=case.id,
         )
     if settings.staff_chat_id is None:
@@ -71,31 +131,27 @@ async def enqueue_staff_dossier(
     """An instruction to compose the staff dossier, queued with the case. The PDF and ZIP are
     built by the sender afterwards, so a submission never holds the write lock for them."""
     assert settings.staff_chat_id is not None
-    await storage.outbox.enqueue(
-        conn,
+    compose = ComposeDossier(
         chat_id=settings.staff_chat_id,
-        method=COMPOSE_STAFF_DOSSIER,
-        payload={
-            "case_id": case.id,
-            "staff_lang": settings.staff_lang,
-            "username": username,
-            "topic": settings.staff_topics,
-        },
-        dedupe_key=f"case:{case.id}:dossier",
         case_id=case.id,
+        staff_lang=settings.staff_lang,
+        username=username,
+        topic=settings.staff_topics,
     )
+    await queue(conn, storage, compose, key=f"case:{case.id}:dossier", case_id=case.id)
 
 
-async def compose_staff_dossier(storage: Storage, item: OutboxItem) -> None:
+async def compose_staff_dossier(storage: Storage, item_id: int, compose: ComposeDossier) -> None:
     """The summary, the dossier (PDF and ZIP), every file by section, and last the card with
     the buttons (its id is recorded when sent, so later edits find it) — queued in the place of
     the instruction, in one transaction; composing twice queues nothing twice."""
-    case = await storage.cases.get(int(item.payload["case_id"]))
-    assert case is not None, f"outbox item {item.id}: no case {item.payload['case_id']}"
-    staff, lang = item.chat_id, item.payload["staff_lang"]
+    case = await storage.cases.get(compose.case_id)
+    assert case is not None, f"outbox item {item_id}: no case {compose.case_id}"
+    staff, lang = compose.chat_id, compose.staff_lang
+    topic = case.id if compose.topic else None
     t = texts(lang)
-    messages: list[tuple[str, dict[str, Any]]] = [
-        ("sendMessage", html_message(staff, chunk))
+    messages: list[OutboxMessage] = [
+        Text(chat_id=staff, text=chunk, topic_of=topic)
         for chunk in split_message(
             t("staff-dossier-title", number=case.number)
             + "\n\n"
@@ -105,57 +161,51 @@ async def compose_staff_dossier(storage: Storage, item: OutboxItem) -> None:
     for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, lang):
         sha256 = await storage.files.put_async(data)
         caption = t("staff-dossier-caption", number=case.number, kind=kind)
-        messages.append(("sendDocument", _document(staff, sha256, filename, caption)))
+        messages.append(_document(staff, sha256, filename, caption, topic))
     for section in FileSection:
         files = case.draft.files_in(section)
         for start in range(0, len(files), MEDIA_GROUP_MAX):
-            batch = [
-                _document(staff, f.sha256, f.name, _file_caption(t, case, f))
-                for f in files[start : start + MEDIA_GROUP_MAX]
-            ]
+            batch = files[start : start + MEDIA_GROUP_MAX]
             if len(batch) == 1:
-                messages.append(("sendDocument", batch[0]))
+                f = batch[0]
+                messages.append(
+                    _document(staff, f.sha256, f.name, _file_caption(t, case, f), topic)
+                )
             else:
-                media = [
-                    {
-                        "type": "document",
-                        "media": d["document"],
-                        "caption": d["caption"],
-                        "parse_mode": "HTML",
-                    }
-                    for d in batch
+                documents = [
+                    AlbumItem(
+                        sha256=f.sha256,
+                        filename=f.name,
+                        caption=truncate_caption(_file_caption(t, case, f)),
+                    )
+                    for f in batch
                 ]
-                messages.append(("sendMediaGroup", {"chat_id": staff, "media": media}))
-    card = await render_card(storage, case, lang, username=item.payload.get("username"))
-    card_payload = html_message(staff, card.text, reply_markup=card.markup, **{PURPOSE: STAFF_CARD})
-    messages.append(("sendMessage", card_payload))
-    if item.payload.get("topic"):
+                messages.append(Album(chat_id=staff, documents=documents, topic_of=topic))
+    card = await render_card(storage, case, lang, username=compose.username)
+    keyboard = keyboard_from_markup(card.markup)
+    messages.append(
+        StaffCard(chat_id=staff, case_id=case.id, text=card.text, keyboard=keyboard, topic_of=topic)
+    )
+    if compose.topic:
         # Everything about the case in a topic of its own, opened first.
-        in_topic = {"message_thread_id": {"topic_of": case.id}}
-        messages = [(method, {**payload, **in_topic}) for method, payload in messages]
         name = f"{case.number} · {case.draft.answers.get('contact_name', '')}".strip(" ·")
-        topic = {"chat_id": staff, "name": name[:TOPIC_NAME_MAX], PURPOSE: CASE_TOPIC}
-        messages.insert(0, ("createForumTopic", topic))
+        messages.insert(0, OpenTopic(chat_id=staff, case_id=case.id, name=name[:TOPIC_NAME_MAX]))
     async with storage.db.transaction() as conn:
-        for i, (method, payload) in enumerate(messages):
-            await storage.outbox.enqueue(
-                conn,
-                chat_id=staff,
-                method=method,
-                payload=payload,
-                dedupe_key=f"case:{case.id}:dossier:{i}",
-                case_id=case.id,
-            )
-        await storage.outbox.mark_sent(item.id, {"composed": len(messages)}, conn=conn)
+        for i, message in enumerate(messages):
+            await queue(conn, storage, message, key=f"case:{case.id}:dossier:{i}", case_id=case.id)
+        await storage.outbox.mark_sent(item_id, {"composed": len(messages)}, conn=conn)
 
 
-def _document(chat_id: int, sha256: str, filename: str, caption: str) -> dict[str, Any]:
-    return {
-        "chat_id": chat_id,
-        "document": {"store": sha256, "filename": filename},
-        "caption": truncate_caption(caption),
-        "parse_mode": "HTML",
-    }
+def _document(
+    chat_id: int, sha256: str, filename: str, caption: str, topic: int | None
+) -> Document:
+    return Document(
+        chat_id=chat_id,
+        sha256=sha256,
+        filename=filename,
+        caption=truncate_caption(caption),
+        topic_of=topic,
+    )
 
 
 def _file_caption(t: Texts, case: Case, stored: StoredFile) -> str:
@@ -173,6 +223,3 @@ def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, 
     pdf = build_dossier_pdf(case, lang=lang, generated_at=case.submitted_at)
     archive = build_dossier_zip(case, pdf, storage.files.read, generated_at=case.submitted_at)
     return [("PDF", f"{case.number}.pdf", pdf), ("ZIP", f"{case.number}.zip", archive)]
-
-
-LOCAL_METHODS = {COMPOSE_STAFF_DOSSIER: compose_staff_dossier}

@@ -18,7 +18,24 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.notifications import CASE_TOPIC, LOCAL_METHODS, PURPOSE, STAFF_CARD
+from bot.notifications import compose_staff_dossier, queue
+from bot.outbox_messages import (
+    BotCall,
+    CardButtons,
+    CardEdit,
+    ComposeDossier,
+    Delete,
+    DeleteMessages,
+    DeleteTopic,
+    OpenTopic,
+    OutboxMessage,
+    Resolved,
+    StaffCard,
+    bot_call,
+    legacy_message,
+    parse_message,
+)
+from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 
@@ -27,15 +44,25 @@ log = logging.getLogger(__name__)
 MAX_BROKEN_ATTEMPTS = 3  # an item that raises something unexpected is retried, then set aside
 BROKEN_BACKOFF_SECONDS = 5
 STOP_GRACE_SECONDS = 10  # a stop lets the call in flight finish for up to this long
-_NO_TOPIC = object()  # a `topic_of` reference to a case posted outside any topic
+MAX_BACKOFF_SECONDS = 30
+PRUNE_EVERY_SECONDS = 3600
+PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
+EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 
 
 class RetryLater(Exception):
-    """Telegram asked us to wait (429) or could not be reached; try again after `seconds`."""
+    """Telegram asked us to wait (429) or could not be reached; try again after `seconds`
+    (with `backoff`, doubled for every earlier failed attempt, up to `MAX_BACKOFF_SECONDS`)."""
 
-    def __init__(self, seconds: float, reason: str) -> None:
+    def __init__(self, seconds: float, reason: str, *, backoff: bool = False) -> None:
         super().__init__(reason)
         self.seconds = seconds
+        self.backoff = backoff
+
+    def delay(self, attempts: int) -> float:
+        if not self.backoff:
+            return self.seconds
+        return min(self.seconds * 2 ** min(attempts, 10), MAX_BACKOFF_SECONDS)
 
 
 class Undeliverable(Exception):
@@ -44,7 +71,8 @@ class Undeliverable(Exception):
 
 class Transport(Protocol):
     async def call(self, method: str, payload: dict[str, Any]) -> Any:
-        """Perform one Bot API call; return its result as JSON-able data.
+        """Perform one Bot API call; return its result as JSON-able data. Files to upload
+        are `bot.outbox_messages.Upload` values in the payload.
 
         Raises RetryLater or Undeliverable for Telegram's answers that are not a success."""
         ...
@@ -83,6 +111,13 @@ class Rates:
     private_burst: float = 3
     group_per_minute: float = 20
 
+    @classmethod
+    def of(cls, settings: Settings) -> Rates:
+        return cls(
+            private_per_second=settings.outbox_private_per_second,
+            private_burst=settings.outbox_private_burst,
+        )
+
     def bucket_for(self, chat_id: int) -> Bucket:
         if chat_id < 0:
             return Bucket(self.group_per_minute, self.group_per_minute / 60)
@@ -106,15 +141,18 @@ class OutboxSender:
         self.rates = rates or Rates()
         self.poll_seconds = poll_seconds
         self.clock = clock
-        self._wake = asyncio.Event()
+        self._wakes = {PRIVATE: asyncio.Event(), GROUPS: asyncio.Event()}
         self._buckets: dict[int, Bucket] = {}
         self._global = Bucket(self.rates.global_per_second, self.rates.global_per_second)
         self._paused_until: dict[int, datetime] = {}
         self._stopping = False
+        self._composing: dict[int, asyncio.Task[None]] = {}
+        self._pruned_at: float | None = None
 
     def kick(self) -> None:
         """Something was queued: send now rather than at the next poll."""
-        self._wake.set()
+        for wake in self._wakes.values():
+            wake.set()
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -128,58 +166,102 @@ class OutboxSender:
             self._stopping = True
             self.kick()
             await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            tasks = [task, *self._composing.values()]  # a dossier being composed: again later
+            for running in tasks:
+                running.cancel()
+            for running in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
 
     async def run(self) -> None:
+        """Two lanes side by side: private chats, and groups (the staff dossier's uploads,
+        card edits). A person's reply never waits behind an upload to the staff group.
+        Both end after their call in flight once the sender is stopping."""
+        await asyncio.gather(self._lane(PRIVATE), self._lane(GROUPS))
+
+    async def _lane(self, lane: str) -> None:
+        wake = self._wakes[lane]
         while not self._stopping:
+            wake.clear()  # before the round: a kick during it starts the next one at once
             try:
-                await self.deliver_due()
+                if lane == GROUPS:
+                    await self._prune()
+                await self.deliver_due(lane=lane)
             except Exception:  # the loop must outlive any one bad item or a DB hiccup
                 log.exception("outbox delivery round failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            self._wake.clear()
+                await asyncio.wait_for(wake.wait(), self.poll_seconds)
 
-    async def deliver_due(self) -> int:
+    async def deliver_due(self, *, lane: str | None = None) -> int:
         """One round: send what is due, in order per chat. Returns how many were sent.
 
-        A chat that cannot take more now (its rate, a 429, an earlier item waiting) is left out
-        of the following windows, so one busy chat never holds back the others."""
+        Private chats first (a person's reply before any staff-group traffic); a dossier is
+        composed in the background, never ahead of them. A chat that cannot take more now (its
+        rate, a 429, an earlier item waiting) is left out of the following windows, so one busy
+        chat never holds back the others."""
         sent = 0
         blocked: set[int] = set()
         while True:
-            items = await self.storage.outbox.due(self.clock(), skip_chats=blocked)
+            items = await self.storage.outbox.due(
+                self.clock(), skip_chats=blocked, private=_private(lane)
+            )
             if not items:
                 return sent
+            items.sort(key=lambda item: item.chat_id < 0 or item.method == "compose_dossier")
             for item in items:
                 if self._stopping:
                     return sent
-                if item.method in LOCAL_METHODS:
-                    await self._compose(item)
+                if item.chat_id in blocked:
                     continue
-                if item.chat_id in blocked or self._paused(item.chat_id):
+                message = await self._message(item)
+                if message is None:
+                    continue
+                if isinstance(message, ComposeDossier):
+                    self._compose(item, message)
+                    blocked.add(item.chat_id)  # its messages come after it
+                    continue
+                if self._paused(item.chat_id):
                     blocked.add(item.chat_id)
                     continue
                 loop_now = asyncio.get_running_loop().time()
                 bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
                 if not self._global.ready(loop_now):
                     return sent
-                if not bucket.take(loop_now):
+                # Edits and deletions change messages already counted: only new ones count
+                # against the chat's rate.
+                if not isinstance(message, EDITS) and not bucket.take(loop_now):
                     blocked.add(item.chat_id)
                     continue
                 self._global.take(loop_now)
-                if await self._deliver(item):
+                if await self._deliver(item, message):
                     sent += 1
                 else:
                     blocked.add(item.chat_id)
 
-    async def _compose(self, item: OutboxItem) -> None:
-        """A queued instruction to build messages (the staff dossier): built now, outside the
-        transaction that queued it, and its messages queued in order in its place."""
+    async def _message(self, item: OutboxItem) -> OutboxMessage | None:
         try:
-            await LOCAL_METHODS[item.method](self.storage, item)
+            return parse_message(item.method, item.payload)
+        except ValueError as failure:
+            legacy = legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+            if legacy is not None:  # queued by the version before typed messages
+                return legacy
+            log.exception("outbox item %s is not a message this version knows", item.id)
+            await self.storage.outbox.give_up(item.id, repr(failure))
+            return None
+
+    def _compose(self, item: OutboxItem, compose: ComposeDossier) -> None:
+        """A queued instruction to build the staff dossier: built in the background (the PDF
+        and ZIP in a thread), its messages queued in order in its place; private chats are
+        served meanwhile."""
+        if item.id in self._composing:
+            return
+        task = asyncio.create_task(self._composed(item, compose), name=f"compose-{item.id}")
+        self._composing[item.id] = task
+        task.add_done_callback(lambda _: self._composing.pop(item.id, None))
+
+    async def _composed(self, item: OutboxItem, compose: ComposeDossier) -> None:
+        try:
+            await compose_staff_dossier(self.storage, item.id, compose)
         except Exception as failure:
             log.exception("outbox item %s could not be composed", item.id)
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
@@ -187,23 +269,34 @@ class OutboxSender:
                 await self.storage.outbox.give_up(item.id, repr(failure))
             else:
                 await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
+        self.kick()
+
+    async def composing_done(self) -> None:
+        """Wait for dossiers being composed (tests and shutdown)."""
+        while self._composing:
+            await asyncio.gather(*self._composing.values(), return_exceptions=True)
+
+    async def _prune(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = now
+        await self.storage.updates.prune(now=self.clock())
 
     def _paused(self, chat_id: int) -> bool:
         until = self._paused_until.get(chat_id)
         return until is not None and until > self.clock()
 
-    async def _deliver(self, item: OutboxItem) -> bool:
-        payload = dict(item.payload)
-        purpose = payload.pop(PURPOSE, None)
+    async def _deliver(self, item: OutboxItem, message: OutboxMessage) -> bool:
         try:
-            payload = await self._resolve_card_reference(payload)
-            result = await self.transport.call(item.method, payload)
+            call = await self._call_for(message)
+            result = await self.transport.call(call.method, call.params)
         except RetryLater as wait:
-            not_before = self.clock() + timedelta(seconds=wait.seconds)
+            not_before = self.clock() + timedelta(seconds=wait.delay(item.attempts))
             self._paused_until[item.chat_id] = not_before
             # Telegram said "later", never "no": retried for as long as it takes.
             await self.storage.outbox.mark_retry(item.id, str(wait), not_before)
-            log.warning("outbox item %s: retry in %.1fs (%s)", item.id, wait.seconds, wait)
+            log.warning("outbox item %s: retry at %s (%s)", item.id, not_before, wait)
             return False
         except Undeliverable as refusal:
             await self.storage.outbox.give_up(item.id, str(refusal))
@@ -220,8 +313,8 @@ class OutboxSender:
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
         async with self.storage.db.transaction() as conn:
-            if item.case_id is not None and isinstance(result, dict):
-                await self._remember(conn, purpose, item.case_id, result)
+            if isinstance(result, dict):
+                await self._remember(conn, item, message, result)
             await self.storage.outbox.mark_sent(item.id, _as_record(result), conn=conn)
         return True
 
@@ -232,43 +325,60 @@ class OutboxSender:
             except Exception:
                 log.exception("outbox item %s: the undelivered hook failed", item.id)
 
-    async def _resolve_card_reference(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Put the staff card's message id wherever the payload says `{"card_of": case_id}`
-        (an edit's `message_id`, a reply's `reply_parameters`), and the case's forum topic
-        where it says `{"topic_of": case_id}` (dropped for a case that has no topic)."""
+    async def _call_for(self, message: OutboxMessage) -> BotCall:
+        """The Bot API call, with the case card's message id and the case's forum topic put
+        where the message refers to them."""
         cases = self.storage.cases
-
-        async def resolve(value: Any) -> Any:
-            if isinstance(value, dict):
-                if set(value) == {"card_of"}:
-                    card = await cases.staff_message(int(value["card_of"]))
-                    if card is None:
-                        raise RetryLater(2, "the case card is not sent yet")
-                    return card[0]
-                if set(value) == {"topic_of"}:
-                    case_id = int(value["topic_of"])
-                    thread = await cases.staff_thread(case_id)
-                    if thread is None and await cases.staff_message(case_id) is None:
-                        raise RetryLater(2, "the case topic is not open yet")
-                    return thread if thread is not None else _NO_TOPIC
-                resolved = {key: await resolve(item) for key, item in value.items()}
-                return {key: item for key, item in resolved.items() if item is not _NO_TOPIC}
-            if isinstance(value, list):
-                return [await resolve(item) for item in value]
-            return value
-
-        return await resolve(payload)
+        card_case = getattr(message, "reply_to_card_of", None)
+        if isinstance(message, CardEdit | CardButtons):
+            card_case = message.case_id
+        card_message_id = None
+        if card_case is not None:
+            card = await cases.staff_message(card_case)
+            if card is None:
+                raise RetryLater(2, "the case card is not sent yet")
+            card_message_id = card[0]
+        thread_id = None
+        topic_case = getattr(message, "topic_of", None)
+        if topic_case is not None:
+            thread_id = await cases.staff_thread(topic_case)
+            if thread_id is None and await cases.staff_message(topic_case) is None:
+                raise RetryLater(2, "the case topic is not open yet")
+        return bot_call(message, Resolved(card_message_id, thread_id))
 
     async def _remember(
-        self, conn: aiosqlite.Connection, purpose: str | None, case_id: int, result: dict[str, Any]
+        self,
+        conn: aiosqlite.Connection,
+        item: OutboxItem,
+        message: OutboxMessage,
+        result: dict[str, Any],
     ) -> None:
         """What later messages refer to (the card, the case's topic), with the item marked sent
-        in the same transaction."""
-        if purpose == STAFF_CARD and "message_id" in result:
+        in the same transaction. A card sent when the case has one already (composed again)
+        replaces it: the older one is deleted, so the case keeps one card."""
+        if isinstance(message, StaffCard) and "message_id" in result:
+            earlier = await self.storage.cases.staff_message(message.case_id)
             thread = result.get("message_thread_id")
-            await self.storage.cases.set_staff_message(conn, case_id, result["message_id"], thread)
-        elif purpose == CASE_TOPIC and "message_thread_id" in result:
-            await self.storage.cases.set_staff_thread(conn, case_id, result["message_thread_id"])
+            await self.storage.cases.set_staff_message(
+                conn, message.case_id, result["message_id"], thread
+            )
+            if earlier is not None and earlier[0] != result["message_id"]:
+                await queue(
+                    conn,
+                    self.storage,
+                    Delete(chat_id=message.chat_id, message_id=earlier[0]),
+                    key=f"case:{message.case_id}:card-replaced:{earlier[0]}",
+                    case_id=message.case_id,
+                )
+                self.kick()
+        elif isinstance(message, OpenTopic) and "message_thread_id" in result:
+            await self.storage.cases.set_staff_thread(
+                conn, message.case_id, result["message_thread_id"]
+            )
+
+
+def _private(lane: str | None) -> bool | None:
+    return None if lane is None else lane == PRIVATE
 
 
 def _as_record(result: Any) -> dict[str, Any]:

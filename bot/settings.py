@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # once, then not answered until the rate falls (bot/throttle.py).
     throttle_updates: int = 20
     throttle_seconds: float = 10.0
+    # Telegram's limit per private chat: about 1 message a second, with a short burst.
+    outbox_private_per_second: float = 1
+    outbox_private_burst: float = 3
 
     # Operating: logs, metrics, retention of personal data
     log_format: Literal["text", "json"] = "text"

@@ -123,7 +123,7 @@ class Terminal:
         """Messages queued for this user (the receipt, staff requests) are printed here."""
         outbox = self.service.storage.outbox
         for item in await outbox.due(utcnow(), limit=1000):
-            if item.chat_id == self.sender.chat_id and item.method == "sendMessage":
+            if item.chat_id == self.sender.chat_id and item.method == "text":
                 self.show([Reply(str(item.payload.get("text", "")))])
                 await outbox.mark_sent(item.id, {"delivered_to": "terminal"})
 

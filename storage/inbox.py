@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.database import Database, to_iso
+from storage.database import Database, fetch_one, to_iso
 
 
 class Inbox:
@@ -23,6 +23,12 @@ class Inbox:
             )
 
     async def done(self, update_id: int) -> None:
+        """Handled. Most updates left the inbox already, in the transaction of their change
+        (`UpdateMarks.claim`): then this only reads, and commits nothing."""
+        async with self._db.read() as conn:
+            row = await fetch_one(conn, "SELECT 1 FROM inbox WHERE update_id = ?", (update_id,))
+        if row is None:
+            return
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
 

@@ -176,6 +176,18 @@ CREATE TABLE adding_evidence (
 );
 """
 
+_V9_APPLIED = """
+DROP TABLE update_marks;
+CREATE TABLE applied_updates (
+    update_id  INTEGER PRIMARY KEY,
+    user_id    INTEGER,
+    applied_at TEXT    NOT NULL
+);
+CREATE INDEX applied_updates_at ON applied_updates (applied_at);
+CREATE INDEX outbox_chat_pending ON outbox (chat_id, id)
+    WHERE sent_at IS NULL AND gave_up_at IS NULL;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -187,6 +199,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         7, "the claimant's Telegram username, for staff to find cases by", _V7_CLAIMANT_USERNAME
     ),
     Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
+    Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
 )
 
 

@@ -94,20 +94,33 @@ class Outbox:
         return cur.lastrowid if cur.rowcount == 1 else None
 
     async def due(
-        self, now: datetime, limit: int = 50, *, skip_chats: Collection[int] = ()
+        self,
+        now: datetime,
+        limit: int = 50,
+        *,
+        skip_chats: Collection[int] = (),
+        private: bool | None = None,
     ) -> list[OutboxItem]:
-        """Unsent, not abandoned items whose ``not_before`` has passed, oldest first.
+        """Unsent, not abandoned items whose ``not_before`` has passed, oldest first
+        (``private``: only private chats, or only groups).
 
         ``skip_chats`` are chats the caller cannot send to now (rate-limited): leaving them
         out keeps a busy group from filling the window and starving everyone else."""
         skip = sorted(set(skip_chats))
         placeholders = ", ".join("?" for _ in skip)
         skip_clause = f" AND chat_id NOT IN ({placeholders})" if skip else ""
+        if private is not None:  # private chats have positive ids, groups negative
+            skip_clause += " AND chat_id > 0" if private else " AND chat_id < 0"
+        # An item waits while an earlier one of its chat waits for a retry: a chat's messages
+        # (the parts of one reply) are delivered in order, a failed first part blocking the rest.
         async with self._db.read() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL"
-                f" AND (not_before IS NULL OR not_before <= ?){skip_clause} ORDER BY id LIMIT ?",
-                (to_iso(now), *skip, limit),
+                "SELECT * FROM outbox AS o WHERE sent_at IS NULL AND gave_up_at IS NULL"
+                f" AND (not_before IS NULL OR not_before <= ?){skip_clause}"
+                " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.chat_id = o.chat_id"
+                " AND e.id < o.id AND e.sent_at IS NULL AND e.gave_up_at IS NULL"
+                " AND e.not_before > ?) ORDER BY id LIMIT ?",
+                (to_iso(now), *skip, to_iso(now), limit),
             )
         return [_item(row) for row in rows]
 

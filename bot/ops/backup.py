@@ -61,7 +61,9 @@ def referenced_files(db_path: Path) -> set[str]:
         for (payload,) in conn.execute(
             "SELECT payload FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL"
         ):
-            found |= set(_stores(json.loads(payload), "store"))
+            # a typed message's `sha256`; `store` in rows queued before messages were typed
+            queued = json.loads(payload)
+            found |= set(_stores(queued, "sha256")) | set(_stores(queued, "store"))
     finally:
         conn.close()
     return {sha for sha in found if isinstance(sha, str)}

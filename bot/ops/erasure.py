@@ -17,6 +17,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.notifications import queue
+from bot.outbox_messages import DeleteMessages, DeleteTopic
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import Storage
@@ -117,14 +119,8 @@ async def _clear_staff_chat(
         return
     key = f"case:{case_id}:erase"
     if row["staff_thread_id"] is not None:
-        await storage.outbox.enqueue(
-            conn,
-            chat_id=staff,
-            method="deleteForumTopic",
-            payload={"chat_id": staff, "message_thread_id": row["staff_thread_id"]},
-            dedupe_key=f"{key}:topic",
-            now=now,
-        )
+        topic = DeleteTopic(chat_id=staff, message_thread_id=row["staff_thread_id"])
+        await queue(conn, storage, topic, key=f"{key}:topic", now=now)
         return
     ids: list[int] = []
     for (result,) in await conn.execute_fetchall(
@@ -134,14 +130,8 @@ async def _clear_staff_chat(
     ):
         ids += _message_ids(json.loads(result))
     for start in range(0, len(ids), DELETE_BATCH):
-        await storage.outbox.enqueue(
-            conn,
-            chat_id=staff,
-            method="deleteMessages",
-            payload={"chat_id": staff, "message_ids": ids[start : start + DELETE_BATCH]},
-            dedupe_key=f"{key}:messages:{start}",
-            now=now,
-        )
+        batch = DeleteMessages(chat_id=staff, message_ids=ids[start : start + DELETE_BATCH])
+        await queue(conn, storage, batch, key=f"{key}:messages:{start}", now=now)
 
 
 def _message_ids(result: object) -> list[int]:

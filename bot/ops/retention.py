@@ -20,8 +20,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notifications import html_message
+from bot.notifications import queue
 from bot.ops import erasure
+from bot.outbox_messages import Text
 from bot.settings import Settings
 from dialogs.i18n import texts
 from dialogs.model import CaseStatus, Draft, utcnow
@@ -84,12 +85,12 @@ class Retention:
             for draft in await self._live_drafts(now - keep + WARN_AHEAD):
                 t = texts(draft.lang)
                 section = t.plain(f"section-{current_step(draft).section.id}")
-                queued = await self.storage.outbox.enqueue(
+                notice = Text(chat_id=draft.chat_id, text=t("draft-expiring", section=section))
+                queued = await queue(
                     conn,
-                    chat_id=draft.chat_id,
-                    method="sendMessage",
-                    payload=html_message(draft.chat_id, t("draft-expiring", section=section)),
-                    dedupe_key=f"draft-expiry:{draft.user_id}:{draft.revision}",
+                    self.storage,
+                    notice,
+                    key=f"draft-expiry:{draft.user_id}:{draft.revision}",
                     now=now,
                 )
                 warned += queued is not None

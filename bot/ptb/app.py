@@ -20,7 +20,7 @@ from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.mydata import MyData
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender
+from bot.outbox_sender import OutboxSender, Rates
 from bot.ptb.cases import cases_handlers
 from bot.ptb.metrics import CountingRequest
 from bot.ptb.mydata import mydata_handler
@@ -72,21 +72,23 @@ class PtbApp:
             .get_updates_request(CountingRequest())
             .build()
         )
-        service = IntakeService(storage, settings)
         desk = CaseDesk(storage, settings)
         outbox = OutboxSender(
             storage,
             PtbTransport(application.bot, storage.files),
+            rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=desk.files_undelivered,
         )
         throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
         application.add_handler(throttle_handler(throttle, storage), group=THROTTLE_GROUP)
+        # Every reply is queued with the change it follows from, and wakes the sender.
+        service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
         # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
         application.add_handlers(staff_handlers(desk, settings, outbox.kick))
         application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))
         application.add_handler(mydata_handler(MyData(storage, settings), outbox.kick))
-        PrivateHandlers(service, outbox.kick).register(application)
+        PrivateHandlers(service).register(application)
         application.add_error_handler(_log_error)
         webhook = case_webhook(settings, storage.case_events)
         return cls(settings, storage, application, service, outbox, desk, webhook)

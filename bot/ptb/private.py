@@ -4,9 +4,7 @@ here decides what is asked (that is `dialogs/`)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dtm
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -26,9 +24,9 @@ from telegram.helpers import effective_message_type
 from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
-from bot.ptb.replies import answer_query, send_replies
+from bot.ptb.replies import answer_query
 from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
-from dialogs import engine, events
+from dialogs import events
 from dialogs.validators.contacts import shared_phone
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -103,12 +101,12 @@ def _header_seconds(value: str | None) -> float | None:
 
 
 class PrivateHandlers:
-    """The claimant's side: private chats. Each update becomes one engine event."""
+    """The claimant's side: private chats. Each update becomes one engine event; the replies
+    are queued by the service with the change (and sent by the outbox)."""
 
-    def __init__(self, service: IntakeService, on_submitted: Callable[[], None]) -> None:
+    def __init__(self, service: IntakeService) -> None:
         self.service = service
-        self.on_submitted = on_submitted
-        self.albums: AlbumCollector[tuple[Bot, Sender]] = AlbumCollector(
+        self.albums: AlbumCollector[Sender] = AlbumCollector(
             service.settings.album_settle_seconds, self._album_settled
         )
 
@@ -127,14 +125,8 @@ class PrivateHandlers:
             ]
         )
 
-    async def respond(self, bot: Bot, sender: Sender, outcome: engine.Outcome) -> None:
-        if outcome.submit:
-            self.on_submitted()
-        await send_replies(bot, sender.chat_id, outcome.replies)
-
-    async def _album_settled(self, origin: tuple[Bot, Sender], result: AlbumResult) -> None:
-        bot, sender = origin
-        await self.respond(bot, sender, await self.service.album_settled(sender, result))
+    async def _album_settled(self, sender: Sender, result: AlbumResult) -> None:
+        await self.service.album_settled(sender, result)
 
     @staticmethod
     def _message_sender(update: Update) -> tuple[Message, Sender]:
@@ -147,21 +139,18 @@ class PrivateHandlers:
         assert message.text is not None
         head, _, args = message.text.partition(" ")
         name = head[1:].split("@", 1)[0].lower()
-        outcome = await self.service.handle(sender, events.Command(name, args.strip()))
-        await self.respond(context.bot, sender, outcome)
+        await self.service.handle(sender, events.Command(name, args.strip()))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, sender = self._message_sender(update)
         assert message.text is not None
-        outcome = await self.service.handle(sender, events.Text(message.text))
-        await self.respond(context.bot, sender, outcome)
+        await self.service.handle(sender, events.Text(message.text))
 
     async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         message, sender = self._message_sender(update)
         assert message.contact is not None
-        event = events.Text(shared_phone(message.contact.phone_number))
-        await self.respond(context.bot, sender, await self.service.handle(sender, event))
+        await self.service.handle(sender, events.Text(shared_phone(message.contact.phone_number)))
 
     async def on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, sender = self._message_sender(update)
@@ -169,16 +158,14 @@ class PrivateHandlers:
         offered = offered_file(context.bot, message, quiet=in_album)
         assert offered is not None
         outcome = await self.service.offer_file(sender, offered)
-        if message.media_group_id is None:
-            await self.respond(context.bot, sender, outcome)
-        else:  # answered once the whole album is in
-            self.albums.add(message.media_group_id, (context.bot, sender), outcome)
+        if message.media_group_id is not None:  # answered once the whole album is in
+            self.albums.add(message.media_group_id, sender, outcome)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, voice notes, locations…: explain what this step expects."""
         message, sender = self._message_sender(update)
         event = events.Unsupported(effective_message_type(message) or "unknown")
-        await self.respond(context.bot, sender, await self.service.handle(sender, event))
+        await self.service.handle(sender, event)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -188,12 +175,7 @@ class PrivateHandlers:
         if query.message.chat.type != ChatType.PRIVATE:
             return
         sender = Sender.of(query.from_user, query.message.chat.id, update.update_id)
+        # The answered question keeps its buttons: a press on them later is answered as out
+        # of date by the engine, so removing them would cost a call per press for nothing.
         outcome = await self.service.handle(sender, events.Press(query.data))
         await answer_query(query, outcome.toast)
-        if outcome.changed:
-            # The buttons of an answered question go, so the chat reads as a record.
-            with contextlib.suppress(BadRequest):
-                await context.bot.edit_message_reply_markup(
-                    chat_id=sender.chat_id, message_id=query.message.message_id
-                )
-        await self.respond(context.bot, sender, outcome)

@@ -1,4 +1,5 @@
-"""Drawing the engine's replies with PTB: HTML text, inline keyboards, long texts split."""
+"""Answering button presses on PTB (the replies themselves go through the outbox), and the
+throttle's notice sent at once."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def keyboard(
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """The engine's replies as HTML, long texts split, the keyboard under the last part."""
+    """Sent at once, outside the outbox: only for what follows from no change and need not
+    survive a crash (the throttle's notice). Everything else is queued in the outbox."""
     for reply in replies:
         for text, with_keyboard in reply_parts(reply):
             await bot.send_message(

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -24,12 +24,21 @@ from bot.ptb.replies import answer_query
 from bot.settings import Settings
 from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import Actor, CaseDesk
+from bot.staff.desk import Actor, AlreadyApplied, CaseDesk, applying
 from bot.staff.members import actor_name
 
 
 def actor_of(user: User) -> Actor:
     return Actor(user.id, actor_name(user.full_name, user.username))
+
+
+def card_text(message: Message, bot_id: int) -> str | None:
+    """The text of the bot's own message with card buttons (any card of a case works)."""
+    markup = message.reply_markup
+    if message.from_user is None or message.from_user.id != bot_id or markup is None:
+        return None
+    datas = [str(button.callback_data or "") for row in markup.inline_keyboard for button in row]
+    return message.text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
 
 
 def staff_handlers(
@@ -46,9 +55,20 @@ def staff_handlers(
         message = query.message
         pressed_in = (message.chat.id, message.message_id) if message else None
         actor = actor_of(query.from_user)
-        answer = await actions.press_card(
-            desk, staff_chat, pressed_in, actor, query.data, context.bot.get_chat_member, lang
-        )
+        try:
+            with applying(update.update_id):  # a press delivered twice is applied once
+                answer = await actions.press_card(
+                    desk,
+                    staff_chat,
+                    pressed_in,
+                    actor,
+                    query.data,
+                    context.bot.get_chat_member,
+                    lang,
+                    card_text(message, context.bot.id) if isinstance(message, Message) else None,
+                )
+        except AlreadyApplied:
+            answer = actions.StaffAnswer(None)
         if answer.card_markup is not None and pressed_in is not None:
             with contextlib.suppress(BadRequest):  # already showing them: fine
                 await context.bot.edit_message_reply_markup(
@@ -64,15 +84,20 @@ def staff_handlers(
         message = update.message
         assert message is not None and message.reply_to_message is not None
         assert message.text is not None and message.from_user is not None
-        answer = await actions.reply_on_card(
-            desk,
-            staff_chat,
-            message.reply_to_message.message_id,
-            actor_of(message.from_user),
-            message.text,
-            context.bot.get_chat_member,
-            lang,
-        )
+        try:
+            with applying(update.update_id):  # delivered twice, asked once
+                answer = await actions.reply_on_card(
+                    desk,
+                    staff_chat,
+                    message.reply_to_message.message_id,
+                    actor_of(message.from_user),
+                    message.text,
+                    context.bot.get_chat_member,
+                    lang,
+                    card_text(message.reply_to_message, context.bot.id),
+                )
+        except AlreadyApplied:
+            return
         if answer is not None:
             on_change()
             await message.reply_text(answer, parse_mode=ParseMode.HTML, do_quote=True)

@@ -1,7 +1,7 @@
 """The outbox's Bot API calls, performed through python-telegram-bot's `Bot.do_api_request`.
 
-Payloads are Bot API parameters (see `bot.notifications`); a file given as
-`{"store": sha256, "filename": name}` is read from the file store and uploaded.
+Payloads are Bot API parameters (see `bot.outbox_messages.bot_call`); a file given as an
+`Upload` is read from the file store and uploaded.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from telegram.error import (
     RetryAfter,
 )
 
+from bot.outbox_messages import Upload
 from bot.outbox_sender import RetryLater, Undeliverable
 from dialogs.filenames import transport_name
 from storage import FileStore
 
-NETWORK_RETRY_SECONDS = 5
+NETWORK_RETRY_SECONDS = 1  # doubled by the sender for each further failure
 # An edit to identical content: the state it was to show is already shown.
 NOT_MODIFIED = "message is not modified"
 
@@ -52,7 +53,7 @@ class PtbTransport:
         except (Forbidden, InvalidToken, EndPointNotFound, ChatMigrated) as refusal:
             raise Undeliverable(str(refusal)) from refusal
         except NetworkError as failure:  # also TimedOut, 5xx answers and connection errors
-            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure)) from failure
+            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure), backoff=True) from failure
 
     async def _resolve(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         resolved = {key: await self._file(value) for key, value in payload.items()}
@@ -61,9 +62,9 @@ class PtbTransport:
         return resolved
 
     async def _file(self, value: Any) -> Any:
-        if isinstance(value, dict) and "store" in value:
-            data = await self.files.read_async(value["store"])
-            return InputFile(data, filename=transport_name(value.get("filename") or value["store"]))
+        if isinstance(value, Upload):
+            data = await self.files.read_async(value.sha256)
+            return InputFile(data, filename=transport_name(value.filename or value.sha256))
         return value
 
     async def _media_item(self, item: dict[str, Any]) -> InputMediaDocument:
@@ -71,9 +72,9 @@ class PtbTransport:
             raise Undeliverable(f"unsupported media type in outbox: {item.get('type')!r}")
         media = item["media"]
         filename = None
-        if isinstance(media, dict) and "store" in media:
-            filename = transport_name(media.get("filename") or media["store"])
-            media = await self.files.read_async(media["store"])  # bytes: attached on upload
+        if isinstance(media, Upload):
+            filename = transport_name(media.filename or media.sha256)
+            media = await self.files.read_async(media.sha256)  # bytes: attached on upload
         extra = {
             k: v for k, v in item.items() if k not in {"type", "media", "caption", "parse_mode"}
         }

@@ -3,11 +3,19 @@ does, and what staff are told. Both runtimes check membership, find the case, th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import OTHER_REASON, REJECT_REASONS, ActionRefused, Actor, CaseDesk
+from bot.staff.desk import (
+    OTHER_REASON,
+    REJECT_REASONS,
+    ActionRefused,
+    Actor,
+    CaseDesk,
+    remove_duplicate_card,
+)
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.workflow import Action
 from dialogs.i18n import Texts, texts
@@ -40,6 +48,31 @@ def parse_staff_data(data: str) -> tuple[str, str]:
     return action, arg
 
 
+CARD_MARK = "📁"  # the card's title starts with it (staff-card-title)
+_CASE_NUMBER = re.compile(r"\bIP-\d{4}-\d{6}\b")
+
+
+async def card_case(
+    desk: CaseDesk, chat_id: int, message_id: int, card_text: str | None = None
+) -> Case | None:
+    """The case whose card this message is: the card recorded for the case, or another card
+    of it (a send retried after a connection dropped after delivery leaves one whose id was
+    never known). `card_text` is given only for the bot's own message with card buttons; its
+    title names the case. Such a duplicate is removed once used, so one card remains."""
+    case = await desk.storage.cases.get_by_staff_message(message_id)
+    if case is not None or not card_text:
+        return case
+    title = card_text.split("\n", 1)[0]
+    found = _CASE_NUMBER.search(title)
+    if not title.startswith(CARD_MARK) or found is None:
+        return None
+    case = await desk.storage.cases.get_by_number(found.group(0))
+    if case is None or await desk.storage.cases.staff_message(case.id) is None:
+        return None
+    await remove_duplicate_card(desk.storage, chat_id, case, message_id)
+    return case
+
+
 async def press_card(
     desk: CaseDesk,
     staff_chat: int | None,
@@ -48,6 +81,7 @@ async def press_card(
     data: str,
     get_chat_member: GetChatMember,
     lang: Lang,
+    card_text: str | None = None,
 ) -> StaffAnswer:
     """A button pressed on a message (`pressed_in` = chat id, message id): only a member of
     the staff group, only on a case card; the case is the card's, whatever the data says."""
@@ -58,7 +92,7 @@ async def press_card(
         or not await is_staff(get_chat_member, staff_chat, actor.id)
     ):
         return StaffAnswer(t.plain("staff-refused"), alert=True)
-    case = await desk.storage.cases.get_by_staff_message(pressed_in[1])
+    case = await card_case(desk, pressed_in[0], pressed_in[1], card_text)
     if case is None:
         return StaffAnswer(t.plain("staff-not-a-card"), alert=True)
     return await press(desk, case, actor, data, lang)
@@ -72,9 +106,10 @@ async def reply_on_card(
     text: str,
     get_chat_member: GetChatMember,
     lang: Lang,
+    card_text: str | None = None,
 ) -> str | None:
     """A message in the staff group replying to `replied_to`: None unless that is a card."""
-    case = await desk.storage.cases.get_by_staff_message(replied_to)
+    case = await card_case(desk, staff_chat or 0, replied_to, card_text)
     if case is None:
         return None
     if not await is_staff(get_chat_member, staff_chat, actor.id):

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
-from bot.notifications import html_message
+from bot.notifications import html_message, queue
+from bot.outbox_messages import Delete
 from bot.settings import Settings
 from bot.staff.card import card_markup, render_card
 from bot.staff.reasons import rejection_notice
@@ -52,6 +55,37 @@ class ActionRefused(Exception):
         super().__init__(code)
         self.code = code
         self.params = params or {}
+
+
+APPLYING: ContextVar[int | None] = ContextVar("applying_update", default=None)
+
+
+class AlreadyApplied(Exception):
+    """The Telegram update asking for the action was applied before (delivered twice)."""
+
+
+@contextmanager
+def applying(update_id: int | None) -> Iterator[None]:
+    """Staff and case actions taken while handling this update mark it applied."""
+    token = APPLYING.set(update_id)
+    try:
+        yield
+    finally:
+        APPLYING.reset(token)
+
+
+async def remove_duplicate_card(
+    storage: Storage, chat_id: int, case: Case, message_id: int
+) -> None:
+    """A second card of the case (its send was retried after delivery): removed once used."""
+    async with storage.db.transaction() as conn:
+        await queue(
+            conn,
+            storage,
+            Delete(chat_id=chat_id, message_id=message_id),
+            key=f"case:{case.id}:card-duplicate:{message_id}",
+            case_id=case.id,
+        )
 
 
 class CaseDesk:
@@ -325,7 +359,14 @@ class CaseDesk:
     ) -> tuple[Case, Outcome, Case]:
         """Decide against the case as it stands inside the action's transaction (two staff
         members pressing at once are decided one after the other, the second against the
-        first's result), then save what the workflow says: assignee, status, audit, event."""
+        first's result), then save what the workflow says: assignee, status, audit, event.
+        The Telegram update being handled (`APPLYING`) is marked applied in the same
+        transaction: delivered again, it changes nothing (`AlreadyApplied`)."""
+        update_id = APPLYING.get()
+        if update_id is not None:
+            APPLYING.set(None)  # one mark per update, whatever the action does next
+            if not await self.storage.updates.claim(conn, update_id, actor.id, now=self.clock()):
+                raise AlreadyApplied(update_id)
         current = await self._get(conn, case.id)
         outcome = self._check(current, action, actor)
         if outcome.assign_to_actor:

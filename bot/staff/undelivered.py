@@ -4,38 +4,34 @@ card names them so staff know to look there. Recorded in the audit trail, framew
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiosqlite
 
+from bot.outbox_messages import Album, Document, OutboxMessage, legacy_message, parse_message
 from dialogs.model import Case
 from storage import OutboxItem, Storage
 
 ACTION = "files_undelivered"
-FILE_METHODS = frozenset({"sendDocument", "sendMediaGroup"})
 
 
-def _store_refs(value: Any) -> list[dict[str, Any]]:
-    """Every `{"store": sha256, "filename": name}` in a payload, in order."""
-    if isinstance(value, dict):
-        if "store" in value:
-            return [value]
-        return [ref for item in value.values() for ref in _store_refs(item)]
-    if isinstance(value, list):
-        return [ref for item in value for ref in _store_refs(item)]
+def _shas(message: OutboxMessage) -> list[str]:
+    """The stored files a message carries, in order."""
+    if isinstance(message, Document):
+        return [message.sha256]
+    if isinstance(message, Album):
+        return [d.sha256 for d in message.documents]
     return []
 
 
 def claimant_files_in(item: OutboxItem, case: Case) -> list[dict[str, str]]:
     """The claimant's files an outbox item carried (not the dossier's own PDF and ZIP)."""
-    if item.method not in FILE_METHODS:
+    try:
+        message: OutboxMessage | None = parse_message(item.method, item.payload)
+    except ValueError:
+        message = legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+    if message is None:
         return []
     names = {f.sha256: f.name for f in case.draft.files}
-    return [
-        {"sha256": ref["store"], "name": names[ref["store"]]}
-        for ref in _store_refs(item.payload)
-        if ref["store"] in names
-    ]
+    return [{"sha256": sha, "name": names[sha]} for sha in _shas(message) if sha in names]
 
 
 async def record_undelivered(

@@ -19,7 +19,7 @@ from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.mydata import MyData
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender
+from bot.outbox_sender import OutboxSender, Rates
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
@@ -27,6 +27,7 @@ from bot.telegram.metrics import CountApiCalls, ObserveUpdates
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.mydata import mydata_router
 from bot.telegram.private import private_router
+from bot.telegram.replies import perform_answer
 from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
 from bot.throttle import Throttle
@@ -59,14 +60,16 @@ class TelegramApp:
         )
         session.middleware(CountApiCalls())
         bot = Bot(settings.bot_token.get_secret_value(), session=session)
-        service = IntakeService(storage, settings)
         desk = CaseDesk(storage, settings)
         outbox = OutboxSender(
             storage,
             AiogramTransport(bot, storage.files),
+            rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=desk.files_undelivered,
         )
+        # Every reply is queued with the change it follows from, and wakes the sender.
+        service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
         dispatcher = Dispatcher()
         dispatcher.update.outer_middleware(
             ThrottlePerUser(Throttle(settings.throttle_updates, settings.throttle_seconds), storage)
@@ -75,7 +78,7 @@ class TelegramApp:
         dispatcher.include_router(staff_router(desk, settings, outbox.kick))
         dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
         dispatcher.include_router(mydata_router(MyData(storage, settings), outbox.kick))
-        dispatcher.include_router(private_router(service, outbox.kick))
+        dispatcher.include_router(private_router(service))
         webhook = case_webhook(settings, storage.case_events)
         return cls(settings, storage, bot, dispatcher, service, outbox, desk, webhook)
 
@@ -124,8 +127,13 @@ class TelegramApp:
             update_id=lambda update: update.update_id,
             dump=lambda update: update.model_dump_json(exclude_unset=True),
             load=Update.model_validate_json,
-            handle=lambda update: self.dispatcher.feed_update(self.bot, update),
+            handle=self._handle,
         )
+
+    async def _handle(self, update: Update) -> None:
+        """A polled update. A press's answer, returned by its handler (in webhook mode it goes
+        in the webhook's response), is performed here."""
+        await perform_answer(self.bot, await self.dispatcher.feed_update(self.bot, update))
 
     async def _serve_webhook(self, stop: asyncio.Event | None) -> None:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -136,6 +144,7 @@ class TelegramApp:
         self.dispatcher.update.outer_middleware(ObserveUpdates())
         app = web.Application()
         # Answered once handled: Telegram delivers again an update whose handling a crash cut.
+        # A press's answerCallbackQuery, returned by its handler, rides in that answer.
         SimpleRequestHandler(
             self.dispatcher, self.bot, handle_in_background=False, secret_token=secret
         ).register(app, path=settings.webhook_path)

@@ -3,29 +3,27 @@ decides what is asked (that is `dialogs/`)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
 from typing import Any, BinaryIO, cast
 
 import aiohttp
 from aiogram import Bot, F, Router
 from aiogram.exceptions import (
     TelegramAPIError,
-    TelegramBadRequest,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.filters import Command as CommandFilter
 from aiogram.filters import CommandObject
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.albums import AlbumCollector, AlbumResult
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
-from bot.telegram.replies import answer_query, send_replies
+from bot.telegram.replies import answer_method
 from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
-from dialogs import engine, events
+from dialogs import events
 from dialogs.validators.contacts import shared_phone
 
 
@@ -65,47 +63,38 @@ def _retry_after(headers: Any) -> float | None:
     return float(value) if value and str(value).isdigit() else None
 
 
-def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> Router:
+def private_router(service: IntakeService) -> Router:
+    """Each update becomes one engine event; the replies are queued by the service with the
+    change (and sent by the outbox), so nothing here sends a message."""
     router = Router(name="private")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
 
-    async def respond(bot: Bot, sender: Sender, outcome: engine.Outcome) -> None:
-        if outcome.submit:
-            on_submitted()
-        await send_replies(bot, sender.chat_id, outcome.replies)
+    async def album_settled(sender: Sender, result: AlbumResult) -> None:
+        await service.album_settled(sender, result)
 
-    async def album_settled(origin: tuple[Bot, Sender], result: AlbumResult) -> None:
-        bot, sender = origin
-        await respond(bot, sender, await service.album_settled(sender, result))
-
-    albums: AlbumCollector[tuple[Bot, Sender]] = AlbumCollector(
+    albums: AlbumCollector[Sender] = AlbumCollector(
         service.settings.album_settle_seconds, album_settled
     )
 
     @router.message(CommandFilter(*INTAKE_COMMANDS))
-    async def on_command(
-        message: Message, command: CommandObject, bot: Bot, event_update: Update
-    ) -> None:
+    async def on_command(message: Message, command: CommandObject, event_update: Update) -> None:
         assert message.from_user is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        event = events.Command(command.command.lower(), command.args or "")
-        outcome = await service.handle(sender, event)
-        await respond(bot, sender, outcome)
+        await service.handle(sender, events.Command(command.command.lower(), command.args or ""))
 
     @router.message(F.text)
-    async def on_text(message: Message, bot: Bot, event_update: Update) -> None:
+    async def on_text(message: Message, event_update: Update) -> None:
         assert message.from_user is not None and message.text is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        await respond(bot, sender, await service.handle(sender, events.Text(message.text)))
+        await service.handle(sender, events.Text(message.text))
 
     @router.message(F.contact)
-    async def on_contact(message: Message, bot: Bot, event_update: Update) -> None:
+    async def on_contact(message: Message, event_update: Update) -> None:
         """A shared contact is taken as a typed phone number (the phone step validates it)."""
         assert message.from_user is not None and message.contact is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        event = events.Text(shared_phone(message.contact.phone_number))
-        await respond(bot, sender, await service.handle(sender, event))
+        await service.handle(sender, events.Text(shared_phone(message.contact.phone_number)))
 
     @router.message(F.document | F.photo | F.video)
     async def on_file(message: Message, bot: Bot, event_update: Update) -> None:
@@ -115,31 +104,23 @@ def private_router(service: IntakeService, on_submitted: Callable[[], None]) -> 
         offered = offered_file(bot, message, quiet=in_album)
         assert offered is not None
         outcome = await service.offer_file(sender, offered)
-        if message.media_group_id is None:
-            await respond(bot, sender, outcome)
-        else:  # answered once the whole album is in
-            albums.add(message.media_group_id, (bot, sender), outcome)
+        if message.media_group_id is not None:  # answered once the whole album is in
+            albums.add(message.media_group_id, sender, outcome)
 
     @router.message()
-    async def on_other(message: Message, bot: Bot, event_update: Update) -> None:
+    async def on_other(message: Message, event_update: Update) -> None:
         """Stickers, voice notes, locations…: explain what this step expects."""
         assert message.from_user is not None
         sender = Sender.of(message.from_user, message.chat.id, event_update.update_id)
-        event = events.Unsupported(str(message.content_type))
-        await respond(bot, sender, await service.handle(sender, event))
+        await service.handle(sender, events.Unsupported(str(message.content_type)))
 
     @router.callback_query(F.data)
-    async def on_press(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
+    async def on_press(query: CallbackQuery, event_update: Update) -> AnswerCallbackQuery:
         assert query.data is not None and query.message is not None
         sender = Sender.of(query.from_user, query.message.chat.id, event_update.update_id)
+        # The answered question keeps its buttons: a press on them later is answered as out
+        # of date by the engine, so removing them would cost a call per press for nothing.
         outcome = await service.handle(sender, events.Press(query.data))
-        await answer_query(query, outcome.toast)
-        if outcome.changed:
-            # The buttons of an answered question go, so the chat reads as a record.
-            with contextlib.suppress(TelegramBadRequest):
-                await bot.edit_message_reply_markup(
-                    chat_id=sender.chat_id, message_id=query.message.message_id
-                )
-        await respond(bot, sender, outcome)
+        return answer_method(query, outcome.toast)
 
     return router

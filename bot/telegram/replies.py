@@ -1,4 +1,5 @@
-"""Drawing the engine's replies with aiogram: HTML text, inline keyboards, long texts split."""
+"""Answering button presses on aiogram (the replies themselves go through the outbox), and
+the throttle's notice sent at once."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -42,6 +45,8 @@ def keyboard(
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    """Sent at once, outside the outbox: only for what follows from no change and need not
+    survive a crash (the throttle's notice). Everything else is queued in the outbox."""
     for reply in replies:
         for text, with_keyboard in reply_parts(reply):
             await bot.send_message(
@@ -49,14 +54,35 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
                 text,
                 parse_mode="HTML",
                 reply_markup=keyboard(reply) if with_keyboard else None,
-                disable_web_page_preview=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
 
 
 async def answer_query(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
-    """Answer a button press. Telegram refuses answers to presses older than a few seconds
-    (a press handled after a restart): that must not keep the replies from being sent."""
+    """Answer a button press at once. Telegram refuses answers to presses older than a few
+    seconds (a press handled after a restart): that must not keep the replies from being sent."""
     try:
         await query.answer(text, show_alert=alert)
     except TelegramBadRequest as refusal:
         log.info("press %s not answered: %s", query.id, refusal.message)
+
+
+def answer_method(
+    query: CallbackQuery, text: str | None, *, alert: bool = False
+) -> AnswerCallbackQuery:
+    """The answer to a button press, returned by the handler rather than sent: in webhook mode
+    aiogram puts it in the webhook's HTTP response (no Bot API call of its own); polling
+    performs it (`perform_answer`)."""
+    return query.answer(text, show_alert=alert)
+
+
+async def perform_answer(bot: Bot, result: object) -> None:
+    """What a handler returned, performed when the update did not come by webhook. Telegram
+    refuses answers to presses older than a few seconds (a press handled after a restart):
+    logged, never raised."""
+    if not isinstance(result, AnswerCallbackQuery):
+        return
+    try:
+        await bot(result)
+    except TelegramBadRequest as refusal:
+        log.info("press %s not answered: %s", result.callback_query_id, refusal.message)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 
 from bot.settings import Settings
 from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import Actor, CaseDesk
+from bot.staff.desk import Actor, AlreadyApplied, CaseDesk, applying
 from bot.staff.members import actor_name
 from bot.telegram.replies import answer_query
 
@@ -22,20 +22,40 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, actor_name(user.full_name, user.username))
 
 
+def card_text(message: Message, bot_id: int) -> str | None:
+    """The text of the bot's own message with card buttons (any card of a case works)."""
+    markup = message.reply_markup
+    if message.from_user is None or message.from_user.id != bot_id or markup is None:
+        return None
+    datas = [button.callback_data or "" for row in markup.inline_keyboard for button in row]
+    return message.text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
+
+
 def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], None]) -> Router:
     router = Router(name="staff")
     staff_chat = settings.staff_chat_id
     lang = settings.staff_lang
 
     @router.callback_query(F.data.startswith(f"{STAFF_PREFIX}:"))
-    async def on_card_button(query: CallbackQuery, bot: Bot) -> None:
+    async def on_card_button(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
         assert query.data is not None
         message = query.message
         pressed_in = (message.chat.id, message.message_id) if message else None
         actor = actor_of(query.from_user)
-        answer = await actions.press_card(
-            desk, staff_chat, pressed_in, actor, query.data, bot.get_chat_member, lang
-        )
+        try:
+            with applying(event_update.update_id):  # a press delivered twice is applied once
+                answer = await actions.press_card(
+                    desk,
+                    staff_chat,
+                    pressed_in,
+                    actor,
+                    query.data,
+                    bot.get_chat_member,
+                    lang,
+                    card_text(message, bot.id) if isinstance(message, Message) else None,
+                )
+        except AlreadyApplied:
+            answer = actions.StaffAnswer(None)
         if answer.card_markup is not None and pressed_in is not None:
             with contextlib.suppress(TelegramBadRequest):  # already showing them: fine
                 await bot.edit_message_reply_markup(
@@ -73,19 +93,24 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
             on_change()
 
     @router.message(F.chat.id == staff_chat, F.reply_to_message, F.text)
-    async def on_reply_to_card(message: Message, bot: Bot) -> None:
+    async def on_reply_to_card(message: Message, bot: Bot, event_update: Update) -> None:
         """A reply to a card is a question for the claimant; `/reject text` rejects with it."""
         assert message.reply_to_message is not None and message.text is not None
         assert message.from_user is not None
-        answer = await actions.reply_on_card(
-            desk,
-            staff_chat,
-            message.reply_to_message.message_id,
-            actor_of(message.from_user),
-            message.text,
-            bot.get_chat_member,
-            lang,
-        )
+        try:
+            with applying(event_update.update_id):  # delivered twice, asked once
+                answer = await actions.reply_on_card(
+                    desk,
+                    staff_chat,
+                    message.reply_to_message.message_id,
+                    actor_of(message.from_user),
+                    message.text,
+                    bot.get_chat_member,
+                    lang,
+                    card_text(message.reply_to_message, bot.id),
+                )
+        except AlreadyApplied:
+            return
         if answer is not None:
             on_change()
             await message.reply(answer, parse_mode="HTML")

@@ -17,11 +17,12 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InputMediaDocument
 from pydantic import BaseModel
 
+from bot.outbox_messages import Upload
 from bot.outbox_sender import RetryLater, Undeliverable
 from dialogs.filenames import transport_name
 from storage import FileStore
 
-NETWORK_RETRY_SECONDS = 5
+NETWORK_RETRY_SECONDS = 1  # doubled by the sender for each further failure
 # An edit to identical content: the state it was to show is already shown.
 NOT_MODIFIED = "message is not modified"
 
@@ -39,7 +40,7 @@ class AiogramTransport:
         except TelegramRetryAfter as flood:
             raise RetryLater(flood.retry_after, flood.message) from flood
         except (TelegramNetworkError, TelegramServerError) as failure:
-            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure)) from failure
+            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure), backoff=True) from failure
         except TelegramBadRequest as refusal:
             if NOT_MODIFIED in refusal.message:
                 return {"not_modified": True}
@@ -58,11 +59,9 @@ class AiogramTransport:
         return resolved
 
     async def _file(self, value: Any) -> Any:
-        if isinstance(value, dict) and "store" in value:
-            data = await self.files.read_async(value["store"])
-            return BufferedInputFile(
-                data, filename=transport_name(value.get("filename") or value["store"])
-            )
+        if isinstance(value, Upload):
+            data = await self.files.read_async(value.sha256)
+            return BufferedInputFile(data, filename=transport_name(value.filename or value.sha256))
         return value
 
 

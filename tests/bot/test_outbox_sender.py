@@ -6,6 +6,7 @@ only checked within one `deliver_due()` round, which takes milliseconds."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.notifications import queue
+from bot.outbox_messages import Text
 from bot.outbox_sender import OutboxSender, Rates, RetryLater
 from bot.telegram.transport import AiogramTransport
 from dialogs.model import utcnow
@@ -86,12 +89,8 @@ async def enqueue(storage: Storage, *messages: tuple[int, str]) -> list[int]:
     ids = []
     async with storage.db.transaction() as conn:
         for chat_id, text in messages:
-            item = await storage.outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                method="sendMessage",
-                payload={"chat_id": chat_id, "text": text},
-                dedupe_key=f"test:{chat_id}:{text}",
+            item = await queue(
+                conn, storage, Text(chat_id=chat_id, text=text), key=f"test:{chat_id}:{text}"
             )
             assert item is not None
             ids.append(item)
@@ -246,3 +245,66 @@ async def test_a_rate_limited_group_does_not_starve_private_chats(storage: Stora
     assert transport.texts(ANNA) == ["receipt0", "receipt1", "receipt2"]
     assert len(transport.texts(GROUP)) == 20
     assert await storage.outbox.pending_count() == 40
+
+
+async def test_a_reply_does_not_wait_behind_a_slow_upload_to_the_group(storage: Storage) -> None:
+    """Issue 6: private chats and groups are delivered in lanes side by side."""
+
+    class SlowGroup(ScriptedTransport):
+        def __init__(self) -> None:
+            super().__init__()
+            self.release = asyncio.Event()
+
+        async def call(self, method: str, payload: dict[str, Any]) -> Any:
+            if payload["chat_id"] < 0:
+                await self.release.wait()  # a big dossier upload
+            return await super().call(method, payload)
+
+    transport = SlowGroup()
+    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE, poll_seconds=0.05)
+    async with sender.running():
+        await enqueue(storage, (GROUP, "dossier"))
+        await asyncio.sleep(0.1)  # the group's upload is under way
+        await enqueue(storage, (ANNA, "next question"))
+        sender.kick()
+        for _ in range(100):
+            if transport.texts(ANNA):
+                break
+            await asyncio.sleep(0.01)
+        assert transport.texts(ANNA) == ["next question"]
+        assert transport.texts(GROUP) == []
+        transport.release.set()
+        for _ in range(100):
+            if transport.texts(GROUP):
+                break
+            await asyncio.sleep(0.01)
+    assert transport.texts(GROUP) == ["dossier"]
+
+
+async def test_rows_queued_by_the_previous_version_are_still_delivered(storage: Storage) -> None:
+    """Upgrading with messages still queued (Bot API payloads with `store` / `card_of`
+    markers, written before messages were typed) loses none of them."""
+    sha = await storage.files.put_async(b"%PDF-1.4 receipt")
+    async with storage.db.transaction() as conn:
+        for key, method, payload in [
+            ("old:text", "sendMessage", {"chat_id": ANNA, "text": "old receipt"}),
+            (
+                "old:doc",
+                "sendDocument",
+                {"chat_id": ANNA, "document": {"store": sha, "filename": "r.pdf"}},
+            ),
+            ("old:bogus", "sendSticker", {"chat_id": BORIS}),
+        ]:
+            await storage.outbox.enqueue(
+                conn, chat_id=payload["chat_id"], method=method, payload=payload, dedupe_key=key
+            )
+    transport = ScriptedTransport()
+    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
+    await sender.deliver_due()
+    assert [(m, p.get("text")) for m, p in transport.calls] == [
+        ("sendMessage", "old receipt"),
+        ("sendDocument", None),
+    ]
+    upload = transport.calls[1][1]["document"]
+    assert (upload.sha256, upload.filename) == (sha, "r.pdf")
+    assert await storage.outbox.pending_count() == 0  # the unreadable one set aside

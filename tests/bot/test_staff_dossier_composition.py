@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.notifications import (
-    COMPOSE_STAFF_DOSSIER,
-    PURPOSE,
-    STAFF_CARD,
-    compose_staff_dossier,
-    enqueue_submission,
-)
+from bot.notifications import compose_staff_dossier, enqueue_submission
+from bot.outbox_messages import ComposeDossier, parse_message
 from bot.settings import Settings
 from dialogs.model import Draft, FileSection, StoredFile, utcnow
 from storage import Storage
@@ -60,20 +55,22 @@ async def submitted_case(storage: Storage) -> None:
 async def test_submission_queues_an_instruction_the_sender_expands_once(storage: Storage) -> None:
     await submitted_case(storage)
     due = await storage.outbox.due(utcnow())
-    instruction = next(i for i in due if i.method == COMPOSE_STAFF_DOSSIER)
-    assert [i.chat_id for i in due if i.method != COMPOSE_STAFF_DOSSIER] == [7]  # the receipt
+    instruction = next(i for i in due if i.method == "compose_dossier")
+    assert [i.chat_id for i in due if i.method != "compose_dossier"] == [7]  # the receipt
+    compose = parse_message(instruction.method, instruction.payload)
+    assert isinstance(compose, ComposeDossier)
 
-    await compose_staff_dossier(storage, instruction)
+    await compose_staff_dossier(storage, instruction.id, compose)
     queued = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
-    methods = [i.method for i in queued]
-    assert COMPOSE_STAFF_DOSSIER not in methods  # the instruction is done
-    assert methods[0] == "sendMessage" and "Dossier" in queued[0].payload["text"]
-    names = [i.payload["document"]["filename"] for i in queued if i.method == "sendDocument"]
+    kinds = [i.method for i in queued]
+    assert "compose_dossier" not in kinds  # the instruction is done
+    assert kinds[0] == "text" and "Dossier" in queued[0].payload["text"]
+    names = [i.payload["filename"] for i in queued if i.method == "document"]
     assert names[:2] == [f"{case_number(queued)}.pdf", f"{case_number(queued)}.zip"]
     assert names[2:] == ["f0.pdf", "f1.pdf", "f2.pdf"]
-    assert queued[-1].payload[PURPOSE] == STAFF_CARD
+    assert kinds[-1] == "card"  # the card last, its id recorded once sent
 
-    await compose_staff_dossier(storage, instruction)  # as after a crash before it was marked
+    await compose_staff_dossier(storage, instruction.id, compose)  # as after a crash
     again = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
     assert [i.id for i in again] == [i.id for i in queued]
 

@@ -55,12 +55,17 @@ class Claimant:
         return await self._until(expect, baseline)
 
     def find_button(self, label: str) -> tuple[SentMessage, str] | None:
-        """The newest message with a button whose text contains `label`."""
+        """The button whose text contains `label` on the newest message with buttons (the
+        keyboard a person would press). A reply comes in parts, each sent by the outbox: until
+        its last part (the step with its keyboard) is there, an older keyboard is not pressed."""
         for message in reversed(self.fake.messages(self.chat_id)):
+            if not message.buttons:
+                continue
             for row in message.buttons:
                 for text, _data in row:
                     if label in text:
                         return message, text
+            return None
         return None
 
     async def presses(self, label: str, expect: str | None = None) -> SentMessage:

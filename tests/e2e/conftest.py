@@ -42,6 +42,10 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
         # Never the real short-link hosts: a test must not depend on the Internet.
         short_link_hosts=["short.invalid"],
         short_link_timeout=2.0,
+        # The tests' claimants answer at once; Telegram's 1 message/s per chat is tested in
+        # tests/bot/test_outbox_sender.py.
+        outbox_private_per_second=1000,
+        outbox_private_burst=1000,
         _env_file=None,
     )
 

@@ -44,6 +44,9 @@ class BotProcess:
             "DATA_DIR": str(self.data_dir),
             "ALBUM_SETTLE_SECONDS": "0.3",
             "OUTBOX_POLL_SECONDS": "0.1",
+            "OUTBOX_PRIVATE_PER_SECOND": "1000",
+            "OUTBOX_PRIVATE_BURST": "1000",
+            "THROTTLE_UPDATES": "10000",  # as in tests/e2e/conftest.py: scripted claimants
             "PYTHONUNBUFFERED": "1",
             "RUNTIME": self.runtime,
             **self.settings,
@@ -97,11 +100,16 @@ async def test_sigkill_after_a_file_loses_nothing(fake: FakeTelegram, tmp_path: 
         fake.user_presses(CLAIMANT, drawn, callback_data=done)
         await fake.wait_for_message(CLAIMANT, lambda m: "explain the evidence" in (m.text or ""))
         # Pressed again, it is out of date: said so, and the step is drawn again.
+        # (The replies go by the outbox, side by side with the press's answer: the baseline
+        # is taken before the press.)
+        before_stale = anna._baseline()
         stale = fake.forge_callback(CLAIMANT, CLAIMANT, drawn.message_id, done)
         answer = await fake.wait_for_callback_answer(stale)
         assert answer.get("text") == "That button is out of date."
         notice = await fake.wait_for_message(
-            CLAIMANT, lambda m: "belongs to an earlier message" in (m.text or "")
+            CLAIMANT,
+            lambda m: "belongs to an earlier message" in (m.text or ""),
+            after=before_stale,
         )
         await fake.wait_for_message(
             CLAIMANT, lambda m: PROMPTS["evidence_note"] in (m.text or ""), after=notice

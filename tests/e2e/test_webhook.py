@@ -76,3 +76,42 @@ async def test_updates_posted_to_the_webhook_are_answered(
     assert await post(webhook_bot, dict(forged), None) in REFUSED
     await asyncio.sleep(0.3)  # give a wrongly accepted update time to be answered
     assert [m.message_id for m in fake.messages(CLAIMANT)] == [welcome.message_id]
+
+
+async def test_a_press_is_answered_in_the_webhook_response_on_aiogram(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Issue 6 (the hot path): aiogram puts a press's answerCallbackQuery in the webhook's HTTP
+    response, so a press costs one Bot API call fewer; the reply itself goes by the outbox."""
+    port = free_port()
+    settings = settings_for(fake, tmp_path / "data").model_copy(
+        update={
+            "webhook_url": PUBLIC_URL,
+            "webhook_host": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": SecretStr(SECRET),
+        }
+    )
+    app = await TelegramApp.create(settings)
+    task = asyncio.create_task(app.run())
+    url = f"http://127.0.0.1:{port}{settings.webhook_path}"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    try:
+        await fake.wait_for_request("setWebhook", timeout=5)
+        assert await post(url, dict(fake.user_sends_text(CLAIMANT, "/start")), SECRET) == 200
+        welcome = await fake.wait_for_message(CLAIMANT, lambda m: bool(m.buttons), after=0)
+        press = fake.user_presses(CLAIMANT, welcome, text=welcome.button_texts[0])
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, json=dict(press), headers=headers) as response,
+        ):
+            assert response.status == 200
+            body = await response.read()
+        assert b"answerCallbackQuery" in body
+        assert press["callback_query"]["id"].encode() in body
+        await fake.wait_for_message(CLAIMANT, lambda m: "Step 1 of 10" in (m.text or ""), after=0)
+        assert not fake.calls("answerCallbackQuery")  # not a call of its own
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

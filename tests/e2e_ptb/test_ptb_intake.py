@@ -61,13 +61,11 @@ async def test_holder_files_a_copyright_complaint(
     assert "IP-" in (receipt.text or "")
     assert stored_draft(running_bot) is None
 
-    # Every press was answered, and each answered question lost its buttons.
+    # Every press was answered; no call was spent removing the buttons of an answered question
+    # (issue 6: a press on them later is answered as out of date).
     assert fake.callback_answers
     assert all(r.ok for r in fake.calls("answerCallbackQuery"))
-    edited = [r for r in fake.calls("editMessageReplyMarkup") if r.ok]
-    assert edited
-    for request in edited:
-        assert not fake.message(CLAIMANT, request.params["message_id"]).buttons
+    assert not [r for r in fake.calls("editMessageReplyMarkup") if r.params["chat_id"] == CLAIMANT]
 
     # The staff group: the card with its buttons, and every file the claimant sent.
     card = await fake.wait_for_message(

@@ -21,7 +21,7 @@ EXPECTED_TABLES = {
     "case_messages",
     "pending_questions",
     "answering",
-    "update_marks",
+    "applied_updates",
     "inbox",
     "case_events",
     "adding_evidence",

@@ -52,7 +52,7 @@ async def test_duplicate_dedupe_key_is_ignored(storage: Storage) -> None:
 
 async def test_due_is_ordered_and_respects_not_before_and_limit(storage: Storage) -> None:
     a = await enqueue(storage, "a")
-    later = await enqueue(storage, "later", not_before=NOW + timedelta(minutes=5))
+    later = await enqueue(storage, "later", chat_id=2, not_before=NOW + timedelta(minutes=5))
     b = await enqueue(storage, "b")
     c = await enqueue(storage, "c", not_before=NOW)
 
@@ -60,6 +60,19 @@ async def test_due_is_ordered_and_respects_not_before_and_limit(storage: Storage
     assert [i.id for i in await storage.outbox.due(NOW, limit=2)] == [a, b]
     assert [i.id for i in await storage.outbox.due(NOW + timedelta(minutes=5))] == [a, later, b, c]
     assert await storage.outbox.pending_count() == 4
+
+
+async def test_an_item_waits_behind_an_earlier_one_of_its_chat(storage: Storage) -> None:
+    """The second part of a reply is not due while the first waits for its retry."""
+    first = await enqueue(storage, "first", not_before=NOW + timedelta(seconds=5))
+    second = await enqueue(storage, "second")
+    other = await enqueue(storage, "other", chat_id=2)
+    assert [i.id for i in await storage.outbox.due(NOW)] == [other]
+    assert [i.id for i in await storage.outbox.due(NOW + timedelta(seconds=5))] == [
+        first,
+        second,
+        other,
+    ]
 
 
 async def test_retry_scheduling_and_mark_sent(storage: Storage) -> None:

@@ -1,4 +1,5 @@
-"""Regression tests replay bugs through the real bot: the end-to-end suite's fixtures."""
+"""Regression tests replay bugs through the real bot: the end-to-end suite's fixtures, and
+`each_runtime`: the same test against aiogram's runtime and python-telegram-bot's."""
 
 from __future__ import annotations
 

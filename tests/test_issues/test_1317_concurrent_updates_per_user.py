@@ -88,6 +88,7 @@ async def test_done_pressed_twice_advances_once(
     done = next(text for text in drawn.button_texts if "Done" in text)
     before = await load(running_bot)
 
+    baseline = anna._baseline()  # the replies may come before the presses' answers
     presses = [
         fake.user_presses(CLAIMANT, drawn, text=done),
         fake.user_presses(CLAIMANT, drawn, text=done),
@@ -96,7 +97,7 @@ async def test_done_pressed_twice_advances_once(
     second = await fake.wait_for_callback_answer(presses[1])
     assert one_batch(fake, presses)
     notice = await fake.wait_for_message(
-        CLAIMANT, lambda m: "belongs to an earlier message" in (m.text or "")
+        CLAIMANT, lambda m: "belongs to an earlier message" in (m.text or ""), after=baseline
     )
     await fake.wait_for_message(
         CLAIMANT, lambda m: PROMPTS["evidence_note"] in (m.text or ""), after=notice
@@ -120,12 +121,15 @@ async def test_two_choices_pressed_together_take_the_first(
     prompt = await anna.reaches("right_type")
     trademark = next(t for t in prompt.button_texts if t.startswith("Trademark"))
     patent = next(t for t in prompt.button_texts if t.startswith("Patent"))
+    baseline = anna._baseline()
     presses = [
         fake.user_presses(CLAIMANT, prompt, text=trademark),
         fake.user_presses(CLAIMANT, prompt, text=patent),
     ]
     await fake.wait_for_callback_answer(presses[1])
-    await fake.wait_for_message(CLAIMANT, lambda m: "belongs to an earlier" in (m.text or ""))
+    await fake.wait_for_message(
+        CLAIMANT, lambda m: "belongs to an earlier" in (m.text or ""), after=baseline
+    )
     assert one_batch(fake, presses)
     draft = await load(running_bot)
     assert draft.answers["right_type"] == "trademark"

@@ -1,0 +1,395 @@
+"""What the bot sends, as data: one typed message per outbox item.
+
+The dialogue core and the case services produce these, in the transaction of the change they
+follow from; the sender resolves what is known only later (the card's message id, the case's
+forum topic) and turns each into one Bot API call (`bot_call`), which a small adapter per
+runtime performs. Nothing here is a pseudo Bot API method or a marker key inside a payload:
+a file from the store is `sha256` + `filename`, the card of a case is `case_id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from dialogs.model import Lang
+from dialogs.replies import Reply
+
+LINK_PREVIEW_OFF = {"is_disabled": True}  # LinkPreviewOptions(is_disabled=True)
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    callback_data: str
+
+
+Keyboard = list[list[Button]]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+
+
+class Text(_Message):
+    """An HTML text, maybe with buttons; under a case's card and in its topic when asked."""
+
+    kind: Literal["text"] = "text"
+    text: str
+    keyboard: Keyboard | None = None
+    reply_to_card_of: int | None = None  # case id: a reply to that case's staff card
+    topic_of: int | None = None  # case id: in that case's forum topic (if it has one)
+    reply_to_message_id: int | None = None  # a reply to this message (known when queued)
+    message_thread_id: int | None = None  # in this forum topic (known when queued)
+    contact_button: str | None = None  # a reply keyboard sharing the phone number, by label
+    remove_keyboard: bool = False  # that reply keyboard taken away again
+
+
+class Document(_Message):
+    """A file from the content-addressed store."""
+
+    kind: Literal["document"] = "document"
+    sha256: str
+    filename: str
+    caption: str | None = None
+    reply_to_card_of: int | None = None
+    topic_of: int | None = None
+
+
+class AlbumItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sha256: str
+    filename: str
+    caption: str | None = None
+
+
+class Album(_Message):
+    """Two to ten documents from the store, sent as one media group."""
+
+    kind: Literal["album"] = "album"
+    documents: list[AlbumItem]
+    topic_of: int | None = None
+
+
+class StaffCard(_Message):
+    """The case card staff act on; its message id is recorded once sent."""
+
+    kind: Literal["card"] = "card"
+    case_id: int
+    text: str
+    keyboard: Keyboard
+    topic_of: int | None = None
+
+
+class CardEdit(_Message):
+    """The case card drawn again as the case stands (whichever message the card is now)."""
+
+    kind: Literal["card_edit"] = "card_edit"
+    case_id: int
+    text: str
+    keyboard: Keyboard
+
+
+class CardButtons(_Message):
+    """Only the buttons of the case card changed (the reasons to reject, say)."""
+
+    kind: Literal["card_buttons"] = "card_buttons"
+    case_id: int
+    keyboard: Keyboard
+
+
+class Delete(_Message):
+    """A message removed (a duplicate card left by a send retried after delivery)."""
+
+    kind: Literal["delete"] = "delete"
+    message_id: int
+
+
+class DeleteMessages(_Message):
+    """Messages removed at once (up to 100: erasing a case clears the staff group of it)."""
+
+    kind: Literal["delete_messages"] = "delete_messages"
+    message_ids: list[int]
+
+
+class DeleteTopic(_Message):
+    """A forum topic removed with every message in it (erasing a case posted in its topic)."""
+
+    kind: Literal["delete_topic"] = "delete_topic"
+    message_thread_id: int
+
+
+class OpenTopic(_Message):
+    """A forum topic of its own for the case, opened before its dossier is posted."""
+
+    kind: Literal["open_topic"] = "open_topic"
+    case_id: int
+    name: str
+
+
+class ComposeDossier(_Message):
+    """Not a Telegram call: the sender builds the dossier (PDF, ZIP) off the event loop and
+    queues its messages in this item's place."""
+
+    kind: Literal["compose_dossier"] = "compose_dossier"
+    case_id: int
+    staff_lang: Lang
+    username: str | None = None
+    topic: bool = False
+
+
+OutboxMessage = Annotated[
+    Text
+    | Document
+    | Album
+    | StaffCard
+    | CardEdit
+    | CardButtons
+    | Delete
+    | DeleteMessages
+    | DeleteTopic
+    | OpenTopic
+    | ComposeDossier,
+    Field(discriminator="kind"),
+]
+_ADAPTER: TypeAdapter[OutboxMessage] = TypeAdapter(OutboxMessage)
+
+
+def parse_message(kind: str, payload: dict[str, Any]) -> OutboxMessage:
+    return _ADAPTER.validate_python({**payload, "kind": kind})
+
+
+def keyboard_of(reply: Reply) -> Keyboard | None:
+    if not reply.buttons:
+        return None
+    return [[Button(text=b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+
+
+def keyboard_from_markup(markup: dict[str, Any]) -> Keyboard:
+    """From Bot API `InlineKeyboardMarkup` JSON (callback buttons only)."""
+    return [
+        [Button(text=b["text"], callback_data=b["callback_data"]) for b in row]
+        for row in markup["inline_keyboard"]
+    ]
+
+
+def markup_of(keyboard: Keyboard | None) -> dict[str, Any] | None:
+    if keyboard is None:
+        return None
+    return {"inline_keyboard": [[b.model_dump() for b in row] for row in keyboard]}
+
+
+# --- as Bot API calls ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file from the store to upload with the call (read by the runtime's adapter)."""
+
+    sha256: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class BotCall:
+    """One Bot API call: its parameters as JSON, except files (`Upload`)."""
+
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the sender looked up: the case card's message id and the case's topic."""
+
+    card_message_id: int | None = None
+    thread_id: int | None = None
+
+
+def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
+    """The Bot API call for a message (not for `ComposeDossier`, which is local work)."""
+    chat = {"chat_id": message.chat_id}
+    thread = {} if refs.thread_id is None else {"message_thread_id": refs.thread_id}
+    reply_to: dict[str, Any] = {}
+    if getattr(message, "reply_to_card_of", None) is not None and refs.card_message_id:
+        reply_to = {"reply_parameters": {"message_id": refs.card_message_id}}
+    if isinstance(message, Text):
+        if message.reply_to_message_id is not None:
+            reply_to = {
+                "reply_parameters": {
+                    "message_id": message.reply_to_message_id,
+                    "allow_sending_without_reply": True,
+                }
+            }
+        if message.message_thread_id is not None:
+            thread = {"message_thread_id": message.message_thread_id}
+    match message:
+        case Text() | StaffCard():
+            markup = markup_of(message.keyboard)
+            if isinstance(message, Text) and message.contact_button is not None:
+                contact = {"text": message.contact_button, "request_contact": True}
+                markup = {"keyboard": [[contact]], "resize_keyboard": True}
+                markup["one_time_keyboard"] = True
+            elif isinstance(message, Text) and message.remove_keyboard:
+                markup = {"remove_keyboard": True}
+            return BotCall(
+                "sendMessage",
+                {
+                    **chat,
+                    **thread,
+                    "text": message.text,
+                    "parse_mode": "HTML",
+                    "link_preview_options": LINK_PREVIEW_OFF,
+                    **({"reply_markup": markup} if markup else {}),
+                    **reply_to,
+                },
+            )
+        case Document():
+            return BotCall(
+                "sendDocument",
+                {
+                    **chat,
+                    **thread,
+                    "document": Upload(message.sha256, message.filename),
+                    **_caption(message.caption),
+                    **reply_to,
+                },
+            )
+        case Album():
+            media = [
+                {
+                    "type": "document",
+                    "media": Upload(d.sha256, d.filename),
+                    **_caption(d.caption),
+                }
+                for d in message.documents
+            ]
+            return BotCall("sendMediaGroup", {**chat, **thread, "media": media})
+        case CardEdit():
+            assert refs.card_message_id is not None
+            return BotCall(
+                "editMessageText",
+                {
+                    **chat,
+                    "message_id": refs.card_message_id,
+                    "text": message.text,
+                    "parse_mode": "HTML",
+                    "link_preview_options": LINK_PREVIEW_OFF,
+                    "reply_markup": markup_of(message.keyboard),
+                },
+            )
+        case CardButtons():
+            assert refs.card_message_id is not None
+            return BotCall(
+                "editMessageReplyMarkup",
+                {
+                    **chat,
+                    "message_id": refs.card_message_id,
+                    "reply_markup": markup_of(message.keyboard),
+                },
+            )
+        case Delete():
+            return BotCall("deleteMessage", {**chat, "message_id": message.message_id})
+        case DeleteMessages():
+            return BotCall("deleteMessages", {**chat, "message_ids": message.message_ids})
+        case DeleteTopic():
+            return BotCall(
+                "deleteForumTopic", {**chat, "message_thread_id": message.message_thread_id}
+            )
+        case OpenTopic():
+            return BotCall("createForumTopic", {**chat, "name": message.name})
+        case ComposeDossier():
+            raise ValueError("composing the dossier is not a Bot API call")
+
+
+def _caption(caption: str | None) -> dict[str, Any]:
+    return {} if caption is None else {"caption": caption, "parse_mode": "HTML"}
+
+
+# --- rows queued by the version before typed messages ------------------------------------------
+
+
+def legacy_message(
+    method: str, payload: dict[str, Any], chat_id: int, case_id: int | None
+) -> OutboxMessage | None:
+    """An outbox row written before messages were typed (Bot API parameters with `store`,
+    `card_of`, `topic_of` and `_purpose` markers), read after an upgrade so that nothing queued
+    then is lost; None for what cannot be read."""
+
+    def case_of(value: Any, key: str) -> int | None:
+        return int(value[key]) if isinstance(value, dict) and key in value else None
+
+    topic = case_of(payload.get("message_thread_id"), "topic_of")
+    reply = payload.get("reply_parameters")
+    card_reply = case_of(reply.get("message_id"), "card_of") if isinstance(reply, dict) else None
+    markup = payload.get("reply_markup")
+    keyboard = keyboard_from_markup(markup) if isinstance(markup, dict) else None
+    edited_card = case_of(payload.get("message_id"), "card_of")
+    try:
+        match method:
+            case "composeStaffDossier":
+                return ComposeDossier(
+                    chat_id=chat_id,
+                    case_id=int(payload["case_id"]),
+                    staff_lang=payload.get("staff_lang", "en"),
+                    username=payload.get("username"),
+                    topic=bool(payload.get("topic")),
+                )
+            case "sendMessage" if payload.get("_purpose") == "staff_card" and case_id:
+                return StaffCard(
+                    chat_id=chat_id,
+                    case_id=case_id,
+                    text=payload["text"],
+                    keyboard=keyboard or [],
+                    topic_of=topic,
+                )
+            case "sendMessage":
+                reply_to = reply.get("message_id") if isinstance(reply, dict) else None
+                thread = payload.get("message_thread_id")
+                return Text(
+                    chat_id=chat_id,
+                    text=payload["text"],
+                    keyboard=keyboard,
+                    reply_to_card_of=card_reply,
+                    topic_of=topic,
+                    reply_to_message_id=reply_to if isinstance(reply_to, int) else None,
+                    message_thread_id=thread if isinstance(thread, int) else None,
+                )
+            case "sendDocument":
+                stored = payload["document"]
+                return Document(
+                    chat_id=chat_id,
+                    sha256=stored["store"],
+                    filename=stored.get("filename") or stored["store"],
+                    caption=payload.get("caption"),
+                    reply_to_card_of=card_reply,
+                    topic_of=topic,
+                )
+            case "sendMediaGroup":
+                documents = [
+                    AlbumItem(
+                        sha256=entry["media"]["store"],
+                        filename=entry["media"].get("filename") or entry["media"]["store"],
+                        caption=entry.get("caption"),
+                    )
+                    for entry in payload["media"]
+                ]
+                return Album(chat_id=chat_id, documents=documents, topic_of=topic)
+            case "editMessageText" if edited_card is not None:
+                return CardEdit(
+                    chat_id=chat_id,
+                    case_id=edited_card,
+                    text=payload["text"],
+                    keyboard=keyboard or [],
+                )
+            case "createForumTopic" if case_id:
+                return OpenTopic(chat_id=chat_id, case_id=case_id, name=payload["name"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
