@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.claimant import LISTING, PROMPTS, Claimant
+from tests.e2e.claimant import PROMPTS, Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
 
@@ -39,42 +39,49 @@ async def test_the_next_question_arrives_after_the_retry_once(
     assert draft is not None and draft.step == "infringement_description"
 
 
+async def press_an_earlier_question(fake: FakeTelegram) -> int:
+    """A press on the buttons of a question answered before: a two-part reply (that button is
+    out of date, then the current step again). Returns the baseline message id."""
+    role = next(m for m in fake.messages(CLAIMANT) if PROMPTS["role"] in (m.text or ""))
+    before = max(m.message_id for m in fake.messages(CLAIMANT))
+    fake.user_presses(CLAIMANT, role, text=role.button_texts[0])
+    return before
+
+
+async def the_reply(fake: FakeTelegram, before: int) -> list[str]:
+    await fake.wait_until(
+        lambda: any(
+            PROMPTS["right_type"] in (m.text or "")
+            for m in fake.messages(CLAIMANT)
+            if m.message_id > before
+        ),
+        8,
+        message="the step never came again",
+    )
+    return [m.text or "" for m in fake.messages(CLAIMANT) if m.message_id > before]
+
+
 async def test_a_failed_first_part_holds_the_second_until_it_is_delivered(
     fake: FakeTelegram, either_bot: RunningBot
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
-    await anna.reaches("links")
-    before = len(fake.messages(CLAIMANT))
+    await anna.reaches("right_type")
     fake.flood("sendMessage", retry_after=1)
-
-    fake.user_sends_text(CLAIMANT, LISTING)
-    await fake.wait_until(
-        lambda: any("Done" in t for m in fake.messages(CLAIMANT)[before:] for t in m.button_texts),
-        8,
-        message="the step with Done never came",
-    )
-    texts = [m.text or "" for m in fake.messages(CLAIMANT)[before:]]
-    assert len(texts) == 2  # the verdict, then the step again: each once, in order
-    assert texts[0].startswith("✅") and LISTING in texts[0]
-    assert "Done" in " ".join(fake.messages(CLAIMANT)[-1].button_texts)
+    texts = await the_reply(fake, await press_an_earlier_question(fake))
+    assert len(texts) == 2  # the notice, then the step again: each once, in order
+    assert "belongs to an earlier message" in texts[0]
+    assert PROMPTS["right_type"] in texts[1]
+    assert [r.error_code for r in fake.calls("sendMessage") if not r.ok] == [429]
 
 
 async def test_a_connection_dropped_after_the_first_part_loses_not_the_rest(
     fake: FakeTelegram, either_bot: RunningBot
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
-    await anna.reaches("links")
-    before = len(fake.messages(CLAIMANT))
+    await anna.reaches("right_type")
     fake.drop_next("sendMessage", after_delivery=True)
-
-    fake.user_sends_text(CLAIMANT, LISTING)
-    await fake.wait_until(
-        lambda: any("Done" in t for m in fake.messages(CLAIMANT)[before:] for t in m.button_texts),
-        8,
-        message="the rest of the reply never came",
-    )
-    texts = [m.text or "" for m in fake.messages(CLAIMANT)[before:]]
+    texts = await the_reply(fake, await press_an_earlier_question(fake))
     # The first part was delivered but not confirmed: it is sent again (without Telegram
     # idempotency a text cannot be told apart), then the rest, once.
-    assert [t.startswith("✅") for t in texts] == [True, True, False]
-    assert sum("Done" in t for m in fake.messages(CLAIMANT)[before:] for t in m.button_texts) == 1
+    assert ["belongs to an earlier message" in t for t in texts] == [True, True, False]
+    assert PROMPTS["right_type"] in texts[2]
