@@ -149,7 +149,9 @@ async def forget_user(conn: aiosqlite.Connection, user_id: int, now: datetime) -
     )
     await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
     await conn.execute("DELETE FROM adding_evidence WHERE user_id = ?", (user_id,))
-    await conn.execute("DELETE FROM update_marks WHERE user_id = ?", (user_id,))
+    # The marks of their updates stay (an update delivered again is still applied once, and
+    # marks go after two days anyway); only whose they were is forgotten.
+    await conn.execute("UPDATE applied_updates SET user_id = NULL WHERE user_id = ?", (user_id,))
     await forget_outbox(conn, "chat_id = ?", (user_id,), now)
 
 

@@ -110,6 +110,11 @@ async def test_erase_user_anonymises_deletes_files_and_clears_the_staff_group(
             ).fetchall()
             users = rows.execute("SELECT count(*) FROM cases WHERE user_id = ?", (CLAIMANT,))
             assert users.fetchone() == (0,)
+            # Their updates stay marked applied (applied once), no longer as theirs.
+            marks = rows.execute(
+                "SELECT count(*) FROM applied_updates WHERE user_id = ?", (CLAIMANT,)
+            )
+            assert marks.fetchone() == (0,)
         finally:
             rows.close()
         for personal in (CLAIMANT_NAME, CLAIMANT_EMAIL, PHONE, "proof-1.pdf"):
