@@ -388,6 +388,14 @@ def legacy_message(
                     text=payload["text"],
                     keyboard=keyboard or [],
                 )
+            case "deleteMessage":
+                return Delete(chat_id=chat_id, message_id=int(payload["message_id"]))
+            case "deleteMessages":  # queued by an erasure before messages were typed
+                ids = [int(i) for i in payload["message_ids"]]
+                return DeleteMessages(chat_id=chat_id, message_ids=ids)
+            case "deleteForumTopic":
+                thread = int(payload["message_thread_id"])
+                return DeleteTopic(chat_id=chat_id, message_thread_id=thread)
             case "createForumTopic" if case_id:
                 return OpenTopic(chat_id=chat_id, case_id=case_id, name=payload["name"])
     except (KeyError, TypeError, ValueError):

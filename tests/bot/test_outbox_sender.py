@@ -308,3 +308,26 @@ async def test_rows_queued_by_the_previous_version_are_still_delivered(storage: 
     upload = transport.calls[1][1]["document"]
     assert (upload.sha256, upload.filename) == (sha, "r.pdf")
     assert await storage.outbox.pending_count() == 0  # the unreadable one set aside
+
+
+async def test_erasures_queued_by_the_previous_version_are_still_delivered(
+    storage: Storage,
+) -> None:
+    """An erasure queued before messages were typed (a staff topic or messages to delete, as
+    plain Bot API parameters) is still carried out after an upgrade."""
+    async with storage.db.transaction() as conn:
+        for key, method, payload in [
+            ("old:topic", "deleteForumTopic", {"chat_id": GROUP, "message_thread_id": 77}),
+            ("old:messages", "deleteMessages", {"chat_id": GROUP, "message_ids": [5, 6, 7]}),
+        ]:
+            await storage.outbox.enqueue(
+                conn, chat_id=GROUP, method=method, payload=payload, dedupe_key=key
+            )
+    transport = ScriptedTransport()
+    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
+    await sender.deliver_due()
+    assert transport.calls == [
+        ("deleteForumTopic", {"chat_id": GROUP, "message_thread_id": 77}),
+        ("deleteMessages", {"chat_id": GROUP, "message_ids": [5, 6, 7]}),
+    ]
+    assert await storage.outbox.pending_count() == 0
