@@ -7,8 +7,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.notifications import COMPOSE_STAFF_DOSSIER, compose_staff_dossier
+from bot.notifications import compose_staff_dossier
 from bot.ops.retention import Retention
+from bot.outbox_messages import ComposeDossier, parse_message
 from bot.settings import Settings
 from dialogs.model import CaseStatus, Draft, FileSection, StoredFile
 from storage import Storage
@@ -134,14 +135,15 @@ async def test_a_sent_dossier_is_deleted_with_the_texts_and_the_case_files_stay(
     storage = await Storage.open(settings.data_dir)
     try:
         case = await file_case(storage, settings, 3100, seed=7, now=T0)
-        compose = next(i for i in await storage.outbox.due(T0) if i.method == COMPOSE_STAFF_DOSSIER)
-        await compose_staff_dossier(storage, compose)
+        compose = next(i for i in await storage.outbox.due(T0) if i.method == "compose_dossier")
+        instruction = parse_message(compose.method, compose.payload)
+        assert isinstance(instruction, ComposeDossier)
+        await compose_staff_dossier(storage, compose.id, instruction)
         queued = await storage.outbox.due(T0 + timedelta(seconds=1), limit=100)
         dossier = {
-            item.payload["document"]["store"]
+            item.payload["sha256"]
             for item in queued
-            if item.method == "sendDocument"
-            and item.payload["document"]["filename"].startswith(case.number)
+            if item.method == "document" and item.payload["filename"].startswith(case.number)
         }
         assert len(dossier) == 2 and all(storage.files.exists(sha) for sha in dossier)
         for item in queued:
