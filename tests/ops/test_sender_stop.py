@@ -7,6 +7,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from bot.notifications import queue
+from bot.outbox_messages import Text
 from bot.outbox_sender import OutboxSender
 from dialogs.model import utcnow
 from storage import Storage
@@ -54,5 +56,27 @@ async def test_a_stop_waits_for_the_call_in_flight_and_sends_no_more(tmp_path: P
             while len(transport.finished) < 3:
                 await asyncio.sleep(0.01)
         assert transport.finished == ["m0", "m1", "m2"]
+    finally:
+        await storage.close()
+
+
+async def test_a_stop_finishes_the_call_in_flight_in_each_lane(tmp_path: Path) -> None:
+    """Typed messages: private chats and groups are served side by side, so a stop may find a
+    call in flight in both lanes; each is finished and recorded, nothing more is sent."""
+    storage = await Storage.open(tmp_path / "data")
+    try:
+        async with storage.db.transaction() as conn:
+            for i, chat in enumerate((21, -1002, 22, -1003)):
+                message = Text(chat_id=chat, text=f"t{i}")
+                await queue(conn, storage, message, key=f"t{i}")
+        transport = SlowTransport()
+        sender = OutboxSender(storage, transport, poll_seconds=0.05)
+        async with sender.running():
+            while len(transport.started) < 2:
+                await asyncio.sleep(0.01)
+            asyncio.get_running_loop().call_later(0.3, transport.release.set)
+        assert sorted(transport.started) == sorted(transport.finished) == ["t0", "t1"]
+        pending = await storage.outbox.due(utcnow())
+        assert [item.payload["text"] for item in pending] == ["t2", "t3"]
     finally:
         await storage.close()
