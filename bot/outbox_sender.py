@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_BROKEN_ATTEMPTS = 3  # an item that raises something unexpected is retried, then set aside
 BROKEN_BACKOFF_SECONDS = 5
 STOP_GRACE_SECONDS = 10  # a stop lets the call in flight finish for up to this long
+REPLY_GRACE_SECONDS = 3  # a stop lets the replies of the updates in hand go for up to this long
 MAX_BACKOFF_SECONDS = 30
 PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
@@ -172,6 +173,18 @@ class OutboxSender:
             for running in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
+
+    async def replies_delivered(self, timeout: float = REPLY_GRACE_SECONDS) -> None:
+        """At a graceful stop, once the updates in hand are finished: their replies (queued
+        with their changes, to private chats) get up to `timeout` to go, sent by the running
+        lanes as ever. What is left then goes after the next start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline and not self._stopping:
+            if not await self.storage.outbox.due(self.clock(), limit=1, private=True):
+                return
+            self.kick()
+            await asyncio.sleep(0.05)
 
     async def run(self) -> None:
         """Two lanes side by side: private chats, and groups (the staff dossier's uploads,

@@ -131,6 +131,8 @@ class PtbApp:
                 else:
                     await self.bot.delete_webhook()
                     await DurablePolling(self.storage.inbox, self._updates()).run(stop)
+                if stop is not None and stop.is_set():
+                    await self.outbox.replies_delivered()  # those of the updates in hand
         finally:
             await self.close()
 

@@ -95,7 +95,8 @@ class TelegramApp:
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Serve until cancelled or `stop` is set (then gracefully: no new update is taken, the
-        ones in hand finish, the sender finishes its call, the database is closed)."""
+        ones in hand finish and their replies get a moment to go, the sender finishes its call,
+        the database is closed)."""
         retention = Retention(self.storage, self.settings)
         try:
             async with (
@@ -111,6 +112,8 @@ class TelegramApp:
                     host, port = self.settings.metrics_host, self.settings.metrics_port
                     async with metrics.serving(self.storage, host, port):
                         await DurablePolling(self.storage.inbox, self._updates()).run(stop)
+                if stop is not None and stop.is_set():
+                    await self.outbox.replies_delivered()  # those of the updates in hand
         finally:
             await self.close()
 

@@ -80,3 +80,23 @@ async def test_a_stop_finishes_the_call_in_flight_in_each_lane(tmp_path: Path) -
         assert [item.payload["text"] for item in pending] == ["t2", "t3"]
     finally:
         await storage.close()
+
+
+async def test_at_a_stop_the_replies_of_the_updates_in_hand_get_a_moment_to_go(
+    tmp_path: Path,
+) -> None:
+    """The update in hand finished and queued its reply just as the stop came: the reply goes
+    before the sender stops (the claimant is not left without the answer until a restart)."""
+    storage = await Storage.open(tmp_path / "data")
+    try:
+        transport = SlowTransport()
+        transport.release.set()
+        sender = OutboxSender(storage, transport, poll_seconds=5)
+        async with sender.running():
+            async with storage.db.transaction() as conn:
+                await queue(conn, storage, Text(chat_id=31, text="received"), key="r")
+            await sender.replies_delivered(timeout=3)
+        assert transport.finished == ["received"]
+        assert await storage.outbox.due(utcnow()) == []
+    finally:
+        await storage.close()
