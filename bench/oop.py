@@ -41,16 +41,30 @@ RSS_INTERVAL = 0.01
 # Simulated claimants answer at machine speed: the per-user throttle (a few updates a second)
 # would hold them back. It still runs, its limit never reached. Ignored by a bot without it.
 BOT_ENV = {"THROTTLE_UPDATES": "1000000"}
+# The echo bot keeps no rate at all; to compare the two bots' own costs, the bot's outbox keeps
+# none either ("lifted"). With "telegram" it keeps Telegram's (1/s per chat, 30/s in all), which
+# caps a claimant who answers at machine speed at about one update a second.
+LIFTED_RATES = {
+    "OUTBOX_PRIVATE_PER_SECOND": "1000000",
+    "OUTBOX_PRIVATE_BURST": "1000000",
+    "OUTBOX_GLOBAL_PER_SECOND": "1000000",
+}
+
+
+def bot_env(opts: OopOptions) -> dict[str, str]:
+    return {**BOT_ENV, **(LIFTED_RATES if opts.rates == "lifted" else {})}
 
 
 @contextlib.asynccontextmanager
-async def _running(module: str, tmp: Path, name: str) -> AsyncIterator[tuple[Load, BotProcess]]:
+async def _running(
+    module: str, tmp: Path, name: str, env: dict[str, str]
+) -> AsyncIterator[tuple[Load, BotProcess]]:
     """A fresh fake with the staff group, and `module` polling it from a fresh data dir."""
     async with FakeTelegram() as fake:
         fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
         fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
         load = Load(fake, Arrivals(fake))
-        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log", **BOT_ENV)
+        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log", **env)
         (tmp / name).mkdir(parents=True)
         await process.start()
         try:
@@ -99,7 +113,7 @@ async def _steady(
     name: str,
 ) -> dict[str, Any]:
     """Load for `warmup`, then measure a window of `seconds`: throughput, latency, costs."""
-    async with _running(module, tmp, name) as (load, process):
+    async with _running(module, tmp, name, bot_env(opts)) as (load, process):
         tasks = [asyncio.create_task(u) for u in users(load)]
         try:
             await asyncio.sleep(opts.warmup)
@@ -153,7 +167,7 @@ def _echo_users(size: int) -> Callable[[Load], list[Coroutine[Any, Any, None]]]:
 async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """`together` claimants brought to the review, then all pressing Submit in the same instant:
     how long until each one's receipt (the message with the case number) reaches the fake."""
-    async with _running(BOT, tmp, "together") as (load, _):
+    async with _running(BOT, tmp, "together", bot_env(opts)) as (load, _):
         plans = scripts()
         users = [load.new_user(20_000 + k) for k in range(opts.together)]
 
@@ -206,7 +220,7 @@ async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
 
 async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """One claimant at the evidence step sends a padded PDF; the bot's RSS sampled meanwhile."""
-    async with _running(BOT, tmp, "upload") as (load, process):
+    async with _running(BOT, tmp, "upload", bot_env(opts)) as (load, process):
         plan = scripts()[0]
         at = next(
             i
@@ -299,6 +313,7 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             "window_s": opts.seconds,
             "together": opts.together,
             "upload_mb": opts.upload_mb,
+            "rates": opts.rates,
         },
     )
     for size, runs in data["sizes"].items():

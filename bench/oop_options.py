@@ -17,6 +17,7 @@ class OopOptions:
     together: int = 100  # claimants pressing Submit at once
     upload_mb: float = 20.0  # the document whose reception is watched (MB = 10**6 bytes)
     receipt_timeout: float = 120.0
+    rates: str = "lifted"  # the bot's outbox rates: "lifted" (as the echo's) or "telegram"
 
     @classmethod
     def quick(cls) -> OopOptions:
@@ -30,6 +31,11 @@ class OopOptions:
         group.add_argument("--seconds", type=float, help="seconds measured per size (default 20)")
         group.add_argument("--together", type=int, help="claimants submitting at once (100)")
         group.add_argument("--upload-mb", type=float, help="size of the watched upload (20)")
+        group.add_argument(
+            "--rates",
+            choices=("lifted", "telegram"),
+            help="the bot's outbox rates: lifted like the echo's (default) or Telegram's",
+        )
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> OopOptions:
@@ -40,5 +46,6 @@ class OopOptions:
             "seconds": args.seconds,
             "together": args.together,
             "upload_mb": args.upload_mb,
+            "rates": args.rates,
         }
         return cls(**{**base.__dict__, **{k: v for k, v in given.items() if v is not None}})

@@ -115,6 +115,7 @@ class Rates:
     @classmethod
     def of(cls, settings: Settings) -> Rates:
         return cls(
+            global_per_second=settings.outbox_global_per_second,
             private_per_second=settings.outbox_private_per_second,
             private_burst=settings.outbox_private_burst,
         )

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     # Telegram's limit per private chat: about 1 message a second, with a short burst.
     outbox_private_per_second: float = 1
     outbox_private_burst: float = 3
+    outbox_global_per_second: float = 30
 
     # Operating: logs, metrics, retention of personal data
     log_format: Literal["text", "json"] = "text"
