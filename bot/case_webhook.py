@@ -15,11 +15,12 @@ import hashlib
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta
 
 import aiohttp
 
+from bot.background import in_background
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import CaseEvent, CaseEvents
@@ -58,16 +59,9 @@ class CaseWebhook:
     def kick(self) -> None:
         self._wake.set()
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
+    def running(self) -> AbstractAsyncContextManager[None]:
         """Deliver in the background while the block runs (the bot serving updates)."""
-        task = asyncio.create_task(self.run(), name="case-webhook")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return in_background(self.run(), "case-webhook")
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)

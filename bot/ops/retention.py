@@ -12,14 +12,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.background import in_background
 from bot.notifications import queue
 from bot.ops import erasure
 from bot.outbox_messages import Text
@@ -176,12 +176,6 @@ class Retention:
                 log.exception("retention pass failed")
             await asyncio.sleep(self.settings.retention_interval_minutes * 60)
 
-    @asynccontextmanager
-    async def running(self, on_change: Callable[[], None]) -> AsyncIterator[None]:
-        task = asyncio.create_task(self.run(on_change), name="retention")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    def running(self, on_change: Callable[[], None]) -> AbstractAsyncContextManager[None]:
+        """Apply the retention rules periodically while the block runs."""
+        return in_background(self.run(on_change), "retention")
