@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.albums import AlbumResult
 from bot.link_files import is_link_file, read_link_file
 from bot.notifications import enqueue_submission, queue_replies
@@ -38,6 +36,7 @@ from dialogs.progress import without_stale_answers
 from dialogs.replies import Reply
 from dialogs.validators import Invalid
 from storage import StaleDraftError, Storage
+from storage.database import Connection
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +245,7 @@ class IntakeService:
             log.info("update %s of user %s was applied before", sender.update_id, sender.user_id)
         return applied
 
-    async def _claim(self, conn: aiosqlite.Connection, sender: Sender) -> bool:
+    async def _claim(self, conn: Connection, sender: Sender) -> bool:
         """Mark the update applied, inside the transaction of its change; False if it was."""
         if sender.update_id is None:
             return True
@@ -256,7 +255,7 @@ class IntakeService:
 
     async def _queue(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         sender: Sender,
         replies: list[Reply],
         *,

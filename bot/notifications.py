@@ -10,8 +10,6 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.dossier import build_dossier_pdf, build_dossier_zip
 from bot.outbox_messages import (
     Album,
@@ -33,13 +31,14 @@ from dialogs.model import Case, FileSection, Lang, StoredFile
 from dialogs.render import render_receipt, summary
 from dialogs.replies import Reply
 from storage import Storage
+from storage.database import Connection
 
 MEDIA_GROUP_MAX = 10
 TOPIC_NAME_MAX = 128
 
 
 async def queue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     storage: Storage,
     message: OutboxMessage,
     *,
@@ -81,7 +80,7 @@ def reply_messages(chat_id: int, replies: list[Reply]) -> list[Text]:
 
 
 async def queue_replies(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     storage: Storage,
     chat_id: int,
     replies: list[Reply],
@@ -95,7 +94,7 @@ async def queue_replies(
 
 
 async def enqueue_submission(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     storage: Storage,
     case: Case,
     settings: Settings,
@@ -121,7 +120,7 @@ async def enqueue_submission(
 
 
 async def enqueue_staff_dossier(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     storage: Storage,
     case: Case,
     settings: Settings,

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import aiosqlite
-
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
     BotCall,
@@ -38,6 +36,7 @@ from bot.outbox_messages import (
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
+from storage.database import Connection
 
 log = logging.getLogger(__name__)
 
@@ -362,7 +361,7 @@ class OutboxSender:
 
     async def _remember(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         item: OutboxItem,
         message: OutboxMessage,
         result: dict[str, Any],

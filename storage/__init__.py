@@ -1,4 +1,6 @@
-"""Persistence for the intake bot: SQLite through aiosqlite plus a content-addressed file store.
+"""Persistence for the intake bot: a database (SQLite through aiosqlite by default, or
+PostgreSQL through asyncpg: ``DATABASE_URL``) and a content-addressed file store (a local folder
+by default, or an S3-compatible bucket: ``FILE_STORE_URL``).
 
 Stores take an explicit connection for writes so one ``db.transaction()`` can cover a draft save,
 a case submission, its audit rows and outbox messages together.
@@ -6,6 +8,7 @@ a case submission, its audit rows and outbox messages together.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from storage.cases import CaseNotFoundError, CaseStore, case_number
 from storage.database import Database
 from storage.drafts import DraftStore, StaleDraftError
 from storage.evidence_sessions import EvidenceSessions
-from storage.files import FileStore, InvalidDigestError
+from storage.files import ContentStore, FileStore, InvalidDigestError
 from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
 from storage.outbox import Outbox, OutboxItem
@@ -25,10 +28,32 @@ from storage.questions import CaseMessage, Question, QuestionStore
 from storage.update_marks import UpdateMarks
 
 FILES_DIRNAME = "files"
+SPOOL_DIRNAME = "spool"  # uploads on their way to a remote file store
+
+
+def open_file_store(
+    url: str | None, data_dir: Path, *, s3_endpoint_url: str | None = None
+) -> ContentStore:
+    """``file:///path`` (or nothing: ``DATA_DIR/files``) or ``s3://bucket/prefix``."""
+    if not url:
+        return FileStore(Path(data_dir) / FILES_DIRNAME)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "file":
+        path = url.split(":", 1)[1].removeprefix("//")
+        return FileStore(Path(path) if path else Path(data_dir) / FILES_DIRNAME)
+    if scheme == "s3":
+        from storage.objects import S3FileStore
+
+        return S3FileStore.from_url(
+            url, spool_dir=Path(data_dir) / SPOOL_DIRNAME, endpoint_url=s3_endpoint_url
+        )
+    raise ValueError(f"unsupported FILE_STORE_URL scheme {scheme!r} (file or s3)")
+
 
 __all__ = [
     "FILES_DIRNAME",
     "MIGRATIONS",
+    "SPOOL_DIRNAME",
     "AuditEntry",
     "AuditLog",
     "CaseEvent",
@@ -38,6 +63,7 @@ __all__ = [
     "CaseSearch",
     "CaseStats",
     "CaseStore",
+    "ContentStore",
     "Database",
     "DraftStore",
     "EvidenceSessions",
@@ -55,6 +81,7 @@ __all__ = [
     "Storage",
     "UpdateMarks",
     "case_number",
+    "open_file_store",
 ]
 
 
@@ -65,7 +92,7 @@ class Storage:
     db: Database
     drafts: DraftStore
     cases: CaseStore
-    files: FileStore
+    files: ContentStore
     outbox: Outbox
     audit: AuditLog
     questions: QuestionStore
@@ -77,15 +104,33 @@ class Storage:
     evidence: EvidenceSessions
 
     @classmethod
-    async def open(cls, data_dir: Path) -> Storage:
+    async def open(
+        cls,
+        data_dir: Path,
+        *,
+        database_url: str | None = None,
+        file_store_url: str | None = None,
+        s3_endpoint_url: str | None = None,
+        db: Database | None = None,
+    ) -> Storage:
+        """SQLite and the local folder in ``data_dir`` unless the URLs say otherwise (or an
+        already opened ``db`` is given)."""
         data_dir = Path(data_dir)
-        db = await Database.open(data_dir)
+        if db is None:
+            db = await Database.from_url(database_url, data_dir)
+        try:
+            files = await asyncio.to_thread(
+                open_file_store, file_store_url, data_dir, s3_endpoint_url=s3_endpoint_url
+            )
+        except BaseException:
+            await db.close()
+            raise
         audit = AuditLog(db)
         return cls(
             db=db,
             drafts=DraftStore(db),
             cases=CaseStore(db, audit),
-            files=FileStore(data_dir / FILES_DIRNAME),
+            files=files,
             outbox=Outbox(db),
             audit=audit,
             questions=QuestionStore(db),
@@ -98,4 +143,5 @@ class Storage:
         )
 
     async def close(self) -> None:
+        await self.files.close()
         await self.db.close()

@@ -6,12 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from dialogs.model import utcnow
-from storage.database import Database, from_iso, to_iso
+from storage.database import Connection, Database, from_iso, to_iso
 
 
 class AuditEntry(BaseModel):
@@ -30,7 +29,7 @@ class AuditLog:
 
     async def record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int | None,
         *,
         actor_id: int | None,
@@ -43,7 +42,7 @@ class AuditLog:
 
         ``detail`` is encoded with pydantic (datetimes, enums and models are fine).
         """
-        cur = await conn.execute(
+        new_id = await conn.insert(
             "INSERT INTO audit (case_id, actor_id, actor_name, action, detail, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -55,12 +54,10 @@ class AuditLog:
                 to_iso(at or utcnow()),
             ),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        assert new_id is not None
+        return new_id
 
-    async def has_key(
-        self, conn: aiosqlite.Connection, case_id: int, action: str, key: str
-    ) -> bool:
+    async def has_key(self, conn: Connection, case_id: int, action: str, key: str) -> bool:
         """Whether an entry of this action already carries `detail.key` (a message handled
         once already, delivered again)."""
         rows = list(
@@ -72,9 +69,7 @@ class AuditLog:
         )
         return bool(rows)
 
-    async def for_case(
-        self, case_id: int, *, conn: aiosqlite.Connection | None = None
-    ) -> list[AuditEntry]:
+    async def for_case(self, case_id: int, *, conn: Connection | None = None) -> list[AuditEntry]:
         """Entries for one case, oldest first (insertion order breaks timestamp ties); with
         `conn`, as a transaction in progress sees them."""
         sql = "SELECT * FROM audit WHERE case_id = ? ORDER BY at, id"

@@ -7,12 +7,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from dialogs.model import Case, utcnow
-from storage.database import Database, from_iso, opt_from_iso, to_iso
+from storage.database import Connection, Database, Row, from_iso, opt_from_iso, to_iso
 
 
 class CaseEvent(BaseModel):
@@ -36,7 +35,7 @@ class CaseEvent(BaseModel):
         return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 
-def _event(row: aiosqlite.Row) -> CaseEvent:
+def _event(row: Row) -> CaseEvent:
     return CaseEvent(
         id=row["id"],
         case_id=row["case_id"],
@@ -54,7 +53,7 @@ class CaseEvents:
 
     async def record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case: Case,
         kind: str,
         data: dict[str, Any] | None = None,

@@ -10,11 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-import aiosqlite
-
 from dialogs.model import Case, CaseStatus, Draft
 from storage.audit import AuditLog
-from storage.database import Database, fetch_one, from_iso, to_iso
+from storage.database import Connection, Database, Row, fetch_one, from_iso, to_iso
 
 
 class CaseNotFoundError(LookupError):
@@ -25,7 +23,7 @@ def case_number(case_id: int, submitted_at: datetime) -> str:
     return f"IP-{submitted_at.astimezone(UTC).year}-{case_id:06d}"
 
 
-def _case(row: aiosqlite.Row) -> Case:
+def _case(row: Row) -> Case:
     return Case(
         id=row["id"],
         number=row["number"],
@@ -50,13 +48,13 @@ class CaseStore:
 
     # -- writes (inside the caller's transaction) ------------------------------------------
 
-    async def submit(self, conn: aiosqlite.Connection, draft: Draft, *, now: datetime) -> Case:
+    async def submit(self, conn: Connection, draft: Draft, *, now: datetime) -> Case:
         """Turn ``draft`` into a new case with the next number, its links, files and an audit row.
 
         The caller usually discards the draft and enqueues notifications in the same transaction.
         """
         submitted_at = to_iso(now)
-        cur = await conn.execute(
+        case_id = await conn.insert(
             "INSERT INTO cases (number, user_id, chat_id, lang, status, submitted_at, updated_at,"
             " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -70,7 +68,6 @@ class CaseStore:
                 draft.model_dump_json(),
             ),
         )
-        case_id = cur.lastrowid
         assert case_id is not None
         number = case_number(case_id, now)
         await conn.execute("UPDATE cases SET number = ? WHERE id = ?", (number, case_id))
@@ -103,7 +100,7 @@ class CaseStore:
 
     async def set_status(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int,
         status: CaseStatus,
         *,
@@ -133,7 +130,7 @@ class CaseStore:
 
     async def assign(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int,
         staff_id: int | None,
         staff_name: str | None,
@@ -167,7 +164,7 @@ class CaseStore:
 
     async def attach_file(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int,
         sha256: str,
         *,
@@ -199,7 +196,7 @@ class CaseStore:
         return [(row["sha256"], row["name"]) for row in rows]
 
     async def set_claimant_username(
-        self, conn: aiosqlite.Connection, case_id: int, username: str | None
+        self, conn: Connection, case_id: int, username: str | None
     ) -> None:
         """The claimant's Telegram @username when they filed (staff find cases by it)."""
         await conn.execute(
@@ -208,7 +205,7 @@ class CaseStore:
 
     async def set_staff_message(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int,
         message_id: int,
         thread_id: int | None = None,
@@ -222,9 +219,7 @@ class CaseStore:
         if cur.rowcount != 1:
             raise CaseNotFoundError(case_id)
 
-    async def set_staff_thread(
-        self, conn: aiosqlite.Connection, case_id: int, thread_id: int
-    ) -> None:
+    async def set_staff_thread(self, conn: Connection, case_id: int, thread_id: int) -> None:
         """Remember the forum topic opened for the case in the staff group."""
         cur = await conn.execute(
             "UPDATE cases SET staff_thread_id = ? WHERE id = ?", (thread_id, case_id)
@@ -234,7 +229,7 @@ class CaseStore:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def get(self, case_id: int, *, conn: aiosqlite.Connection | None = None) -> Case | None:
+    async def get(self, case_id: int, *, conn: Connection | None = None) -> Case | None:
         rows = await self._select("WHERE id = ?", (case_id,), conn)
         return rows[0] if rows else None
 
@@ -275,6 +270,8 @@ class CaseStore:
 
     async def list_for_user(self, user_id: int, *, limit: int = -1) -> list[Case]:
         """The user's cases, newest first (all of them, or the latest `limit`)."""
+        if limit < 0:
+            return await self._select("WHERE user_id = ? ORDER BY id DESC", (user_id,))
         return await self._select("WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit))
 
     async def cases_with_link(self, link: str, exclude_case_id: int | None = None) -> list[Case]:
@@ -282,7 +279,7 @@ class CaseStore:
         before asking), oldest first."""
         return await self._select(
             "WHERE id IN (SELECT case_id FROM case_links WHERE canonical_link = ?)"
-            " AND id IS NOT ? ORDER BY id",
+            f" AND id {self._db.dialect.is_distinct} ? ORDER BY id",
             (link, exclude_case_id),
         )
 
@@ -293,7 +290,8 @@ class CaseStore:
         without `exclude_case_id` (the case being looked at, say)."""
         async with self._db.read() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT status, count(*) AS n FROM cases WHERE user_id = ? AND id IS NOT ?"
+                "SELECT status, count(*) AS n FROM cases WHERE user_id = ?"
+                f" AND id {conn.dialect.is_distinct} ?"
                 " GROUP BY status",
                 (user_id, exclude_case_id),
             )
@@ -310,7 +308,7 @@ class CaseStore:
         self,
         where: str,
         params: tuple[Any, ...],
-        conn: aiosqlite.Connection | None = None,
+        conn: Connection | None = None,
     ) -> list[Case]:
         sql = f"SELECT * FROM cases {where}"
         if conn is not None:
@@ -320,7 +318,7 @@ class CaseStore:
                 rows = await reader.execute_fetchall(sql, params)
         return [_case(row) for row in rows]
 
-    async def _require(self, conn: aiosqlite.Connection, case_id: int) -> Case:
+    async def _require(self, conn: Connection, case_id: int) -> Case:
         case = await self.get(case_id, conn=conn)
         if case is None:
             raise CaseNotFoundError(case_id)

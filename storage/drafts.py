@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from dialogs.model import Draft, utcnow
-from storage.database import Database, fetch_one, to_iso
+from storage.database import Connection, Database, fetch_one, to_iso
 
 
 class StaleDraftError(RuntimeError):
@@ -33,7 +31,7 @@ class DraftStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def load(self, user_id: int, *, conn: aiosqlite.Connection | None = None) -> Draft | None:
+    async def load(self, user_id: int, *, conn: Connection | None = None) -> Draft | None:
         """The user's live draft, or None. Pass ``conn`` to read inside your transaction."""
         if conn is not None:
             return await self._load(conn, user_id)
@@ -44,7 +42,7 @@ class DraftStore:
         self,
         draft: Draft,
         *,
-        conn: aiosqlite.Connection | None = None,
+        conn: Connection | None = None,
         now: datetime | None = None,
     ) -> Draft:
         """Store ``draft`` if it was derived from the currently stored revision.
@@ -63,7 +61,7 @@ class DraftStore:
         self,
         user_id: int,
         *,
-        conn: aiosqlite.Connection | None = None,
+        conn: Connection | None = None,
         now: datetime | None = None,
     ) -> None:
         """Drop the live draft (e.g. after submission); in-flight copies of it become stale."""
@@ -74,7 +72,7 @@ class DraftStore:
             await self._discard(tx, user_id, now)
 
     @staticmethod
-    async def _load(conn: aiosqlite.Connection, user_id: int) -> Draft | None:
+    async def _load(conn: Connection, user_id: int) -> Draft | None:
         row = await fetch_one(
             conn,
             "SELECT data, revision FROM drafts WHERE user_id = ? AND data IS NOT NULL",
@@ -86,7 +84,7 @@ class DraftStore:
         return draft.model_copy(update={"revision": row["revision"]})
 
     @staticmethod
-    async def _save(conn: aiosqlite.Connection, draft: Draft, now: datetime | None) -> Draft:
+    async def _save(conn: Connection, draft: Draft, now: datetime | None) -> Draft:
         row = await fetch_one(
             conn,
             "SELECT revision, data IS NOT NULL AS live FROM drafts WHERE user_id = ?",
@@ -120,7 +118,7 @@ class DraftStore:
         return saved
 
     @staticmethod
-    async def _discard(conn: aiosqlite.Connection, user_id: int, now: datetime | None) -> None:
+    async def _discard(conn: Connection, user_id: int, now: datetime | None) -> None:
         await conn.execute(
             "UPDATE drafts SET data = NULL, revision = revision + 1, updated_at = ?"
             " WHERE user_id = ? AND data IS NOT NULL",

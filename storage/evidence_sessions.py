@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from storage.database import Database, fetch_one, to_iso
+from storage.database import Connection, Database, fetch_one, to_iso
 
 
 class EvidenceSessions:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def start(
-        self, conn: aiosqlite.Connection, user_id: int, case_id: int, at: datetime
-    ) -> None:
+    async def start(self, conn: Connection, user_id: int, case_id: int, at: datetime) -> None:
         await conn.execute(
             "INSERT INTO adding_evidence (user_id, case_id, since) VALUES (?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET case_id = excluded.case_id,"
@@ -31,5 +27,5 @@ class EvidenceSessions:
             )
         return None if row is None else int(row["case_id"])
 
-    async def finish(self, conn: aiosqlite.Connection, user_id: int) -> None:
+    async def finish(self, conn: Connection, user_id: int) -> None:
         await conn.execute("DELETE FROM adding_evidence WHERE user_id = ?", (user_id,))

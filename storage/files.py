@@ -1,12 +1,18 @@
-"""Content-addressed file store: uploads live at ``root/ab/cd/<sha256>``.
+"""Content-addressed file store: uploads live under their sha256 (``ab/cd/<sha256>``).
 
-Writes go to a temp file in the destination directory, are fsynced and then atomically renamed,
-so a crash leaves either the whole file or nothing under its final name. Identical uploads share
-one copy. The ``files`` table indexes what the store holds (size, mime, first seen).
+:class:`ContentStore` is what the bot sees (put, read, exists, stream an upload in through
+:class:`Incoming`); :class:`FileStore` keeps the files in a local folder (the default,
+``file://``), :class:`storage.objects.S3FileStore` in an S3-compatible bucket (``s3://``).
+
+On the local folder, writes go to a temp file in the destination directory, are fsynced and
+then atomically renamed, so a crash leaves either the whole file or nothing under its final name.
+Identical uploads share one copy. The ``files`` table indexes what the store holds (size, mime,
+first seen).
 """
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import hashlib
@@ -16,10 +22,8 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import aiosqlite
-
 from dialogs.model import utcnow
-from storage.database import PRIVATE_FILE_MODE, private_dir, to_iso
+from storage.database import PRIVATE_FILE_MODE, Connection, private_dir, to_iso
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -46,28 +50,27 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class FileStore:
-    """Folders 0700 and files 0600: the uploads are the claimants' documents."""
+class ContentStore(abc.ABC):
+    """Files by sha256. An upload is streamed into a temp file in ``spool_dir`` (hashed while it
+    is written), then kept under its digest; identical uploads share one copy."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        private_dir(self.root)
+    spool_dir: Path
 
-    def path(self, sha256: str) -> Path:
-        check_sha256(sha256)
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+    @abc.abstractmethod
+    def exists(self, sha256: str) -> bool: ...
 
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+    @abc.abstractmethod
+    def read(self, sha256: str) -> bytes: ...
 
-    def read(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+    @abc.abstractmethod
+    def _settle(self, tmp_path: Path, sha256: str) -> None:
+        """Move a complete, fsynced temp file to its content-addressed place (or drop it when
+        the store already holds those bytes); the temp file is gone afterwards."""
 
     def put(self, data: bytes) -> str:
         """Store ``data`` (idempotent) and return its sha256."""
         sha256 = hashlib.sha256(data).hexdigest()
-        target = self.path(sha256)
-        if target.is_file():
+        if self.exists(sha256):
             return sha256
         with self.incoming() as incoming:
             incoming.write(data)
@@ -77,18 +80,6 @@ class FileStore:
         """A file being received (streamed to disk, hashed while written); see `Incoming`."""
         return Incoming(self)
 
-    def _settle(self, tmp_path: Path, sha256: str) -> None:
-        """Move a complete, fsynced temp file to its content-addressed place (or drop it when
-        the store already holds those bytes)."""
-        target = self.path(sha256)
-        if target.is_file():
-            tmp_path.unlink(missing_ok=True)
-            return
-        private_dir(target.parent)
-        os.chmod(tmp_path, PRIVATE_FILE_MODE)
-        os.replace(tmp_path, target)
-        _fsync_dir(target.parent)
-
     async def put_async(self, data: bytes) -> str:
         """Store ``data`` off the event loop."""
         return await asyncio.to_thread(self.put, data)
@@ -96,9 +87,12 @@ class FileStore:
     async def read_async(self, sha256: str) -> bytes:
         return await asyncio.to_thread(self.read, sha256)
 
+    async def close(self) -> None:  # noqa: B027 - optional hook, the local folder holds nothing
+        """Release connections (the local folder holds none)."""
+
     @staticmethod
     async def record(
-        conn: aiosqlite.Connection,
+        conn: Connection,
         sha256: str,
         *,
         size: int,
@@ -113,17 +107,46 @@ class FileStore:
         )
 
 
+class FileStore(ContentStore):
+    """A local folder. Folders 0700 and files 0600: the uploads are the claimants' documents."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        private_dir(self.root)
+        self.spool_dir = self.root
+
+    def path(self, sha256: str) -> Path:
+        check_sha256(sha256)
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def _settle(self, tmp_path: Path, sha256: str) -> None:
+        target = self.path(sha256)
+        if target.is_file():
+            tmp_path.unlink(missing_ok=True)
+            return
+        private_dir(target.parent)
+        os.chmod(tmp_path, PRIVATE_FILE_MODE)
+        os.replace(tmp_path, target)
+        _fsync_dir(target.parent)
+
+
 class Incoming:
-    """A file streamed into the store: written to a temp file (0600) in the store's own folder,
+    """A file streamed into the store: written to a temp file (0600) in the store's spool folder,
     hashed as it is written, then renamed into its content-addressed place by `keep()`; dropped
     by `discard()` or when the `with` block ends without `keep()`. The head (first
     `head_bytes`) is kept in memory for type sniffing; the rest never is."""
 
     HEAD_BYTES = 64 * 1024
 
-    def __init__(self, store: FileStore) -> None:
+    def __init__(self, store: ContentStore) -> None:
         self.store = store
-        fd, name = tempfile.mkstemp(dir=store.root, prefix=".incoming-", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=store.spool_dir, prefix=".incoming-", suffix=".part")
         self.path = Path(name)
         self._file = os.fdopen(fd, "wb")
         self._hash = hashlib.sha256()

@@ -1,22 +1,39 @@
-"""Versioned schema migrations, tracked by ``PRAGMA user_version``.
+"""Versioned schema migrations, one list for both backends, recorded in ``schema_migrations``.
 
-Append new entries to ``MIGRATIONS``; never edit one that has shipped. Each migration runs in its
-own transaction together with the ``user_version`` bump, so a crash leaves the DB at a known
-version. A database written by newer code is refused rather than silently misread.
+Append new entries to ``MIGRATIONS``; never edit one that has shipped. The SQL is written for
+SQLite; PostgreSQL gets it through ``Dialect.ddl`` (identity columns, BIGINT for every integer),
+or a migration's own ``postgres`` text where the two really differ. Each migration runs in its
+own transaction together with its ``schema_migrations`` row, so a crash leaves the database at a
+known version. Two workers starting at once migrate once: SQLite serialises them with
+``BEGIN IMMEDIATE``, PostgreSQL with an advisory lock (per schema). A database written by newer
+code is refused rather than silently misread.
+
+SQLite databases from before ``schema_migrations`` kept their version in ``PRAGMA user_version``:
+on the first run it is carried into the table (and ``user_version`` is still kept in step, so an
+older release keeps refusing a newer database).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-import aiosqlite
+from storage.backends import Connection
 
 
 class Migration(NamedTuple):
     version: int
     description: str
     sql: str
+    postgres: str | None = None  # only where PostgreSQL needs other SQL than ddl(sql)
+
+    def sql_for(self, conn: Connection) -> str:
+        if conn.dialect.name == "postgresql" and self.postgres is not None:
+            return self.postgres
+        return conn.dialect.ddl(self.sql)
 
 
 class SchemaTooNewError(RuntimeError):
@@ -213,43 +230,106 @@ def _check_sequence(migrations: tuple[Migration, ...]) -> None:
         raise RuntimeError("migrations must be numbered 1, 2, 3, … without gaps")
 
 
-async def read_version(conn: aiosqlite.Connection) -> int:
-    rows = list(await conn.execute_fetchall("PRAGMA user_version"))
-    return int(rows[0][0]) if rows else 0
+_CREATE_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    description TEXT    NOT NULL,
+    applied_at  TEXT    NOT NULL
+)
+"""
 
 
-async def apply_migrations(
-    conn: aiosqlite.Connection, migrations: tuple[Migration, ...] = MIGRATIONS
-) -> int:
+async def _has_table(conn: Connection) -> bool:
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    else:
+        sql = (
+            "SELECT 1 FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
+        )
+    return await conn.fetch_one(sql) is not None
+
+
+async def _user_version(conn: Connection) -> int:
+    row = await conn.fetch_one("PRAGMA user_version")
+    return int(row[0]) if row else 0
+
+
+async def read_version(conn: Connection) -> int:
+    """The schema version: the highest recorded migration (or, on a SQLite database that
+    predates the table, its ``user_version``)."""
+    if await _has_table(conn):
+        row = await conn.fetch_one("SELECT max(version) AS v FROM schema_migrations")
+        return int(row["v"]) if row is not None and row["v"] is not None else 0
+    return await _user_version(conn) if conn.dialect.name == "sqlite" else 0
+
+
+async def _ensure_table(conn: Connection, migrations: tuple[Migration, ...]) -> None:
+    """Inside the migration transaction: the table, and a legacy ``user_version`` carried in."""
+    if await _has_table(conn):
+        return
+    legacy = await _user_version(conn) if conn.dialect.name == "sqlite" else 0
+    await conn.execute(conn.dialect.ddl(_CREATE_TABLE))
+    known = {m.version: m.description for m in migrations}
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    await conn.executemany(
+        "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+        [(v, known.get(v, "recorded by PRAGMA user_version"), now) for v in range(1, legacy + 1)],
+    )
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(conn: Connection) -> AsyncIterator[None]:
+    """PostgreSQL: a session advisory lock per schema, so concurrent starters queue up (each
+    migration is still its own transaction). SQLite: BEGIN IMMEDIATE already serialises."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    key = "SELECT hashtext('ip-intake-bot/migrations/' || current_schema()) AS k"
+    row = await conn.fetch_one(key)
+    assert row is not None
+    await conn.execute("SELECT pg_advisory_lock(?)", (int(row["k"]),))
+    try:
+        yield
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(?)", (int(row["k"]),))
+
+
+async def apply_migrations(conn: Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     """Bring the schema up to date; returns the final version. A no-op when already current.
 
-    ``conn`` must be in autocommit mode (isolation_level=None) and not inside a transaction.
+    ``conn`` must not be inside a transaction (each migration opens its own).
     """
     _check_sequence(migrations)
-    current = await read_version(conn)
     known = latest_version(migrations)
-    if current > known:
-        raise SchemaTooNewError(
-            f"database schema version {current} is newer than this code supports ({known}); "
-            "upgrade the bot instead of running an older release against this data"
-        )
-    for migration in migrations:
-        if migration.version <= current:
-            continue
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read under the write lock: another process may have migrated in the meantime.
-            if await read_version(conn) < migration.version:
-                for statement in split_statements(migration.sql):
+    async with _migration_lock(conn):
+        while True:
+            async with conn.begin():
+                # Read under the lock: another process may have migrated in the meantime.
+                current = await read_version(conn)
+                if current > known:
+                    raise SchemaTooNewError(
+                        f"database schema version {current} is newer than this code supports"
+                        f" ({known}); upgrade the bot instead of running an older release"
+                        " against this data"
+                    )
+                if current == known:
+                    return current
+                await _ensure_table(conn, migrations)
+                migration = migrations[current]  # versions are 1..n: the next one
+                for statement in split_statements(migration.sql_for(conn)):
                     await conn.execute(statement)
-                await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
-            await conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
-        current = migration.version
-    return current
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, description, applied_at)"
+                    " VALUES (?, ?, ?)",
+                    (
+                        migration.version,
+                        migration.description,
+                        datetime.now(UTC).isoformat(timespec="microseconds"),
+                    ),
+                )
+                if conn.dialect.name == "sqlite":
+                    await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
 
 
 def split_statements(script: str) -> list[str]:

@@ -13,12 +13,20 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 from pydantic_core import to_json
 
 from dialogs.model import utcnow
-from storage.database import Database, fetch_one, from_iso, opt_from_iso, opt_iso, to_iso
+from storage.database import (
+    Connection,
+    Database,
+    Row,
+    fetch_one,
+    from_iso,
+    opt_from_iso,
+    opt_iso,
+    to_iso,
+)
 
 
 class OutboxItem(BaseModel):
@@ -42,7 +50,7 @@ def _dumps(value: dict[str, Any]) -> str:
     return to_json(value).decode()
 
 
-def _item(row: aiosqlite.Row) -> OutboxItem:
+def _item(row: Row) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -66,7 +74,7 @@ class Outbox:
 
     async def enqueue(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         *,
         chat_id: int,
         method: str,
@@ -78,7 +86,7 @@ class Outbox:
     ) -> int | None:
         """Queue a call inside the caller's transaction. Returns the new id, or None if an item
         with the same ``dedupe_key`` already exists (sent or not)."""
-        cur = await conn.execute(
+        return await conn.insert(
             "INSERT INTO outbox (chat_id, method, payload, dedupe_key, created_at, not_before,"
             " case_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
             (
@@ -91,7 +99,6 @@ class Outbox:
                 case_id,
             ),
         )
-        return cur.lastrowid if cur.rowcount == 1 else None
 
     async def due(
         self,
@@ -135,7 +142,7 @@ class Outbox:
         result: dict[str, Any],
         *,
         now: datetime | None = None,
-        conn: aiosqlite.Connection | None = None,
+        conn: Connection | None = None,
     ) -> None:
         """Done with the item; with ``conn``, inside the caller's transaction."""
         if conn is None:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
 from pydantic import BaseModel
 
 from dialogs.model import StoredFile
-from storage.database import Database, fetch_one, from_iso, opt_from_iso, to_iso
+from storage.database import Connection, Database, Row, fetch_one, from_iso, opt_from_iso, to_iso
 
 
 class Question(BaseModel):
@@ -32,7 +31,7 @@ class CaseMessage(BaseModel):
     at: datetime
 
 
-def _question(row: aiosqlite.Row) -> Question:
+def _question(row: Row) -> Question:
     return Question(
         id=row["id"],
         case_id=row["case_id"],
@@ -48,18 +47,16 @@ class QuestionStore:
         self._db = db
 
     async def ask(
-        self, conn: aiosqlite.Connection, case_id: int, staff_id: int, question: str, at: datetime
+        self, conn: Connection, case_id: int, staff_id: int, question: str, at: datetime
     ) -> Question:
-        cursor = await conn.execute(
+        question_id = await conn.insert(
             "INSERT INTO pending_questions (case_id, staff_id, question, asked_at)"
             " VALUES (?, ?, ?, ?)",
             (case_id, staff_id, question, to_iso(at)),
         )
         await self.add_message(conn, case_id, "staff", staff_id, question, [], at)
-        assert cursor.lastrowid is not None
-        row = await fetch_one(
-            conn, "SELECT * FROM pending_questions WHERE id = ?", (cursor.lastrowid,)
-        )
+        assert question_id is not None
+        row = await fetch_one(conn, "SELECT * FROM pending_questions WHERE id = ?", (question_id,))
         assert row is not None
         return _question(row)
 
@@ -71,7 +68,7 @@ class QuestionStore:
         return _question(row) if row else None
 
     async def start_answering(
-        self, conn: aiosqlite.Connection, user_id: int, question_id: int, at: datetime
+        self, conn: Connection, user_id: int, question_id: int, at: datetime
     ) -> None:
         await conn.execute(
             "INSERT INTO answering (user_id, question_id, since) VALUES (?, ?, ?)"
@@ -91,13 +88,11 @@ class QuestionStore:
             )
         return _question(row) if row else None
 
-    async def stop_answering(self, conn: aiosqlite.Connection, user_id: int) -> None:
+    async def stop_answering(self, conn: Connection, user_id: int) -> None:
         """The claimant is no longer answering (the case was withdrawn, say)."""
         await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
 
-    async def finish(
-        self, conn: aiosqlite.Connection, user_id: int, question_id: int, at: datetime
-    ) -> None:
+    async def finish(self, conn: Connection, user_id: int, question_id: int, at: datetime) -> None:
         await conn.execute("DELETE FROM answering WHERE user_id = ?", (user_id,))
         await conn.execute(
             "UPDATE pending_questions SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
@@ -106,7 +101,7 @@ class QuestionStore:
 
     async def add_message(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case_id: int,
         direction: str,
         author_id: int | None,

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from dialogs.model import utcnow
-from storage.database import Database, fetch_one, to_iso
+from storage.database import Connection, Database, fetch_one, to_iso
 
 KEEP = timedelta(days=2)  # Telegram keeps an unconfirmed update for 24 hours
 
@@ -22,7 +20,7 @@ class UpdateMarks:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def applied(self, update_id: int, *, conn: aiosqlite.Connection | None = None) -> bool:
+    async def applied(self, update_id: int, *, conn: Connection | None = None) -> bool:
         if conn is not None:
             row = await fetch_one(
                 conn, "SELECT 1 FROM applied_updates WHERE update_id = ?", (update_id,)
@@ -33,7 +31,7 @@ class UpdateMarks:
 
     async def claim(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         update_id: int,
         user_id: int | None = None,
         *,

@@ -23,7 +23,7 @@ from telegram.error import (
 from bot.outbox_messages import Upload
 from bot.outbox_sender import RetryLater, Undeliverable
 from dialogs.filenames import transport_name
-from storage import FileStore
+from storage import ContentStore
 
 NETWORK_RETRY_SECONDS = 1  # doubled by the sender for each further failure
 # An edit to identical content: the state it was to show is already shown.
@@ -31,7 +31,7 @@ NOT_MODIFIED = "message is not modified"
 
 
 class PtbTransport:
-    def __init__(self, bot: Bot, files: FileStore) -> None:
+    def __init__(self, bot: Bot, files: ContentStore) -> None:
         self.bot = bot
         self.files = files
 

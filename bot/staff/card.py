@@ -10,8 +10,6 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import DECIDED, card_actions
 from bot.telegram_text import MESSAGE_LIMIT, visible_length
@@ -20,6 +18,7 @@ from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
 from storage import Storage
+from storage.database import Connection
 
 DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
 CAPTION_LIMIT = 1024  # a compact card fits a caption
@@ -46,7 +45,7 @@ async def render_card(
     *,
     username: str | None = None,
     limit: int = MESSAGE_LIMIT,
-    conn: aiosqlite.Connection | None = None,
+    conn: Connection | None = None,
 ) -> Card:
     """Everything needed to decide, in at most `limit` visible characters (a message's 4096;
     a caption's 1024 for a compact card): the essentials first, then the details, then the
@@ -136,7 +135,7 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
 
 
 async def _decision_lines(
-    storage: Storage, case: Case, t: Texts, conn: aiosqlite.Connection | None
+    storage: Storage, case: Case, t: Texts, conn: Connection | None
 ) -> list[str]:
     """After a decision: who, when and why."""
     if case.status not in DECIDED:

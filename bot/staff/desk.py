@@ -16,8 +16,6 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
 from bot.notifications import html_message, queue
 from bot.outbox_messages import Delete
@@ -39,6 +37,7 @@ from bot.staff.workflow import (
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
+from storage.database import Connection
 
 REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
 OTHER_REASON = "other"
@@ -351,7 +350,7 @@ class CaseDesk:
 
     async def _apply(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case: Case,
         action: Action,
         actor: Actor,
@@ -400,7 +399,7 @@ class CaseDesk:
 
     async def _follow(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case: Case,
         outcome: Outcome,
         detail: dict[str, Any] | None = None,
@@ -419,7 +418,7 @@ class CaseDesk:
             await self._edit_card(conn, case, name)
 
     async def _post_seller_notice(
-        self, conn: aiosqlite.Connection, case: Case, detail: dict[str, Any]
+        self, conn: Connection, case: Case, detail: dict[str, Any]
     ) -> None:
         sha256, name = detail["seller_notice"], detail["seller_notice_name"]
         await self.storage.cases.attach_file(
@@ -452,14 +451,14 @@ class CaseDesk:
             case_id=case.id,
         )
 
-    async def _get(self, conn: aiosqlite.Connection, case_id: int) -> Case:
+    async def _get(self, conn: Connection, case_id: int) -> Case:
         case = await self.storage.cases.get(case_id, conn=conn)
         assert case is not None
         return case
 
     async def _notify_claimant(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         case: Case,
         key: str,
         action: str,
@@ -490,7 +489,7 @@ class CaseDesk:
         async with self.storage.db.transaction() as conn:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
 
-    async def _edit_card(self, conn: aiosqlite.Connection, case: Case, action: str) -> None:
+    async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
         staff = self.settings.staff_chat_id
         if staff is None:
             return

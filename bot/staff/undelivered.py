@@ -4,11 +4,10 @@ card names them so staff know to look there. Recorded in the audit trail, framew
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.outbox_messages import Album, Document, OutboxMessage, legacy_message, parse_message
 from dialogs.model import Case
 from storage import OutboxItem, Storage
+from storage.database import Connection
 
 ACTION = "files_undelivered"
 
@@ -35,7 +34,7 @@ def claimant_files_in(item: OutboxItem, case: Case) -> list[dict[str, str]]:
 
 
 async def record_undelivered(
-    conn: aiosqlite.Connection, storage: Storage, case: Case, files: list[dict[str, str]]
+    conn: Connection, storage: Storage, case: Case, files: list[dict[str, str]]
 ) -> None:
     await storage.audit.record(
         conn, case.id, actor_id=None, actor_name=None, action=ACTION, detail={"files": files}

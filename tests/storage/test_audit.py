@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from dialogs.model import Draft
-from storage import Storage
+from tests.backends import Backend
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-async def test_entries_come_back_in_time_order(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_entries_come_back_in_time_order(backend: Backend) -> None:
+    s = await backend.storage()
     try:
         async with s.db.transaction() as conn:
             case = await s.cases.submit(conn, Draft(user_id=1, chat_id=1), now=NOW)

@@ -2,20 +2,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from dialogs.model import CaseStatus, Draft, FileSection, StoredFile
 from storage import CaseNotFoundError, Storage
+from tests.backends import Backend
 
 NOW = datetime(2026, 2, 10, 8, 0, tzinfo=UTC)
 LINK = "https://market.example/item/1"
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path)
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    s = await backend.storage()
     yield s
     await s.close()
 

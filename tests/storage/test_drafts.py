@@ -3,19 +3,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from dialogs.model import Confirmation, Draft, FileSection, StoredFile
 from storage import StaleDraftError, Storage
+from tests.backends import Backend
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path)
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    s = await backend.storage()
     yield s
     await s.close()
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dialogs.model import utcnow
-from storage import Storage
+from tests.backends import Backend
 
 
-async def test_pending_until_done_and_across_a_restart(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "data")
+async def test_pending_until_done_and_across_a_restart(backend: Backend) -> None:
+    storage = await backend.storage()
     await storage.inbox.put([(11, '{"update_id": 11}'), (12, '{"update_id": 12}')], now=utcnow())
     await storage.inbox.put([(11, '{"update_id": 11, "again": true}')], now=utcnow())
     await storage.inbox.done(12)
     await storage.close()
 
-    reopened = await Storage.open(tmp_path / "data")
+    reopened = await backend.storage()
     try:
         assert await reopened.inbox.pending() == [(11, '{"update_id": 11}')]
     finally:

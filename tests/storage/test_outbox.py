@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from storage import Storage
+from tests.backends import Backend
 
 NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path)
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    s = await backend.storage()
     yield s
     await s.close()
 

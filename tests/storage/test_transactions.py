@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from dialogs.model import CaseStatus, Draft
-from storage import Storage
+from tests.backends import Backend
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
@@ -18,8 +17,8 @@ class Boom(Exception):
     pass
 
 
-async def test_exception_rolls_back_draft_save_and_outbox_enqueue(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_exception_rolls_back_draft_save_and_outbox_enqueue(backend: Backend) -> None:
+    s = await backend.storage()
     try:
         base = await s.drafts.save(Draft(user_id=1, chat_id=1))
         with pytest.raises(Boom):
@@ -40,8 +39,8 @@ async def test_exception_rolls_back_draft_save_and_outbox_enqueue(tmp_path: Path
         await s.close()
 
 
-async def test_data_survives_restart(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_data_survives_restart(backend: Backend) -> None:
+    s = await backend.storage()
     draft = await s.drafts.save(Draft(user_id=5, chat_id=50, answers={"brand": "Acme"}))
     async with s.db.transaction() as conn:
         case = await s.cases.submit(conn, Draft(user_id=6, chat_id=60, links=["l"]), now=NOW)
@@ -51,7 +50,7 @@ async def test_data_survives_restart(tmp_path: Path) -> None:
     sha = s.files.put(b"evidence")
     await s.close()
 
-    s = await Storage.open(tmp_path)  # "restart"
+    s = await backend.storage()  # "restart"
     try:
         assert await s.drafts.load(5) == draft
         assert await s.cases.get(case.id) == case
@@ -63,8 +62,8 @@ async def test_data_survives_restart(tmp_path: Path) -> None:
         await s.close()
 
 
-async def test_nested_transaction_fails_fast_instead_of_deadlocking(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_nested_transaction_fails_fast_instead_of_deadlocking(backend: Backend) -> None:
+    s = await backend.storage()
     try:
         with pytest.raises(RuntimeError, match="nested"):
             async with s.db.transaction() as conn:
@@ -75,8 +74,8 @@ async def test_nested_transaction_fails_fast_instead_of_deadlocking(tmp_path: Pa
         await s.close()
 
 
-async def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_naive_datetimes_are_refused(backend: Backend) -> None:
+    s = await backend.storage()
     try:
         with pytest.raises(ValueError, match="naive"):
             await s.outbox.due(datetime(2026, 1, 1))
@@ -84,8 +83,8 @@ async def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
         await s.close()
 
 
-async def test_cancelled_transaction_rolls_back_and_releases_the_writer(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path)
+async def test_cancelled_transaction_rolls_back_and_releases_the_writer(backend: Backend) -> None:
+    s = await backend.storage()
     try:
         entered = asyncio.Event()
 
@@ -110,12 +109,12 @@ async def test_cancelled_transaction_rolls_back_and_releases_the_writer(tmp_path
 
 @pytest.mark.parametrize("yields_before_cancel", [0, 1, 2, 3, 5, 8])
 async def test_a_cancelled_writer_leaves_nothing_half_done(
-    tmp_path: Path, yields_before_cancel: int
+    backend: Backend, yields_before_cancel: int
 ) -> None:
     """Regression (a flaky teardown): a task cancelled at any point of a transaction — during
     BEGIN, a statement or COMMIT — must leave the connection outside a transaction, with its
     write either whole or absent, so the next writer works."""
-    s = await Storage.open(tmp_path / "data")
+    s = await backend.storage()
     try:
         for attempt in range(10):
             started = asyncio.Event()
