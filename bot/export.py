@@ -3,15 +3,16 @@ submitted since a date, to a folder."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.dossier import AuditEntry as AuditRow
 from bot.dossier import write_dossier
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from dialogs.model import Case
-from storage import AuditEntry, Storage
+from storage import AuditEntry
 
 
 def parse_since(value: str) -> datetime | None:
@@ -42,7 +43,7 @@ async def export_command(
         if start is None:
             print(f"Not a date: {since!r} (expected YYYY-MM-DD or an ISO datetime).")
             return 1
-    storage = await Storage.open(settings.data_dir)
+    storage = await open_storage(settings)
     try:
         cases: list[Case] = []
         if case_number:
@@ -57,8 +58,8 @@ async def export_command(
             print("No cases to export.")
         for case in cases:
             audit = [audit_row(e) for e in await storage.audit.for_case(case.id)]
-            pdf_path, zip_path = write_dossier(
-                case, out, storage.files.read, audit=audit, lang=settings.staff_lang
+            pdf_path, zip_path = await asyncio.to_thread(
+                write_dossier, case, out, storage.files.read, audit=audit, lang=settings.staff_lang
             )
             print(pdf_path)
             print(zip_path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.model import Lang
 from dialogs.validators.links import ListingLinkRules
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 PUBLIC_API_URL = "https://api.telegram.org"
 
@@ -28,6 +31,10 @@ class Settings(BaseSettings):
     seller_lang: Lang = "ru"  # the language of the notice forwarded to the seller
     staff_topics: bool = False  # a forum topic per case in the staff group (it must be a forum)
     data_dir: Path = Path("data")
+    # Where the state lives (storage/): SQLite and a folder in DATA_DIR unless these say otherwise.
+    database_url: str | None = None  # sqlite:///path/intake.sqlite3 or postgresql://…
+    file_store_url: str | None = None  # file:///path or s3://bucket/prefix
+    s3_endpoint_url: str | None = None  # a non-AWS S3 server (MinIO, …); keys from AWS_* vars
 
     webhook_url: str | None = None
     webhook_path: str = "/telegram"
@@ -94,3 +101,15 @@ class Settings(BaseSettings):
     closed_case_retention_months: Annotated[int, Field(ge=1)] = 36  # then a closed case's data
     retention_interval_minutes: float = 60
     privacy_contact: str = ""  # where a claimant asks for access or erasure (email or @name)
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """The database and the file store these settings name (the defaults: in DATA_DIR)."""
+    from storage import Storage
+
+    return await Storage.open(
+        settings.data_dir,
+        database_url=settings.database_url,
+        file_store_url=settings.file_store_url,
+        s3_endpoint_url=settings.s3_endpoint_url,
+    )

@@ -23,14 +23,13 @@ from typing import TextIO
 from bot.claimant_cases import ClaimantCases
 from bot.commands import CASE_COMMANDS
 from bot.intake import IntakeService, OfferedFile, Sender
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from dialogs import engine
 from dialogs.events import Command, Event, Press, Text
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import utcnow
 from dialogs.replies import Button, Reply
-from storage import Storage
 
 QUIT = {"/quit", "/exit"}
 FILE_PREFIXES = ("file:", "/file ")
@@ -196,7 +195,7 @@ async def run_terminal(
     user_id: int = 1,
 ) -> None:
     """Run the intake for one terminal user until end of input or `/quit`."""
-    storage = await Storage.open(settings.data_dir)
+    storage = await open_storage(settings)
     sender = Sender(user_id=user_id, chat_id=user_id, language_code=terminal_language())
     terminal = Terminal(IntakeService(storage, settings), sender, output)
     echo = not input_stream.isatty()

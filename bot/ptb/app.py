@@ -29,7 +29,7 @@ from bot.ptb.serialize import SerializePerUser
 from bot.ptb.staff import staff_handlers
 from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.throttle import Throttle
 from storage import Storage
@@ -59,7 +59,7 @@ class PtbApp:
     @classmethod
     async def create(cls, settings: Settings) -> PtbApp:
         assert settings.bot_token is not None
-        storage = await Storage.open(settings.data_dir)
+        storage = await open_storage(settings)
         api = settings.telegram_api_url.rstrip("/")
         application = (
             Application.builder()

@@ -20,7 +20,7 @@ from bot.intake import IntakeService
 from bot.mydata import MyData
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender, Rates
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.telegram.cases import cases_router
 from bot.telegram.metrics import CountApiCalls, ObserveUpdates
@@ -52,7 +52,7 @@ class TelegramApp:
     @classmethod
     async def create(cls, settings: Settings) -> TelegramApp:
         assert settings.bot_token is not None
-        storage = await Storage.open(settings.data_dir)
+        storage = await open_storage(settings)
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(
                 settings.telegram_api_url.rstrip("/"), is_local=settings.telegram_api_local
