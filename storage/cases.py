@@ -230,7 +230,10 @@ class CaseStore:
     # -- reads -----------------------------------------------------------------------------
 
     async def get(self, case_id: int, *, conn: Connection | None = None) -> Case | None:
-        rows = await self._select("WHERE id = ?", (case_id,), conn)
+        """With ``conn`` (inside a transaction) the row is held until commit, so two staff
+        actions on one case are decided one after the other on every backend."""
+        lock = conn.dialect.for_update if conn is not None else ""
+        rows = await self._select(f"WHERE id = ?{lock}", (case_id,), conn)
         return rows[0] if rows else None
 
     async def get_by_number(self, number: str) -> Case | None:

@@ -63,6 +63,9 @@ class Dialect:
     is_distinct: str
     # the larger of two values: SQLite's two-argument max(); PostgreSQL's GREATEST
     greatest_fn: str
+    # appended to a SELECT inside a write transaction to hold the rows until commit: nothing on
+    # SQLite (one writer at a time already), FOR UPDATE on PostgreSQL (writers run side by side)
+    for_update: str
 
     def greatest(self, a: str, b: str) -> str:
         return f"{self.greatest_fn}({a}, {b})"
@@ -76,8 +79,13 @@ class Dialect:
         return _INTEGER.sub("BIGINT", sql)
 
 
-SQLITE = Dialect(name="sqlite", is_distinct="IS NOT", greatest_fn="max")
-POSTGRES = Dialect(name="postgresql", is_distinct="IS DISTINCT FROM", greatest_fn="GREATEST")
+SQLITE = Dialect(name="sqlite", is_distinct="IS NOT", greatest_fn="max", for_update="")
+POSTGRES = Dialect(
+    name="postgresql",
+    is_distinct="IS DISTINCT FROM",
+    greatest_fn="GREATEST",
+    for_update=" FOR UPDATE",
+)
 
 
 class Connection(abc.ABC):
