@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -231,3 +233,49 @@ async def test_old_sqlite_database_upgrades(tmp_path: Path) -> None:
     finally:
         await db.close()
     assert "update_marks" in tables(path) and "inbox" in tables(path)
+
+
+_WORKER = """
+import asyncio, sys, time
+from pathlib import Path
+from tests.backends import Backend
+
+async def main() -> None:
+    name, data_dir, schema, start = sys.argv[1:5]
+    await asyncio.sleep(max(0.0, float(start) - time.time()))
+    db = await Backend(name, Path(data_dir), schema=schema or None).database()
+    print(await db.schema_version())
+    await db.close()
+
+asyncio.run(main())
+"""
+
+
+async def test_two_processes_starting_at_once_migrate_once(backend: Backend) -> None:
+    """Two worker processes open the empty database at the same moment: both start, the
+    migrations are applied and recorded once."""
+    start = time.time() + 2.0  # both interpreters are up by then
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _WORKER,
+            backend.name,
+            str(backend.data_dir),
+            backend.schema or "",
+            str(start),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for _ in range(2)
+    ]
+    outputs = [await proc.communicate() for proc in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err.decode()
+        assert out.decode().strip() == str(latest_version())
+    db = await backend.database()
+    try:
+        assert await recorded(db) == list(range(1, latest_version() + 1))
+    finally:
+        await db.close()
