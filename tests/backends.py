@@ -8,6 +8,7 @@ skipped with a message saying how to run them.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -90,6 +91,8 @@ def free_port() -> int:
 def s3_server() -> Iterator[str]:
     """moto's S3 in server mode on 127.0.0.1; its endpoint URL."""
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
