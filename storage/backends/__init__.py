@@ -70,6 +70,26 @@ class Dialect:
     def greatest(self, a: str, b: str) -> str:
         return f"{self.greatest_fn}({a}, {b})"
 
+    @property
+    def like(self) -> str:
+        """Case-insensitive LIKE: SQLite's LIKE already is (for ASCII); PostgreSQL's ILIKE."""
+        return "LIKE" if self.name == "sqlite" else "ILIKE"
+
+    def ci_equals(self, a: str, b: str) -> str:
+        """``a = b`` ignoring case."""
+        if self.name == "sqlite":
+            return f"{a} = {b} COLLATE NOCASE"
+        return f"lower({a}) = lower({b})"
+
+    def json_text(self, column: str, *keys: str) -> str:
+        """A value inside a JSON text column, as text (``$.answers.rights_holder``)."""
+        for key in keys:
+            if not key.replace("_", "").isalnum():
+                raise ValueError(f"not a plain JSON key: {key!r}")
+        if self.name == "sqlite":
+            return f"json_extract({column}, '$.{'.'.join(keys)}')"
+        return f"({column}::jsonb #>> '{{{','.join(keys)}}}')"
+
     def ddl(self, sql: str) -> str:
         """Migration SQL is written for SQLite; PostgreSQL gets identity columns and BIGINT
         everywhere (Telegram ids do not fit 32 bits: supergroups are -100…)."""
