@@ -63,7 +63,7 @@ class AuditLog:
         rows = list(
             await conn.execute_fetchall(
                 "SELECT 1 FROM audit WHERE case_id = ? AND action = ?"
-                " AND json_extract(detail, '$.key') = ? LIMIT 1",
+                f" AND {conn.dialect.json_text('detail', 'key')} = ? LIMIT 1",
                 (case_id, action, key),
             )
         )

@@ -67,12 +67,12 @@ class CaseEvents:
             "assignee": case.assignee_name,
             "data": data or {},
         }
-        cur = await conn.execute(
+        new_id = await conn.insert(
             "INSERT INTO case_events (case_id, kind, data, created_at) VALUES (?, ?, ?, ?)",
             (case.id, kind, to_json(document).decode(), to_iso(at or utcnow())),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        assert new_id is not None
+        return new_id
 
     async def due(self, now: datetime, limit: int = 20) -> list[CaseEvent]:
         """The oldest undelivered event of each case, if its next attempt is due: a case's later

@@ -10,8 +10,9 @@ from storage.cases import case_from_row
 from storage.database import Database
 
 OPEN = (CaseStatus.SUBMITTED.value, CaseStatus.IN_REVIEW.value, CaseStatus.INFO_REQUESTED.value)
-_HOLDER = "json_extract(data, '$.answers.rights_holder')"
-_RIGHTS_NUMBER = "json_extract(data, '$.answers.rights_number')"
+
+
+SPACE, NOTHING = "' '", "''"
 
 
 def _like(text: str) -> str:
@@ -22,32 +23,35 @@ def _like(text: str) -> str:
 class CaseSearch:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._d = db.dialect
 
     async def by_number(self, number: str, limit: int) -> list[Case]:
-        return await self._select("WHERE number = ? COLLATE NOCASE", (number,), limit)
+        return await self._select(f"WHERE {self._d.ci_equals('number', '?')}", (number,), limit)
 
     async def by_claimant(self, user_id: int, limit: int) -> list[Case]:
         return await self._select("WHERE user_id = ?", (user_id,), limit)
 
     async def by_username(self, username: str, limit: int) -> list[Case]:
         return await self._select(
-            "WHERE claimant_username = ? COLLATE NOCASE", (username.lstrip("@"),), limit
+            f"WHERE {self._d.ci_equals('claimant_username', '?')}", (username.lstrip("@"),), limit
         )
 
     async def by_link(self, canonical: str | None, raw: str, limit: int) -> list[Case]:
         """Cases naming the listing: the canonical link exactly, else the text as typed."""
         return await self._select(
             "WHERE id IN (SELECT case_id FROM case_links WHERE canonical_link = ?"
-            " OR canonical_link LIKE ? ESCAPE '\\')",
+            f" OR canonical_link {self._d.like} ? ESCAPE '\\')",
             (canonical, _like(raw)),
             limit,
         )
 
     async def by_rights(self, text: str, limit: int) -> list[Case]:
         """The rights holder contains the text, or the registration number is it."""
+        holder = self._d.json_text("data", "answers", "rights_holder")
+        number = self._d.json_text("data", "answers", "rights_number")
         return await self._select(
-            f"WHERE {_HOLDER} LIKE ? ESCAPE '\\' OR replace({_RIGHTS_NUMBER}, ' ', '') = ?"
-            " COLLATE NOCASE",
+            f"WHERE {holder} {self._d.like} ? ESCAPE '\\'"
+            f" OR {self._d.ci_equals(f'replace({number}, {SPACE}, {NOTHING})', '?')}",
             (_like(text), text.replace(" ", "")),
             limit,
         )

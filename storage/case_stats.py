@@ -54,7 +54,7 @@ class CaseStats:
                 "SELECT c.status, c.submitted_at,"
                 " (SELECT min(a.at) FROM audit a WHERE a.case_id = c.id"
                 f"  AND a.action NOT IN ({not_staff}) AND a.actor_id IS NOT NULL"
-                "  AND a.actor_id IS NOT c.user_id) AS first,"
+                f"  AND a.actor_id {conn.dialect.is_distinct} c.user_id) AS first,"
                 " (SELECT min(a.at) FROM audit a WHERE a.case_id = c.id"
                 f"  AND a.action IN ({decisions})) AS decided"
                 " FROM cases c WHERE c.submitted_at >= ?",

@@ -185,6 +185,12 @@ ALTER TABLE cases ADD COLUMN claimant_username TEXT;
 CREATE INDEX cases_claimant_username ON cases (claimant_username COLLATE NOCASE);
 """
 
+# PostgreSQL has no NOCASE collation: the index is on lower(), as Dialect.ci_equals compares.
+_V7_CLAIMANT_USERNAME_PG = """
+ALTER TABLE cases ADD COLUMN claimant_username TEXT;
+CREATE INDEX cases_claimant_username ON cases (lower(claimant_username));
+"""
+
 _V8_ADDING_EVIDENCE = """
 CREATE TABLE adding_evidence (
     user_id INTEGER PRIMARY KEY,
@@ -213,7 +219,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "updates received and not yet handled", _V5_INBOX),
     Migration(6, "case events for the outgoing webhook", _V6_CASE_EVENTS),
     Migration(
-        7, "the claimant's Telegram username, for staff to find cases by", _V7_CLAIMANT_USERNAME
+        7,
+        "the claimant's Telegram username, for staff to find cases by",
+        _V7_CLAIMANT_USERNAME,
+        postgres=_V7_CLAIMANT_USERNAME_PG,
     ),
     Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),

@@ -9,7 +9,6 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -17,6 +16,7 @@ from aiohttp import web
 from bot.case_webhook import CaseWebhook
 from dialogs.model import Case, Draft, utcnow
 from storage import Storage
+from tests.backends import Backend
 
 SECRET = "s3cret"
 
@@ -60,8 +60,9 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "data")
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    """The events' store on each database backend."""
+    s = await backend.storage()
     yield s
     await s.close()
 

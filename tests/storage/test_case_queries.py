@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from dialogs.model import Case, CaseStatus, Draft
 from storage import Storage
+from tests.backends import Backend
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 LINK_A = "https://aliexpress.ru/item/1005001.html"
@@ -18,8 +18,8 @@ LINK_B = "https://aliexpress.ru/item/1005002.html"
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path)
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    s = await backend.storage()
     yield s
     await s.close()
 

@@ -114,3 +114,23 @@ async def test_questions_and_answering(backend: Backend) -> None:
         assert [m.direction for m in await s.questions.messages(case.id)] == ["staff"]
     finally:
         await s.close()
+
+
+async def test_audit_key_and_evidence_sessions(backend: Backend) -> None:
+    s = await backend.storage()
+    try:
+        async with s.db.transaction() as conn:
+            case = await s.cases.submit(conn, Draft(user_id=4, chat_id=4), now=NOW)
+            await s.audit.record(
+                conn, case.id, actor_id=4, actor_name=None, action="answered", detail={"key": "m1"}
+            )
+            assert await s.audit.has_key(conn, case.id, "answered", "m1")
+            assert not await s.audit.has_key(conn, case.id, "answered", "m2")
+            await s.evidence.start(conn, 4, case.id, NOW)
+            await s.evidence.start(conn, 4, case.id, NOW)  # upsert
+        assert await s.evidence.case_of(4) == case.id
+        async with s.db.transaction() as conn:
+            await s.evidence.finish(conn, 4)
+        assert await s.evidence.case_of(4) is None
+    finally:
+        await s.close()
