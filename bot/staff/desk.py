@@ -387,14 +387,17 @@ class CaseDesk:
             if actor.role is not Role.CLAIMANT:
                 data["actor_name"] = actor.name
             await self.storage.case_events.record(
-                conn, updated, outcome.event, self._event_data(updated, data), at=self.clock()
+                conn, updated, outcome.event, await self._event_data(updated, data), at=self.clock()
             )
         return current, outcome, updated
 
-    def _event_data(self, case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    async def _event_data(self, case: Case, data: dict[str, Any]) -> dict[str, Any]:
         sha256 = data.get("seller_notice")
         if sha256:  # the notice itself travels with its event
-            data = {**data, "seller_notice_pdf": base64.b64encode(self.storage.files.read(sha256))}
+            data = {
+                **data,
+                "seller_notice_pdf": base64.b64encode(await self.storage.files.read_async(sha256)),
+            }
         return {k: v.decode() if isinstance(v, bytes) else v for k, v in data.items()}
 
     async def _follow(
@@ -425,7 +428,7 @@ class CaseDesk:
             conn,
             case.id,
             sha256,
-            size=len(self.storage.files.read(sha256)),
+            size=len(await self.storage.files.read_async(sha256)),
             mime="application/pdf",
             section=SELLER_NOTICE_SECTION,
             name=name,
