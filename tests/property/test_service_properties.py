@@ -28,18 +28,16 @@ UPDATE = 1000
 async def saved_row(storage: Storage) -> tuple[Any, ...] | None:
     """The draft's row exactly as SQLite holds it."""
     async with storage.db.read() as conn:
-        cursor = await conn.execute(
+        row = await conn.fetch_one(
             "SELECT data, revision, updated_at FROM drafts WHERE user_id = ?", (USER,)
         )
-        row = await cursor.fetchone()
     return None if row is None else tuple(row)
 
 
 async def queued(storage: Storage) -> list[tuple[Any, ...]]:
     """Everything in the outbox (replies are queued there once the service writes them)."""
     async with storage.db.read() as conn:
-        cursor = await conn.execute("SELECT * FROM outbox ORDER BY id")
-        rows = await cursor.fetchall()
+        rows = await conn.execute_fetchall("SELECT * FROM outbox ORDER BY id")
     return [tuple(row) for row in rows]
 
 
