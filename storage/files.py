@@ -63,6 +63,10 @@ class ContentStore(abc.ABC):
     def read(self, sha256: str) -> bytes: ...
 
     @abc.abstractmethod
+    def delete(self, sha256: str) -> bool:
+        """Remove the file (erasure, retention); whether it was there. Unindex it first."""
+
+    @abc.abstractmethod
     def _settle(self, tmp_path: Path, sha256: str) -> None:
         """Move a complete, fsynced temp file to its content-addressed place (or drop it when
         the store already holds those bytes); the temp file is gone afterwards."""
@@ -124,6 +128,13 @@ class FileStore(ContentStore):
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def delete(self, sha256: str) -> bool:
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
     def _settle(self, tmp_path: Path, sha256: str) -> None:
         target = self.path(sha256)

@@ -181,6 +181,15 @@ class S3FileStore(ContentStore):
     async def read_async(self, sha256: str) -> bytes:
         return await self._on_loop(self._read(self.key(sha256)))
 
+    async def _delete(self, key: str) -> bool:
+        if not await self._exists(key):
+            return False
+        await self._client.delete_object(Bucket=self.bucket, Key=key)
+        return True
+
+    def delete(self, sha256: str) -> bool:
+        return self._run(self._delete(self.key(sha256)))
+
     def _settle(self, tmp_path: Path, sha256: str) -> None:
         try:
             self._run(self._upload(tmp_path, self.key(sha256)))

@@ -88,3 +88,10 @@ async def test_storage_opens_the_store_by_url(backend: Backend, file_backend: Fi
         assert len(archive) > 0
     finally:
         await s.close()
+
+
+async def test_delete(file_store: ContentStore) -> None:
+    sha = await file_store.put_async(b"to be erased")
+    assert await asyncio.to_thread(file_store.delete, sha)
+    assert not await asyncio.to_thread(file_store.exists, sha)
+    assert not await asyncio.to_thread(file_store.delete, sha)  # gone already
