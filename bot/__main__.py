@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot.ops.check import load_settings
 from bot.ops.logs import configure
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from storage import Storage
 
 
@@ -80,11 +80,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "backup":
         from bot.ops.backup import backup_command
 
-        return asyncio.run(backup_command(settings.data_dir, args.dir))
+        return asyncio.run(
+            backup_command(
+                settings.data_dir,
+                args.dir,
+                database_url=settings.database_url,
+                file_store_url=settings.file_store_url,
+            )
+        )
     if args.command == "restore":
         from bot.ops.backup import restore_command
 
-        return asyncio.run(restore_command(args.dir, settings.data_dir))
+        return asyncio.run(
+            restore_command(
+                args.dir,
+                settings.data_dir,
+                database_url=settings.database_url,
+                file_store_url=settings.file_store_url,
+            )
+        )
     if args.command == "stats":
         from bot.export import parse_since
         from bot.ops.stats import stats_command
@@ -141,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def with_storage(settings: Settings, command: Callable[[Storage], Awaitable[int]]) -> int:
-    storage = await Storage.open(settings.data_dir)
+    storage = await open_storage(settings)
     try:
         return await command(storage)
     finally:

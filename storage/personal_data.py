@@ -12,10 +12,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
+from pydantic_core import to_json
 
 from dialogs.model import Draft
-from storage.database import fetch_one, to_iso
+from storage.database import Connection, fetch_one, to_iso
 
 ERASED = "[erased]"
 # Answers that are choices among fixed options (no personal data); every other answer is text.
@@ -56,7 +56,7 @@ def stores_in(value: Any) -> set[str]:
     return found
 
 
-async def case_file_refs(conn: aiosqlite.Connection, case_id: int) -> set[str]:
+async def case_file_refs(conn: Connection, case_id: int) -> set[str]:
     """Files that belong to one case: its own, its answers' and the documents sent about it."""
     found = {
         row[0]
@@ -75,7 +75,7 @@ async def case_file_refs(conn: aiosqlite.Connection, case_id: int) -> set[str]:
     return found
 
 
-async def files_in_use(conn: aiosqlite.Connection, *, except_cases: set[int]) -> set[str]:
+async def files_in_use(conn: Connection, *, except_cases: set[int]) -> set[str]:
     """Files still needed by anything but `except_cases`: other cases, live drafts, answers,
     the outbox's unsent documents."""
     skip = tuple(sorted(except_cases)) or (-1,)
@@ -101,7 +101,7 @@ async def files_in_use(conn: aiosqlite.Connection, *, except_cases: set[int]) ->
     return used
 
 
-async def anonymise_case(conn: aiosqlite.Connection, case_id: int, now: datetime) -> int | None:
+async def anonymise_case(conn: Connection, case_id: int, now: datetime) -> int | None:
     """Anonymise one case's rows (see the module's note); returns the claimant's user id, or
     None when there is no such case or it was anonymised before."""
     row = await fetch_one(conn, "SELECT user_id, data FROM cases WHERE id = ?", (case_id,))
@@ -118,19 +118,29 @@ async def anonymise_case(conn: aiosqlite.Connection, case_id: int, now: datetime
         "UPDATE case_files SET name = 'file-' || substr(sha256, 1, 12) WHERE case_id = ?",
         (case_id,),
     )
-    await conn.execute(
-        "UPDATE case_messages SET text = ?, author_id = NULL,"
-        " files = (SELECT json_group_array(json_set(f.value, '$.name', 'file-'"
-        " || substr(json_extract(f.value, '$.sha256'), 1, 12), '$.telegram_file_id', NULL))"
-        " FROM json_each(case_messages.files) AS f)"
-        " WHERE case_id = ? AND direction = 'claimant'",
-        (ERASED, case_id),
-    )
-    await conn.execute(
-        "UPDATE audit SET actor_id = NULL, detail = json_remove(detail, '$.text')"
-        " WHERE case_id = ? AND (actor_id = ? OR json_extract(detail, '$.text') IS NOT NULL)",
-        (case_id, user_id),
-    )
+    # The JSON is rewritten here rather than in SQL: one spelling for SQLite and PostgreSQL.
+    for message in await conn.execute_fetchall(
+        "SELECT id, files FROM case_messages WHERE case_id = ? AND direction = 'claimant'",
+        (case_id,),
+    ):
+        files = [
+            {**f, "name": f"file-{str(f.get('sha256', ''))[:12]}", "telegram_file_id": None}
+            for f in json.loads(message["files"])
+        ]
+        await conn.execute(
+            "UPDATE case_messages SET text = ?, author_id = NULL, files = ? WHERE id = ?",
+            (ERASED, json.dumps(files), message["id"]),
+        )
+    for entry in await conn.execute_fetchall(
+        "SELECT id, actor_id, detail FROM audit WHERE case_id = ?", (case_id,)
+    ):
+        detail = json.loads(entry["detail"])
+        if entry["actor_id"] == user_id or detail.get("text") is not None:
+            detail.pop("text", None)
+            await conn.execute(
+                "UPDATE audit SET actor_id = NULL, detail = ? WHERE id = ?",
+                (to_json(detail).decode(), entry["id"]),
+            )
     await forget_outbox(conn, "case_id = ?", (case_id,), now)
     # Events already delivered to the case webhook keep no copy here (undelivered ones still go).
     await conn.execute(
@@ -140,7 +150,7 @@ async def anonymise_case(conn: aiosqlite.Connection, case_id: int, now: datetime
     return user_id
 
 
-async def forget_user(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+async def forget_user(conn: Connection, user_id: int, now: datetime) -> None:
     """What is kept about a user outside their cases: the draft (discarded), their place in a
     conversation, the messages the bot sent them."""
     await conn.execute(
@@ -156,7 +166,7 @@ async def forget_user(conn: aiosqlite.Connection, user_id: int, now: datetime) -
 
 
 async def forget_outbox(
-    conn: aiosqlite.Connection, where: str, params: tuple[Any, ...], now: datetime
+    conn: Connection, where: str, params: tuple[Any, ...], now: datetime
 ) -> None:
     """Drop the texts of the outbox items matching `where`; unsent ones are given up."""
     await conn.execute(
@@ -167,7 +177,7 @@ async def forget_outbox(
     await conn.execute(f"UPDATE outbox SET payload = '{{}}', result = NULL WHERE {where}", params)
 
 
-async def drop_file_rows(conn: aiosqlite.Connection, shas: set[str]) -> None:
+async def drop_file_rows(conn: Connection, shas: set[str]) -> None:
     """Unindex files about to be deleted from the store (and their cases' links to them)."""
     for sha in sorted(shas):
         await conn.execute("DELETE FROM case_files WHERE sha256 = ?", (sha,))

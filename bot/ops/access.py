@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from dialogs.model import Case, Draft
 from storage import Storage
 
@@ -76,7 +76,7 @@ async def holding(storage: Storage, user_id: int) -> Holding:
 
 async def export_user_command(settings: Settings, user_id: int, out: Path) -> int:
     """`<out>/user-<id>/data.json` and a copy of every file, under the name it was sent with."""
-    storage = await Storage.open(settings.data_dir)
+    storage = await open_storage(settings)
     try:
         held = await holding(storage, user_id)
         folder = out / f"user-{user_id}"

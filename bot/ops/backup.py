@@ -182,7 +182,46 @@ async def restore(source: Path, data_dir: Path) -> Report:
     return report
 
 
-async def backup_command(data_dir: Path, target: Path) -> int:
+PG_DUMP = (
+    "backup and restore copy SQLite's file and the local file folder; on PostgreSQL"
+    " (DATABASE_URL) use pg_dump and pg_restore, and for an S3 file store (FILE_STORE_URL) the"
+    " bucket's own versioning or replication"
+)
+
+
+def unsupported(
+    data_dir: Path, database_url: str | None = None, file_store_url: str | None = None
+) -> str | None:
+    """Why this backup cannot cover the configured storage (None: it can). The online backup is
+    SQLite's own; a server database and a bucket have their own tools."""
+    if database_url:
+        scheme, _, rest = database_url.partition(":")
+        if scheme.lower() != "sqlite":
+            return PG_DUMP
+        path = rest.removeprefix("//")
+        if path and Path(path).resolve() != (Path(data_dir) / DB_FILENAME).resolve():
+            return f"backup reads DATA_DIR/{DB_FILENAME}; DATABASE_URL names {path}"
+    if file_store_url:
+        scheme, _, rest = file_store_url.partition(":")
+        if scheme.lower() != "file":
+            return PG_DUMP
+        path = rest.removeprefix("//")
+        if path and Path(path).resolve() != (Path(data_dir) / FILES_DIRNAME).resolve():
+            return f"backup reads DATA_DIR/{FILES_DIRNAME}; FILE_STORE_URL names {path}"
+    return None
+
+
+async def backup_command(
+    data_dir: Path,
+    target: Path,
+    *,
+    database_url: str | None = None,
+    file_store_url: str | None = None,
+) -> int:
+    refusal = unsupported(data_dir, database_url, file_store_url)
+    if refusal:
+        print(f"backup refused: {refusal}")
+        return 2
     try:
         report = await backup(data_dir, target)
     except BackupError as failure:
@@ -192,7 +231,17 @@ async def backup_command(data_dir: Path, target: Path) -> int:
     return 0 if not report.missing else 1
 
 
-async def restore_command(source: Path, data_dir: Path) -> int:
+async def restore_command(
+    source: Path,
+    data_dir: Path,
+    *,
+    database_url: str | None = None,
+    file_store_url: str | None = None,
+) -> int:
+    refusal = unsupported(data_dir, database_url, file_store_url)
+    if refusal:
+        print(f"restore refused: {refusal}")
+        return 2
     try:
         report = await restore(source, data_dir)
     except BackupError as failure:

@@ -9,21 +9,18 @@ else the messages themselves (both queued in the outbox, delivered by the runnin
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import aiosqlite
-
 from bot.notifications import queue
 from bot.outbox_messages import DeleteMessages, DeleteTopic
-from bot.settings import Settings
+from bot.settings import Settings, open_storage
 from dialogs.model import utcnow
 from storage import Storage
 from storage import personal_data as pd
-from storage.database import fetch_one
+from storage.database import Connection, fetch_one
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +88,12 @@ def unlink_files(storage: Storage, shas: set[str]) -> int:
     file is never gone while a row still names it). Returns how many were there."""
     deleted = 0
     for sha in shas:
-        with contextlib.suppress(FileNotFoundError):
-            storage.files.path(sha).unlink()
+        if storage.files.delete(sha):  # the folder or the bucket
             deleted += 1
     return deleted
 
 
-async def _number(conn: aiosqlite.Connection, case_id: int) -> str:
+async def _number(conn: Connection, case_id: int) -> str:
     row = await fetch_one(conn, "SELECT number FROM cases WHERE id = ?", (case_id,))
     return str(row["number"]) if row else f"#{case_id}"
 
@@ -105,7 +101,7 @@ async def _number(conn: aiosqlite.Connection, case_id: int) -> str:
 async def _clear_staff_chat(
     storage: Storage,
     settings: Settings,
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case_id: int,
     now: datetime,
 ) -> None:
@@ -145,7 +141,7 @@ def _message_ids(result: object) -> list[int]:
 
 
 async def erase_command(settings: Settings, user_id: int | None, number: str | None) -> int:
-    storage = await Storage.open(settings.data_dir)
+    storage = await open_storage(settings)
     try:
         if user_id is not None:
             erased = await erase_user(storage, settings, user_id, by="operator")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import abc
 import contextvars
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,10 @@ class Row(Protocol):
     """A result row: ``row["column"]`` or ``row[0]`` (aiosqlite.Row and asyncpg.Record both)."""
 
     def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
 
     def keys(self) -> Any: ...
 
