@@ -95,6 +95,23 @@ async def _roll_back(conn: aiosqlite.Connection) -> None:
         await asyncio.shield(conn.execute("ROLLBACK"))
 
 
+async def _wal(conn: aiosqlite.Connection) -> object:
+    """Switch to WAL. Another process doing the same on a new file makes SQLite answer "locked"
+    at once (the busy handler is not consulted for it), so try again for the busy timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            rows = list(await conn.execute_fetchall("PRAGMA journal_mode = WAL"))
+            return rows[0][0] if rows else None
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or loop.time() > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
 class SqliteDatabase(Database):
     """Owns the SQLite file. Open with ``await SqliteDatabase.open(data_dir)``."""
 
@@ -124,8 +141,7 @@ class SqliteDatabase(Database):
         _private_database_file(path)
         writer = await connect(path)
         try:
-            rows = list(await writer.execute_fetchall("PRAGMA journal_mode = WAL"))
-            mode = rows[0][0] if rows else None
+            mode = await _wal(writer)
             if mode is None or str(mode).lower() != "wal":
                 raise RuntimeError(f"could not switch {path} to WAL journal mode (got {mode})")
             await apply_migrations(SqliteConnection(writer))
