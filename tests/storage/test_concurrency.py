@@ -84,14 +84,19 @@ async def test_two_workers_acting_on_one_case_go_one_after_the_other(backend: Ba
         await b.close()
 
 
-async def test_update_marks_keep_the_highest(backend: Backend) -> None:
+async def test_applied_updates_are_a_set(backend: Backend) -> None:
+    """An older update arriving after a newer one is still applied (no high-water mark); an
+    update delivered again is refused."""
     s = await backend.storage()
     try:
         async with s.db.transaction() as conn:
-            await s.updates.mark(conn, 1, 10)
-            await s.updates.mark(conn, 1, 7)  # an older one replayed
-        assert await s.updates.applied(1, 10)
-        assert not await s.updates.applied(1, 11)
+            assert await s.updates.claim(conn, 10, 1, now=NOW)
+            assert await s.updates.claim(conn, 7, 1, now=NOW)  # older, not applied yet
+            assert not await s.updates.claim(conn, 10, 1, now=NOW)  # delivered again
+        assert await s.updates.applied(10)
+        assert await s.updates.applied(7)
+        assert not await s.updates.applied(11)
+        assert not await s.updates.applied(8)
     finally:
         await s.close()
 

@@ -198,8 +198,13 @@ async def test_postgres_holds_supergroup_ids(backend: Backend) -> None:
             await s.outbox.enqueue(
                 conn, chat_id=-1001234567890, method="sendMessage", payload={}, dedupe_key="big"
             )
-            await s.updates.mark(conn, 9_000_000_001, 5_000_000_000)
-        assert await s.updates.applied(9_000_000_001, 5_000_000_000)
+            assert await s.updates.claim(conn, 5_000_000_000, 9_000_000_001)
+        assert await s.updates.applied(5_000_000_000)
+        async with s.db.read() as reader:
+            row = await reader.fetch_one(
+                "SELECT user_id FROM applied_updates WHERE update_id = ?", (5_000_000_000,)
+            )
+        assert row is not None and row["user_id"] == 9_000_000_001
         assert [i.chat_id for i in await s.outbox.due(datetime.now(UTC))] == [-1001234567890]
     finally:
         await s.close()
@@ -232,7 +237,9 @@ async def test_old_sqlite_database_upgrades(tmp_path: Path) -> None:
             assert version is not None and version[0] == latest_version()
     finally:
         await db.close()
-    assert "update_marks" in tables(path) and "inbox" in tables(path)
+    # migration 4 made update_marks, migration 9 replaced it with the set of applied updates
+    assert "applied_updates" in tables(path) and "inbox" in tables(path)
+    assert "update_marks" not in tables(path)
 
 
 _WORKER = """
