@@ -2,17 +2,17 @@
 answering the IP team's questions and adding evidence unasked (text or files, in as many
 messages as needed), and withdrawing a complaint before a decision.
 
-What is allowed comes from the workflow (`bot.staff.workflow`) through the desk. Replies to
-the new paths (withdrawing, adding evidence) are queued in the outbox keyed by the Telegram
-message or press they answer, so a 429 delays them and an update delivered twice gets one."""
+What is allowed comes from the workflow (`bot.staff.workflow`) through the desk. Replies are
+queued in the outbox keyed by the Telegram message or press they answer, so a 429 delays them
+and an update delivered twice gets one; /status and /case only compose theirs (the update
+router queues them with the update's mark, the terminal prints them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.intake import IntakeService, Sender
-from bot.notifications import html_message
+from bot.notifications import queue_replies
 from bot.staff.desk import ActionRefused, CaseDesk
 from bot.staff.desk import claimant as claimant_actor
 from bot.staff.workflow import Action, allowed
@@ -181,25 +181,15 @@ class ClaimantCases:
         await self._queue(sender, added, key)
 
     async def _queue(self, sender: Sender, reply: Reply, key: str) -> None:
-        markup: dict[str, Any] = {}
-        if reply.buttons:
-            markup["reply_markup"] = {
-                "inline_keyboard": [
-                    [{"text": b.label, "callback_data": b.data} for b in row]
-                    for row in reply.buttons
-                ]
-            }
+        """The reply to the claimant's message or press `key`: once, however often it comes."""
         async with self.storage.db.transaction() as conn:
-            await self.storage.outbox.enqueue(
-                conn,
-                chat_id=sender.chat_id,
-                method="sendMessage",
-                payload=html_message(sender.chat_id, reply.text, **markup),
-                dedupe_key=f"claimant:{sender.chat_id}:{key}",
+            await queue_replies(
+                conn, self.storage, sender.chat_id, [reply], key=f"claimant:{sender.chat_id}:{key}"
             )
 
-    async def press(self, sender: Sender, data: str) -> tuple[Reply | None, str | None]:
-        """An Answer / Finish button: (a reply to send, or an alert refusing it)."""
+    async def press(self, sender: Sender, data: str, key: str) -> str | None:
+        """An Answer / Finish button. Returns an alert refusing it, or None (the reply is
+        queued)."""
         lang = await self.lang_of(sender)
         t = texts(lang)
         _, action, raw_id = [*data.split(":", 2), "", ""][:3]
@@ -210,14 +200,16 @@ class ClaimantCases:
                 case = await self.storage.cases.get(question.case_id)
                 assert case is not None
                 start = t("case-answer-start", number=case.number)
-                return Reply(start, finish_button(t, question_id)), None
+                await self._queue(sender, Reply(start, finish_button(t, question_id)), key)
+                return None
             current = await self.storage.questions.answering(sender.user_id)
             if action != "finish" or current is None or current.id != question_id:
                 raise ActionRefused("case-question-answered")
             case = await self.desk.finish_answering(sender.user_id, current)
-            return Reply(t("case-answer-sent", number=case.number)), None
         except ActionRefused as refusal:
-            return None, t.plain(refusal.code, **refusal.params)
+            return t.plain(refusal.code, **refusal.params)
+        await self._queue(sender, Reply(t("case-answer-sent", number=case.number)), key)
+        return None
 
     async def answer(
         self,
@@ -225,14 +217,18 @@ class ClaimantCases:
         pending: Pending,
         text: str,
         offered: OfferedFile | None,
-        key: str | None = None,
-    ) -> Reply | None:
-        """One message of the answer (or of evidence added unasked, whose replies are queued:
-        None then): kept with the case and posted under its card."""
+        key: str,
+    ) -> None:
+        """One message of the answer (or of evidence added unasked): kept with the case and
+        posted under its card; the reply is queued under `key`."""
         if isinstance(pending, AddingEvidence):
-            await self.add_evidence(sender, pending, text, offered, key or "")
-            return None
-        question = pending
+            await self.add_evidence(sender, pending, text, offered, key)
+            return
+        await self._queue(sender, await self._answer(sender, pending, text, offered, key), key)
+
+    async def _answer(
+        self, sender: Sender, question: Question, text: str, offered: OfferedFile | None, key: str
+    ) -> Reply:
         t = texts(await self.lang_of(sender))
         files = []
         if offered is not None:

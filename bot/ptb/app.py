@@ -1,6 +1,6 @@
-"""The python-telegram-bot runtime, assembled like `bot.telegram.app` (aiogram): the staff
-group (`bot.ptb.staff`), the claimant's submitted cases (`bot.ptb.cases`) and the intake
-(`bot.ptb.private`), with the outbox sender beside polling."""
+"""The python-telegram-bot runtime, assembled like `bot.telegram.app` (aiogram): every update
+through the one update router (`bot.ptb.updates` → `bot.updates`), with the outbox sender
+beside polling."""
 
 from __future__ import annotations
 
@@ -8,33 +8,32 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics
 from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
-from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
-from bot.mydata import MyData
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender, Rates
-from bot.ptb.cases import cases_handlers
 from bot.ptb.metrics import CountingRequest
-from bot.ptb.mydata import mydata_handler
-from bot.ptb.private import PrivateHandlers, PtbApplication
 from bot.ptb.serialize import SerializePerUser
-from bot.ptb.staff import staff_handlers
 from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
+from bot.ptb.updates import update_handlers
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.throttle import Throttle
+from bot.updates import update_router
 from storage import Storage
 
 log = logging.getLogger(__name__)
+
+PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLLING_TIMEOUT = 10
@@ -84,11 +83,8 @@ class PtbApp:
         application.add_handler(throttle_handler(throttle, storage), group=THROTTLE_GROUP)
         # Every reply is queued with the change it follows from, and wakes the sender.
         service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
-        # In group 0 the first matching handler wins: staff, then submitted cases, then intake.
-        application.add_handlers(staff_handlers(desk, settings, outbox.kick))
-        application.add_handlers(cases_handlers(ClaimantCases(desk, service), outbox.kick))
-        application.add_handler(mydata_handler(MyData(storage, settings), outbox.kick))
-        PrivateHandlers(service).register(application)
+        router = update_router(service, desk, application.bot.get_chat_member, outbox.kick)
+        application.add_handlers(update_handlers(router))
         application.add_error_handler(_log_error)
         webhook = case_webhook(settings, storage.case_events)
         return cls(settings, storage, application, service, outbox, desk, webhook)

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notifications import html_message
+from bot.notifications import queue
+from bot.outbox_messages import Text
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.workflow import Actor
 from bot.telegram_text import MESSAGE_LIMIT, visible_length
@@ -69,17 +70,15 @@ async def answer_command(
         text = await mine(storage, command.actor, t)
     else:
         text = await stats(storage, command.args, t, now)
-    extra: dict[str, object] = {"reply_parameters": {"message_id": command.message_id}}
-    if command.thread_id is not None:
-        extra["message_thread_id"] = command.thread_id
+    answer = Text(
+        chat_id=staff_chat,
+        text=text,
+        reply_to_message_id=command.message_id,
+        message_thread_id=command.thread_id,
+    )
     async with storage.db.transaction() as conn:
-        await storage.outbox.enqueue(
-            conn,
-            chat_id=staff_chat,
-            method="sendMessage",
-            payload=html_message(staff_chat, text, **extra),
-            dedupe_key=f"staff-command:{staff_chat}:{command.message_id}",
-        )
+        key = f"staff-command:{staff_chat}:{command.message_id}"
+        await queue(conn, storage, answer, key=key)
     return True
 
 

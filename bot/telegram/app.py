@@ -13,24 +13,20 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
 from bot import metrics
 from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
-from bot.claimant_cases import ClaimantCases
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
-from bot.mydata import MyData
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender, Rates
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
-from bot.telegram.cases import cases_router
 from bot.telegram.metrics import CountApiCalls, ObserveUpdates
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
-from bot.telegram.mydata import mydata_router
-from bot.telegram.private import private_router
 from bot.telegram.replies import perform_answer
-from bot.telegram.staff import staff_router
 from bot.telegram.transport import AiogramTransport
+from bot.telegram.updates import updates_router
 from bot.throttle import Throttle
+from bot.updates import update_router
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -75,10 +71,8 @@ class TelegramApp:
             ThrottlePerUser(Throttle(settings.throttle_updates, settings.throttle_seconds), storage)
         )
         dispatcher.update.outer_middleware(SerializePerUser())
-        dispatcher.include_router(staff_router(desk, settings, outbox.kick))
-        dispatcher.include_router(cases_router(ClaimantCases(desk, service), outbox.kick))
-        dispatcher.include_router(mydata_router(MyData(storage, settings), outbox.kick))
-        dispatcher.include_router(private_router(service))
+        router = update_router(service, desk, bot.get_chat_member, outbox.kick)
+        dispatcher.include_router(updates_router(router))
         webhook = case_webhook(settings, storage.case_events)
         return cls(settings, storage, bot, dispatcher, service, outbox, desk, webhook)
 
