@@ -29,6 +29,7 @@ from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.throttle import Throttle
 from bot.updates import update_router
+from bot.updates.throttle import ThrottleGate
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,18 @@ class PtbApp:
             .build()
         )
         desk = CaseDesk(storage, settings)
+        transport = PtbTransport(application.bot, storage.files)
         outbox = OutboxSender(
             storage,
-            PtbTransport(application.bot, storage.files),
+            transport,
             rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=desk.files_undelivered,
         )
-        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
-        application.add_handler(throttle_handler(throttle, storage), group=THROTTLE_GROUP)
+        gate = ThrottleGate(
+            Throttle(settings.throttle_updates, settings.throttle_seconds), storage, transport
+        )
+        application.add_handler(throttle_handler(gate), group=THROTTLE_GROUP)
         # Every reply is queued with the change it follows from, and wakes the sender.
         service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
         router = update_router(service, desk, application.bot.get_chat_member, outbox.kick)

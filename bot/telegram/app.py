@@ -27,6 +27,7 @@ from bot.telegram.transport import AiogramTransport
 from bot.telegram.updates import updates_router
 from bot.throttle import Throttle
 from bot.updates import update_router
+from bot.updates.throttle import ThrottleGate
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -57,18 +58,20 @@ class TelegramApp:
         session.middleware(CountApiCalls())
         bot = Bot(settings.bot_token.get_secret_value(), session=session)
         desk = CaseDesk(storage, settings)
+        transport = AiogramTransport(bot, storage.files)
         outbox = OutboxSender(
             storage,
-            AiogramTransport(bot, storage.files),
+            transport,
             rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=desk.files_undelivered,
         )
         # Every reply is queued with the change it follows from, and wakes the sender.
         service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
+        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
         dispatcher = Dispatcher()
         dispatcher.update.outer_middleware(
-            ThrottlePerUser(Throttle(settings.throttle_updates, settings.throttle_seconds), storage)
+            ThrottlePerUser(ThrottleGate(throttle, storage, transport))
         )
         dispatcher.update.outer_middleware(SerializePerUser())
         router = update_router(service, desk, bot.get_chat_member, outbox.kick)

@@ -9,10 +9,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-from bot.telegram.replies import send_replies
-from bot.throttle import Throttle, Verdict, slow_down_notice
+from bot.updates.throttle import ThrottleGate
 from bot.user_locks import UserLocks
-from storage import Storage
 
 
 class SerializePerUser(BaseMiddleware):
@@ -39,9 +37,8 @@ class ThrottlePerUser(BaseMiddleware):
     """An outer update middleware, before the per-user lock: a throttled update waits for
     nothing, is answered by the notice once (or by nothing) and returns, so it is confirmed."""
 
-    def __init__(self, throttle: Throttle, storage: Storage) -> None:
-        self.throttle = throttle
-        self.storage = storage
+    def __init__(self, gate: ThrottleGate) -> None:
+        self.gate = gate
 
     async def __call__(
         self,
@@ -53,10 +50,6 @@ class ThrottlePerUser(BaseMiddleware):
         if not isinstance(event, Update) or user is None or chat is None or chat.type != "private":
             return await handler(event, data)
         album = event.message.media_group_id if event.message else None
-        verdict = self.throttle.check(user.id, album)
-        if verdict is Verdict.PASS:
-            return await handler(event, data)
-        if verdict is Verdict.NOTICE:
-            notice = await slow_down_notice(self.storage, user.id, user.language_code)
-            await send_replies(data["bot"], chat.id, [notice])
-        return None
+        if await self.gate.stops(user.id, chat.id, user.language_code, album):
+            return None
+        return await handler(event, data)

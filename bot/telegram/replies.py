@@ -1,5 +1,4 @@
-"""Answering button presses on aiogram (the replies themselves go through the outbox), and
-the throttle's notice sent at once."""
+"""Answering button presses on aiogram (every other reply goes through the outbox)."""
 
 from __future__ import annotations
 
@@ -8,63 +7,9 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    LinkPreviewOptions,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-
-from bot.telegram_text import reply_parts
-from dialogs.replies import Reply
+from aiogram.types import CallbackQuery
 
 log = logging.getLogger(__name__)
-
-
-def keyboard(
-    reply: Reply,
-) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
-    if reply.contact_button is not None:
-        button = KeyboardButton(text=reply.contact_button, request_contact=True)
-        return ReplyKeyboardMarkup(
-            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
-        )
-    if reply.remove_keyboard:
-        return ReplyKeyboardRemove(remove_keyboard=True)
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Sent at once, outside the outbox: only for what follows from no change and need not
-    survive a crash (the throttle's notice). Everything else is queued in the outbox."""
-    for reply in replies:
-        for text, with_keyboard in reply_parts(reply):
-            await bot.send_message(
-                chat_id,
-                text,
-                parse_mode="HTML",
-                reply_markup=keyboard(reply) if with_keyboard else None,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-
-
-async def answer_query(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
-    """Answer a button press at once. Telegram refuses answers to presses older than a few
-    seconds (a press handled after a restart): that must not keep the replies from being sent."""
-    try:
-        await query.answer(text, show_alert=alert)
-    except TelegramBadRequest as refusal:
-        log.info("press %s not answered: %s", query.id, refusal.message)
 
 
 def answer_method(
