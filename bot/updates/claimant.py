@@ -14,13 +14,9 @@ from bot.claimant_cases import ANSWER_PREFIX, CASE_PREFIX, WITHDRAW_COMMAND, Cla
 from bot.commands import INTAKE_COMMANDS
 from bot.intake import IntakeService, Sender
 from bot.mydata import MyData
-from bot.updates.events import Message, Press, Toast, User
+from bot.updates.events import Message, Press, Toast
 from dialogs import events
 from dialogs.validators.contacts import shared_phone
-
-
-def sender_of(user: User, chat_id: int, update_id: int | None = None) -> Sender:
-    return Sender(user.id, chat_id, user.language_code, user.username, update_id)
 
 
 class ClaimantRouter:
@@ -45,7 +41,7 @@ class ClaimantRouter:
     async def message(self, message: Message) -> None:
         if message.user is None:
             return
-        sender = sender_of(message.user, message.chat.id, message.update_id)
+        sender = Sender.of(message.user, message.chat.id, message.update_id)
         command = message.command
         if command is not None:
             await self._command(message, sender, *command)
@@ -97,7 +93,7 @@ class ClaimantRouter:
         the intake. The answered question keeps its buttons: a press on them later is answered
         as out of date, so removing them would cost a call per press for nothing."""
         assert press.chat is not None
-        sender = sender_of(press.user, press.chat.id, press.update_id)
+        sender = Sender.of(press.user, press.chat.id, press.update_id)
         key = f"q{press.query_id}"
         if press.data.startswith(f"{CASE_PREFIX}:"):
             refusal = await self.cases.press_case(sender, press.data, key)
