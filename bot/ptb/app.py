@@ -14,12 +14,12 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics
-from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
+from bot.case_webhook import CaseWebhook, webhook_running
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender, Rates
+from bot.outbox_sender import OutboxSender
 from bot.ptb.metrics import CountingRequest
 from bot.ptb.serialize import SerializePerUser
 from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
@@ -27,9 +27,7 @@ from bot.ptb.transport import PtbTransport
 from bot.ptb.updates import update_handlers
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
-from bot.throttle import Throttle
-from bot.updates import update_router
-from bot.updates.throttle import ThrottleGate
+from bot.wiring import Services
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -72,26 +70,24 @@ class PtbApp:
             .get_updates_request(CountingRequest())
             .build()
         )
-        desk = CaseDesk(storage, settings)
-        transport = PtbTransport(application.bot, storage.files)
-        outbox = OutboxSender(
+        services = Services.wire(
             storage,
-            transport,
-            rates=Rates.of(settings),
-            poll_seconds=settings.outbox_poll_seconds,
-            on_undelivered=desk.files_undelivered,
+            settings,
+            PtbTransport(application.bot, storage.files),
+            application.bot.get_chat_member,
         )
-        gate = ThrottleGate(
-            Throttle(settings.throttle_updates, settings.throttle_seconds), storage, transport
-        )
-        application.add_handler(throttle_handler(gate), group=THROTTLE_GROUP)
-        # Every reply is queued with the change it follows from, and wakes the sender.
-        service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
-        router = update_router(service, desk, application.bot.get_chat_member, outbox.kick)
-        application.add_handlers(update_handlers(router))
+        application.add_handler(throttle_handler(services.throttle), group=THROTTLE_GROUP)
+        application.add_handlers(update_handlers(services.router))
         application.add_error_handler(_log_error)
-        webhook = case_webhook(settings, storage.case_events)
-        return cls(settings, storage, application, service, outbox, desk, webhook)
+        return cls(
+            settings,
+            storage,
+            application,
+            services.intake,
+            services.outbox,
+            services.desk,
+            services.webhook,
+        )
 
     @property
     def bot(self) -> Bot:

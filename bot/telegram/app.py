@@ -1,4 +1,5 @@
-"""The aiogram runtime, assembled: bot, dispatcher, routers, outbox sender; polling or webhook."""
+"""The aiogram runtime, assembled: bot, dispatcher, the update router's shell, the services
+(`bot.wiring`); polling or webhook."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 
 from bot import metrics
-from bot.case_webhook import CaseWebhook, case_webhook, webhook_running
+from bot.case_webhook import CaseWebhook, webhook_running
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
 from bot.intake import IntakeService
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender, Rates
+from bot.outbox_sender import OutboxSender
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.telegram.metrics import CountApiCalls, ObserveUpdates
@@ -25,9 +26,7 @@ from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.replies import perform_answer
 from bot.telegram.transport import AiogramTransport
 from bot.telegram.updates import updates_router
-from bot.throttle import Throttle
-from bot.updates import update_router
-from bot.updates.throttle import ThrottleGate
+from bot.wiring import Services
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -57,27 +56,23 @@ class TelegramApp:
         )
         session.middleware(CountApiCalls())
         bot = Bot(settings.bot_token.get_secret_value(), session=session)
-        desk = CaseDesk(storage, settings)
-        transport = AiogramTransport(bot, storage.files)
-        outbox = OutboxSender(
-            storage,
-            transport,
-            rates=Rates.of(settings),
-            poll_seconds=settings.outbox_poll_seconds,
-            on_undelivered=desk.files_undelivered,
+        services = Services.wire(
+            storage, settings, AiogramTransport(bot, storage.files), bot.get_chat_member
         )
-        # Every reply is queued with the change it follows from, and wakes the sender.
-        service = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
-        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
         dispatcher = Dispatcher()
-        dispatcher.update.outer_middleware(
-            ThrottlePerUser(ThrottleGate(throttle, storage, transport))
-        )
+        dispatcher.update.outer_middleware(ThrottlePerUser(services.throttle))
         dispatcher.update.outer_middleware(SerializePerUser())
-        router = update_router(service, desk, bot.get_chat_member, outbox.kick)
-        dispatcher.include_router(updates_router(router))
-        webhook = case_webhook(settings, storage.case_events)
-        return cls(settings, storage, bot, dispatcher, service, outbox, desk, webhook)
+        dispatcher.include_router(updates_router(services.router))
+        return cls(
+            settings,
+            storage,
+            bot,
+            dispatcher,
+            services.intake,
+            services.outbox,
+            services.desk,
+            services.webhook,
+        )
 
     async def set_commands(self) -> None:
         for language_code, commands in menus():

@@ -7,19 +7,14 @@ change and need not survive a crash, and queueing it would cost the flood a comm
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
 
 from bot.notifications import reply_messages
 from bot.outbox_messages import bot_call
-from bot.outbox_sender import RetryLater, Undeliverable
+from bot.outbox_sender import RetryLater, Transport, Undeliverable
 from bot.throttle import Throttle, Verdict, slow_down_notice
 from storage import Storage
 
 log = logging.getLogger(__name__)
-
-
-class Transport(Protocol):
-    async def call(self, method: str, payload: dict[str, Any]) -> Any: ...
 
 
 class ThrottleGate:

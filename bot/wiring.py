@@ -1,0 +1,56 @@
+"""The services both runtimes wire alike around their own Bot API transport: the case desk,
+the outbox sender, the intake, the update router, the throttle and the case webhook. A runtime
+adds only its framework: how updates come in, how calls go out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.case_webhook import CaseWebhook, case_webhook
+from bot.intake import IntakeService
+from bot.outbox_sender import OutboxSender, Rates, Transport
+from bot.settings import Settings
+from bot.staff.desk import CaseDesk
+from bot.staff.members import GetChatMember
+from bot.throttle import Throttle
+from bot.updates import UpdateRouter, update_router
+from bot.updates.throttle import ThrottleGate
+from storage import Storage
+
+
+@dataclass
+class Services:
+    desk: CaseDesk
+    outbox: OutboxSender
+    intake: IntakeService
+    router: UpdateRouter
+    throttle: ThrottleGate
+    webhook: CaseWebhook | None  # case events to CASE_WEBHOOK_URL, when set
+
+    @classmethod
+    def wire(
+        cls,
+        storage: Storage,
+        settings: Settings,
+        transport: Transport,
+        get_chat_member: GetChatMember,
+    ) -> Services:
+        desk = CaseDesk(storage, settings)
+        outbox = OutboxSender(
+            storage,
+            transport,
+            rates=Rates.of(settings),
+            poll_seconds=settings.outbox_poll_seconds,
+            on_undelivered=desk.files_undelivered,
+        )
+        # Every reply is queued with the change it follows from, and wakes the sender.
+        intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
+        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
+        return cls(
+            desk,
+            outbox,
+            intake,
+            update_router(intake, desk, get_chat_member, outbox.kick),
+            ThrottleGate(throttle, storage, transport),
+            case_webhook(settings, storage.case_events),
+        )
