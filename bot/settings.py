@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     case_webhook_secret: SecretStr | None = None
     case_webhook_retry_seconds: float = 5.0  # the first retry; doubled each time, up to an hour
 
+    # Accept and Reject are told to the claimant this long after they are confirmed; until
+    # then "Undo" on the card reverts them (0: told at once, no undo).
+    decision_undo_seconds: Annotated[float, Field(ge=0)] = 60
+    # A case nobody took this long after it was filed gets one reminder in the staff group
+    # (0: no reminders).
+    staff_reminder_minutes: Annotated[float, Field(ge=0)] = 120
+
     platform_name: str = "AliExpress"
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
     listing_links: ListingLinkRules = Field(default_factory=ListingLinkRules)

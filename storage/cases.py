@@ -6,6 +6,7 @@ messages it causes commit together. There is deliberately no API that rewrites `
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -300,6 +301,22 @@ class CaseStore:
             )
         counts = {CaseStatus(row["status"]): int(row["n"]) for row in rows}
         return {status: counts.get(status, 0) for status in CaseStatus}
+
+    async def with_status(self, statuses: Iterable[CaseStatus]) -> list[Case]:
+        """Cases in any of these statuses, oldest first."""
+        values = [CaseStatus(s).value for s in statuses]
+        marks = ", ".join("?" * len(values))
+        return await self._select(f"WHERE status IN ({marks}) ORDER BY id", tuple(values))
+
+    async def not_taken(self, submitted_before: datetime, *, without: str) -> list[Case]:
+        """Cases nobody has acted on (still submitted) since before `submitted_before`, whose
+        card is posted and whose audit trail has no `without` entry, oldest first."""
+        return await self._select(
+            "WHERE status = ? AND submitted_at <= ? AND staff_message_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM audit AS a WHERE a.case_id = cases.id"
+            " AND a.action = ?) ORDER BY id",
+            (CaseStatus.SUBMITTED.value, to_iso(submitted_before), without),
+        )
 
     async def list_since(self, since: datetime) -> list[Case]:
         """Cases submitted at or after ``since``, oldest first."""

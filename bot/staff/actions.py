@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.card import STAFF_PREFIX
+from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_markup, toggled
 from bot.staff.desk import (
     OTHER_REASON,
     REJECT_REASONS,
     ActionRefused,
     Actor,
     CaseDesk,
+    Decision,
     remove_duplicate_card,
 )
 from bot.staff.members import GetChatMember, is_staff
@@ -133,7 +135,8 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
                 desk.check(case, Action.ASK, actor)
                 return StaffAnswer(t.plain("staff-ask-hint"), alert=True)
             case "accept":
-                decided = await desk.accept(case, actor)
+                await desk.accept(case, actor)
+                return StaffAnswer(t.plain("staff-confirm-hint"))
             case "forward":
                 decided = await desk.forward(case, actor)
             case "reject":
@@ -143,7 +146,31 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
             case "reason" if arg == OTHER_REASON:
                 return StaffAnswer(t.plain("staff-reject-other-hint"), alert=True)
             case "reason":
-                decided = await desk.reject(case, actor, arg)
+                await desk.reject(case, actor, arg)
+                return StaffAnswer(t.plain("staff-confirm-hint"))
+            case "per_listing" | "mark":
+                return per_listing(desk, case, actor, action, arg, t)
+            case "listings":
+                marks = decode_marks(arg, len(case.draft.links))
+                if marks is None:
+                    raise ActionRefused("staff-refused-state")
+                await desk.propose(case, actor, Decision(listings=marks))
+                return StaffAnswer(t.plain("staff-confirm-hint"))
+            case "confirm":
+                decided, _ = await desk.confirm(case, actor)
+                seconds = desk.settings.decision_undo_seconds
+                if seconds > 0:
+                    status = t.plain(f"status-{decided.status.value}")
+                    note = t.plain(
+                        "staff-decided-undo", number=case.number, status=status, seconds=seconds
+                    )
+                    return StaffAnswer(note)
+            case "cancel":
+                await desk.cancel(case, actor)
+                return StaffAnswer(t.plain("staff-cancelled", number=case.number))
+            case "undo":
+                await desk.undo(case, actor)
+                return StaffAnswer(t.plain("staff-undone", number=case.number))
             case "back":
                 await desk.refresh_card(case)
                 return StaffAnswer(None)
@@ -153,6 +180,26 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
         return StaffAnswer(t.plain(refusal.code, **refusal.params), alert=True)
     status = t.plain(f"status-{decided.status.value}")
     return StaffAnswer(t.plain("staff-decided", number=case.number, status=status))
+
+
+def per_listing(
+    desk: CaseDesk, case: Case, actor: Actor, action: str, arg: str, t: Texts
+) -> StaffAnswer:
+    """The per-listing path: every listing accepted to begin with; each press on a listing
+    shows its next outcome. Nothing is recorded until Next asks for the decision."""
+    desk.check(case, Action.PER_LISTING, actor)
+    links = case.draft.links
+    if len(links) > PER_LISTING_MAX:
+        return StaffAnswer(t.plain("staff-listings-too-many"), alert=True)
+    marks = "+" * len(links)
+    if action == "mark":
+        index, _, marks = arg.partition(":")
+        if decode_marks(marks, len(links)) is None or not index.isdigit():
+            raise ActionRefused("staff-refused-state")
+        if int(index) >= len(links):
+            raise ActionRefused("staff-refused-state")
+        marks = toggled(marks, int(index))
+    return StaffAnswer(t.plain("staff-listings-hint"), card_markup=listings_markup(t, links, marks))
 
 
 async def reply_to_card(
@@ -165,9 +212,8 @@ async def reply_to_card(
     try:
         if text.lower().startswith(REJECT_COMMAND):
             note = text[len(REJECT_COMMAND) :].strip()
-            decided = await desk.reject(case, actor, OTHER_REASON, note)
-            status = t.plain(f"status-{decided.status.value}")
-            return t("staff-decided", number=case.number, status=status)
+            await desk.reject(case, actor, OTHER_REASON, note)
+            return t("staff-confirm-hint")
         if text.startswith("/"):
             return None
         await desk.ask(case, actor, text)

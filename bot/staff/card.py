@@ -152,7 +152,7 @@ async def _decision_lines(
     return [
         t(
             "staff-card-decided",
-            decision=t.plain(f"status-{last.detail.get('to', case.status.value)}"),
+            decision=t.plain(f"status-{case.status.value}"),
             who=last.actor_name or "—",
             at=last.at.strftime("%Y-%m-%d %H:%M UTC"),
             reason=why or "—",
@@ -189,7 +189,7 @@ def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
     t = texts(lang)
     buttons = [
         {"text": t.plain(f"staff-btn-{action}"), "callback_data": staff_button_data(action)}
-        for action in card_actions(case.status)
+        for action in card_actions(case.status, len(case.draft.links))
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return {"inline_keyboard": rows}

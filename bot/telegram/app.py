@@ -103,6 +103,7 @@ class TelegramApp:
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
+                self.desk.timers_running(self.outbox.kick),
             ):
                 await self.set_commands()
                 if self.settings.webhook_url:

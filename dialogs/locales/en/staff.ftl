@@ -93,3 +93,25 @@ staff-card-files = Listings: { $listings } · files: { $files }
 staff-card-missing = ⚠️ Missing: { $missing }
 staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
 staff-card-listings-count = { $count } listings (see the dossier above)
+
+## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
+
+status-accepting = accepted (the claimant not told yet)
+status-rejecting = rejected (the claimant not told yet)
+staff-btn-per_listing = 🧩 Per listing
+staff-btn-undo = ↩ Undo
+staff-btn-confirm_accept = ✔️ Confirm accept
+staff-btn-confirm_reject = ✔️ Confirm reject
+staff-btn-confirm_listings = ✔️ Confirm the outcomes
+staff-btn-cancel_decision = ✖️ Cancel
+staff-btn-listings-next = ➡️ Next
+staff-listing-accepted = ✅ accept
+staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-confirm-hint = Confirm on the card, or cancel.
+staff-listings-hint = Press a listing to change its outcome, then Next.
+staff-listings-too-many = Too many listings to mark one by one here; decide the case as a whole.
+staff-nothing-to-confirm = There is no decision to confirm: press Accept, Reject or Per listing again.
+staff-decided-undo = Recorded: { $number } — { $status }. The claimant is told in { $seconds } s unless you press Undo.
+staff-undone = Undone: { $number } is in review again; the claimant was told nothing.
+staff-cancelled = Nothing decided on { $number }.
+staff-reminder = ⏰ { $number } has waited { $minutes } min and nobody has taken it.

@@ -94,3 +94,25 @@ staff-card-files = Объявлений: { $listings } · файлы: { $files }
 staff-card-missing = ⚠️ Не хватает: { $missing }
 staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
 staff-card-listings-count = Объявлений: { $count } (см. досье выше)
+
+## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
+
+status-accepting = принята (заявитель ещё не уведомлён)
+status-rejecting = отклонена (заявитель ещё не уведомлён)
+staff-btn-per_listing = 🧩 По объявлениям
+staff-btn-undo = ↩ Отменить решение
+staff-btn-confirm_accept = ✔️ Подтвердить принятие
+staff-btn-confirm_reject = ✔️ Подтвердить отказ
+staff-btn-confirm_listings = ✔️ Подтвердить решения
+staff-btn-cancel_decision = ✖️ Отмена
+staff-btn-listings-next = ➡️ Далее
+staff-listing-accepted = ✅ принять
+staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-confirm-hint = Подтвердите решение на карточке или отмените его.
+staff-listings-hint = Нажимайте на объявление, чтобы сменить решение по нему, затем «Далее».
+staff-listings-too-many = Слишком много объявлений, чтобы отметить каждое здесь; примите решение по жалобе целиком.
+staff-nothing-to-confirm = Нет решения для подтверждения: нажмите «Принять», «Отклонить» или «По объявлениям» снова.
+staff-decided-undo = Записано: { $number } — { $status }. Заявитель узнает через { $seconds } с, если вы не отмените решение.
+staff-undone = Решение отменено: { $number } снова на рассмотрении; заявитель ничего не узнал.
+staff-cancelled = По { $number } ничего не решено.
+staff-reminder = ⏰ { $number } ждёт { $minutes } мин, и никто её не взял.
