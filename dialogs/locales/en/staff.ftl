@@ -96,8 +96,8 @@ staff-card-listings-count = { $count } listings (see the dossier above)
 
 ## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
 
-status-accepting = accepted (the claimant not told yet)
-status-rejecting = rejected (the claimant not told yet)
+status-accepting = accepting — the claimant not told yet
+status-rejecting = rejecting — the claimant not told yet
 staff-btn-per_listing = 🧩 Per listing
 staff-btn-undo = ↩ Undo
 staff-btn-confirm_accept = ✔️ Confirm accept

@@ -97,8 +97,8 @@ staff-card-listings-count = Объявлений: { $count } (см. досье �
 
 ## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
 
-status-accepting = принята (заявитель ещё не уведомлён)
-status-rejecting = отклонена (заявитель ещё не уведомлён)
+status-accepting = принимается — заявитель ещё не уведомлён
+status-rejecting = отклоняется — заявитель ещё не уведомлён
 staff-btn-per_listing = 🧩 По объявлениям
 staff-btn-undo = ↩ Отменить решение
 staff-btn-confirm_accept = ✔️ Подтвердить принятие

@@ -94,6 +94,19 @@ async def staff_presses(
     return await fake.wait_for_callback_answer(update)
 
 
+async def staff_decides(
+    fake: FakeTelegram, user_id: int, card: SentMessage, label: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Accept or Reject (for `reason`) pressed on the card, then "Confirm"; returns the bot's
+    answer to the confirmation."""
+    await staff_presses(fake, user_id, card, label)
+    if reason is not None:
+        await fake.wait_until(lambda: any(reason in b for b in card.button_texts))
+        await staff_presses(fake, user_id, card, reason)
+    await fake.wait_until(lambda: any("Confirm" in b for b in card.button_texts))
+    return await staff_presses(fake, user_id, card, "Confirm")
+
+
 async def staff_replies(
     fake: FakeTelegram, user_id: int, card: SentMessage, text: str
 ) -> SentMessage:

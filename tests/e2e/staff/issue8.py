@@ -26,6 +26,7 @@ from tests.e2e.staff.conftest import (
     case_of,
     file_complaint,
     outbox_drained,
+    staff_decides,
     staff_presses,
 )
 from tests.fake_telegram import FakeTelegram
@@ -225,7 +226,7 @@ async def forward_with_seller_notice_and_events(
     """Run with CASE_WEBHOOK_URL → `rec`: accept, forward (a 429 on the notice's upload)."""
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number = filed.card, filed.number
-    await staff_presses(fake, STAFF_MEMBER, card, "Accept")
+    await staff_decides(fake, STAFF_MEMBER, card, "Accept")
     await fake.wait_until(lambda: "· accepted" in (card.text or ""))
     fake.flood("sendDocument", retry_after=1)
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Forward to seller")

@@ -83,7 +83,7 @@ async def test_a_member_removed_from_the_group_loses_the_right_at_once(
     # Back in the group, the same person may act again.
     fake.set_member_status(STAFF_CHAT_ID, STAFF_MEMBER, "member")
     answer = await staff_presses(fake, STAFF_MEMBER, filed.card, "Accept")
-    assert "accepted" in answer.get("text", "")
+    assert "Confirm on the card" in answer.get("text", "")
 
 
 async def test_forged_callbacks_change_nothing(fake: FakeTelegram, running_bot: RunningBot) -> None:

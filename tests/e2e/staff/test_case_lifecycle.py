@@ -15,6 +15,7 @@ from tests.e2e.staff.conftest import (
     file_complaint,
     newest_with_data,
     outbox_drained,
+    staff_decides,
     staff_presses,
     staff_replies,
 )
@@ -95,9 +96,7 @@ async def ask_and_answer(fake: FakeTelegram, filed: Filed) -> None:
 async def reject_for_missing_documents(fake: FakeTelegram, filed: Filed) -> None:
     """Reject: the reasons replace the buttons; "Documents missing" decides; told in Russian."""
     card, number = filed.card, filed.number
-    await staff_presses(fake, STAFF_MEMBER, card, "Reject")
-    await fake.wait_until(lambda: any("Documents missing" in b for b in card.button_texts))
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Documents missing")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Reject", "Documents missing")
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
     await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
     rejected = await fake.wait_for_message(
@@ -123,10 +122,12 @@ async def test_take_then_reject_with_a_reason_in_russian(
         ("submitted", RU_CLAIMANT),
         ("assigned", STAFF_MEMBER),
         ("taken", STAFF_MEMBER),
+        ("reject-asked", STAFF_MEMBER),
         ("rejected", STAFF_MEMBER),
+        ("decision-notified", None),
     ]
     assert entries[-1].detail["reason"] == "documents_missing"
-    assert entries[-1].actor_name and "Sergey" in entries[-1].actor_name
+    assert entries[-2].actor_name and "Sergey" in entries[-2].actor_name
     for marker in ("взято на рассмотрение", "отклонена"):
         assert sum(marker in m.content for m in fake.messages(RU_CLAIMANT)) == 1, marker
 
@@ -192,7 +193,9 @@ async def test_full_case_question_answered_under_the_card_then_rejected(
         ("answered", RU_CLAIMANT),
         ("answered", RU_CLAIMANT),
         ("answer-finished", RU_CLAIMANT),
+        ("reject-asked", STAFF_MEMBER),
         ("rejected", STAFF_MEMBER),
+        ("decision-notified", None),
     ]
     for marker in ("взято на рассмотрение", QUESTION, "отклонена"):
         assert sum(marker in m.content for m in fake.messages(RU_CLAIMANT)) == 1, marker
@@ -202,7 +205,7 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number = filed.card, filed.number
 
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Accept")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Accept")
     assert f"Recorded: {number} — accepted" in answer.get("text", "")
     await fake.wait_until(lambda: "· accepted" in (card.text or ""))
     assert card.button_texts == ["📨 Forward to seller", "🙋 Take over"]
@@ -224,7 +227,10 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     trail = [(e.action, e.actor_id) for e in await audit_of(running_bot, number)]
     assert trail == [
         ("submitted", CLAIMANT),
+        ("accept-asked", STAFF_MEMBER),
+        ("assigned", STAFF_MEMBER),  # whoever confirms a decision holds the case
         ("accepted", STAFF_MEMBER),
+        ("decision-notified", None),
         ("forwarded", STAFF_MEMBER),
     ]
     assert (await case_of(running_bot, number)).status.value == "forwarded"
@@ -299,5 +305,7 @@ async def test_reject_pressed_twice_still_answers(
     assert "Choose the reason" in first.get("text", "") and "Choose the reason" in second.get(
         "text", ""
     )
-    decided = await staff_presses(fake, STAFF_MEMBER, filed.card, "Documents missing")
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Documents missing")
+    await fake.wait_until(lambda: any("Confirm" in b for b in filed.card.button_texts))
+    decided = await staff_presses(fake, STAFF_MEMBER, filed.card, "Confirm")
     assert f"Recorded: {filed.number} — rejected" in decided.get("text", "")
