@@ -82,9 +82,10 @@ class Event(StrEnum):
 
 OPEN = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
 PENDING = (S.ACCEPTING, S.REJECTING)  # decided, within the undo window
+# The claimant is not told of a decision within its undo window: to them the case is still
+# open (they may answer, add evidence, withdraw), as staff may still undo the decision.
+CLAIMANT_OPEN = (*OPEN, *PENDING)
 DECIDED = (*PENDING, S.ACCEPTED, S.REJECTED, S.FORWARDED, S.WITHDRAWN)
-# What the claimant and the staff commands see while a decision can still be undone.
-NOT_YET_TOLD = {S.ACCEPTING: S.IN_REVIEW, S.REJECTING: S.IN_REVIEW}
 
 
 def _stay(*statuses: CaseStatus) -> dict[CaseStatus, CaseStatus]:
@@ -229,7 +230,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.ANSWER,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "answered",
         Event.ANSWER,
@@ -237,7 +238,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.FINISH_ANSWER,
-        {S.SUBMITTED: S.SUBMITTED, S.IN_REVIEW: S.IN_REVIEW, S.INFO_REQUESTED: S.IN_REVIEW},
+        {**_stay(*CLAIMANT_OPEN), S.INFO_REQUESTED: S.IN_REVIEW},
         frozenset({Role.CLAIMANT}),
         "answer-finished",
         None,
@@ -245,7 +246,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.ADD_EVIDENCE,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "evidence-added",
         Event.EVIDENCE,
@@ -253,7 +254,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.FINISH_EVIDENCE,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "evidence-finished",
         None,
@@ -261,7 +262,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.WITHDRAW,
-        _to(S.WITHDRAWN, *OPEN),
+        _to(S.WITHDRAWN, *CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "withdrawn",
         Event.WITHDRAWN,

@@ -31,6 +31,7 @@ from dialogs.model import Case, CaseStatus, Draft
 S = CaseStatus
 A = Action
 OPEN = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
+PENDING = (S.ACCEPTING, S.REJECTING)
 CLAIMANT_ID, HOLDER_ID, OTHER_STAFF_ID = 7, 501, 502
 
 # (action, from) → to, for every allowed move; everything not listed is refused.
@@ -51,13 +52,13 @@ EXPECTED: dict[tuple[Action, CaseStatus], CaseStatus] = {
         (A.TAKE_OVER, s): s
         for s in (S.IN_REVIEW, S.INFO_REQUESTED, S.ACCEPTING, S.REJECTING, S.ACCEPTED)
     },
-    **{(A.ANSWER, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    (A.FINISH_ANSWER, S.SUBMITTED): S.SUBMITTED,
-    (A.FINISH_ANSWER, S.IN_REVIEW): S.IN_REVIEW,
+    # Within the undo window the claimant, told nothing yet, may still do what they could.
+    **{(A.ANSWER, s): s for s in (*OPEN, *PENDING)},
+    **{(A.FINISH_ANSWER, s): s for s in (S.SUBMITTED, S.IN_REVIEW, *PENDING)},
     (A.FINISH_ANSWER, S.INFO_REQUESTED): S.IN_REVIEW,
-    **{(A.ADD_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.FINISH_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.WITHDRAW, s): S.WITHDRAWN for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.ADD_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
+    **{(A.FINISH_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
+    **{(A.WITHDRAW, s): S.WITHDRAWN for s in (*OPEN, *PENDING)},
 }
 BY_CLAIMANT = {A.ANSWER, A.FINISH_ANSWER, A.ADD_EVIDENCE, A.FINISH_EVIDENCE, A.WITHDRAW}
 BY_ANY_STAFF = {A.TAKE, A.TAKE_OVER}
@@ -232,3 +233,21 @@ def test_the_undo_window_is_the_claimants_in_review() -> None:
         t = texts(lang)
         for pending in (S.ACCEPTING, S.REJECTING):
             assert t.plain(f"case-status-{pending.value}") == t.plain("case-status-in_review")
+
+
+def test_a_decision_says_what_asks_and_confirms_it() -> None:
+    from bot.staff.workflow import ACCEPTED_MARK, Decision
+
+    accept, reject = Decision(), Decision(reason="no_authority", note="see <b>")
+    partly = Decision(listings=(ACCEPTED_MARK, "documents_missing"))
+    nothing = Decision(listings=("out_of_scope", "documents_missing"))
+    assert (accept.asks, accept.confirms) == (A.ACCEPT, A.CONFIRM_ACCEPT)
+    assert (reject.asks, reject.confirms) == (A.REJECT, A.CONFIRM_REJECT)
+    assert (partly.asks, partly.confirms) == (A.PER_LISTING, A.CONFIRM_ACCEPT)
+    assert nothing.confirms is A.CONFIRM_REJECT
+    assert reject.outcomes(2) == ("no_authority", "no_authority")
+    for decision in (accept, reject, partly, nothing):
+        assert Decision.of(decision.detail()) == decision  # kept in the audit trail and back
+    assert partly.valid(2) and not partly.valid(3)
+    assert not Decision(reason="bogus").valid(1)
+    assert not Decision(listings=(ACCEPTED_MARK, "other")).valid(2)  # "other" needs words
