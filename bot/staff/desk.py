@@ -51,6 +51,7 @@ from bot.staff.workflow import (
     allowed,
     decide,
 )
+from bot.telegram_text import split_message
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
@@ -640,12 +641,10 @@ class CaseDesk:
         """The claimant's notice: the catalog's `key`, or the `text` composed for it."""
         t = texts(case.lang)
         text = text or t(key, number=case.number)
-        await self._queue(
-            conn,
-            Text(chat_id=case.chat_id, text=text),
-            f"case:{case.id}:notice:{action}:{self.clock().isoformat()}",
-            case.id,
-        )
+        key = f"case:{case.id}:notice:{action}:{self.clock().isoformat()}"
+        for i, part in enumerate(split_message(text)):  # a notice per listing may be long
+            message = Text(chat_id=case.chat_id, text=part)
+            await self._queue(conn, message, key if i == 0 else f"{key}:{i}", case.id)
 
     async def files_undelivered(self, item: OutboxItem) -> None:
         """The outbox gave up on a message carrying claimant's files to the staff group: say so
