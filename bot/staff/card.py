@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.undelivered import undelivered_names
-from bot.staff.workflow import DECIDED, card_actions
+from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
 from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.filenames import shown_name
 from dialogs.i18n import Texts, cut, texts
@@ -149,6 +149,9 @@ async def _decision_lines(
     why = t.plain(f"staff-reason-{reason}") if reason else ""
     if last.detail.get("note"):
         why = f"{why}: {last.detail['note']}" if why else str(last.detail["note"])
+    if isinstance(outcomes := last.detail.get("listings"), list):  # decided per listing
+        accepted = sum(outcome == ACCEPTED_MARK for outcome in outcomes)
+        why = t.plain("staff-card-per-listing", accepted=accepted, total=len(outcomes))
     return [
         t(
             "staff-card-decided",

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.settings import Settings
+from bot.staff.card import render_card
 from bot.staff.desk import ActionRefused, Actor, CaseDesk, Decision
 from bot.staff.workflow import ACCEPTED_MARK
 from dialogs.i18n import texts
@@ -166,6 +167,13 @@ async def test_per_listing_outcomes_reach_the_claimant_the_event_and_the_seller(
     await desk.propose(case, SERGEY, Decision(listings=outcomes))
     confirmed, _ = await desk.confirm(case, SERGEY)
     assert confirmed.status is CaseStatus.ACCEPTING
+    card = await render_card(desk.storage, confirmed, "en")
+    assert "accepting — the claimant not told yet" in card.text
+    assert "per listing: 2 of 3 accepted" in card.text
+    assert [b["text"] for row in card.markup["inline_keyboard"] for b in row] == [
+        "↩ Undo",
+        "🙋 Take over",
+    ]
     clock.pass_(WINDOW)
     await desk.notify_due()
     notices = [t for t in await claimant_notices(desk, case) if "listing by listing" in t]

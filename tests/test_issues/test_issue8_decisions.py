@@ -17,6 +17,7 @@ from tests.e2e.staff.conftest import (
     file_complaint,
     outbox_drained,
     staff_presses,
+    staff_replies,
 )
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.models import SentMessage
@@ -96,6 +97,17 @@ async def test_cancel_leaves_the_case_as_it_was(
     assert case.status.value == "submitted"
     trail = [e.action for e in await audit_of(bot, filed.number)]
     assert trail[-2:] == ["reject-asked", "decision-cancelled"]
+
+    # `/reject your words` as a reply to the card asks for the same confirmation.
+    reply = await staff_replies(fake, STAFF_MEMBER, card, "/reject The mark is <not> theirs")
+    assert "Confirm on the card" in reply.content
+    await buttons_become(fake, card, "Confirm reject", "Cancel")
+    await staff_presses(fake, STAFF_MEMBER, card, "Confirm reject")
+    rejected = await fake.wait_for_message(
+        CLAIMANT, lambda m: "has been rejected" in m.content, after=filed.receipt, timeout=8
+    )
+    assert "The mark is <not> theirs" in rejected.content  # escaped: shown as written
+    assert "What you can do" in rejected.content
 
 
 async def test_the_claimant_is_told_once_after_the_window_even_across_a_restart(

@@ -115,3 +115,4 @@ staff-decided-undo = Recorded: { $number } — { $status }. The claimant is told
 staff-undone = Undone: { $number } is in review again; the claimant was told nothing.
 staff-cancelled = Nothing decided on { $number }.
 staff-reminder = ⏰ { $number } has waited { $minutes } min and nobody has taken it.
+staff-card-per-listing = per listing: { $accepted } of { $total } accepted

@@ -116,3 +116,4 @@ staff-decided-undo = Записано: { $number } — { $status }. Заявит
 staff-undone = Решение отменено: { $number } снова на рассмотрении; заявитель ничего не узнал.
 staff-cancelled = По { $number } ничего не решено.
 staff-reminder = ⏰ { $number } ждёт { $minutes } мин, и никто её не взял.
+staff-card-per-listing = по объявлениям: принято { $accepted } из { $total }
