@@ -309,7 +309,9 @@ class CaseDesk:
         return in_background(self._run_timers(on_change), "case-timers")
 
     async def _run_timers(self, on_change: Callable[[], None]) -> None:
-        poll = min(5.0, max(0.1, self.settings.decision_undo_seconds / 10))
+        # A tenth of the shortest wait, between 0.1 s and 5 s (without waits: every 5 s).
+        waits = (self.settings.decision_undo_seconds, self.settings.staff_reminder_minutes * 60)
+        poll = max(0.1, min([5.0, *(w / 10 for w in waits if w > 0)]))
         while True:
             try:
                 if await self.due_work():
