@@ -115,6 +115,7 @@ class Rates:
     def of(cls, settings: Settings) -> Rates:
         return cls(
             global_per_second=settings.outbox_global_per_second,
+            group_per_minute=settings.outbox_group_per_minute,
             private_per_second=settings.outbox_private_per_second,
             private_burst=settings.outbox_private_burst,
         )

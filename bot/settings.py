@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     outbox_private_per_second: float = 1
     outbox_private_burst: float = 3
     outbox_global_per_second: float = 30
+    outbox_group_per_minute: float = 20  # Telegram's limit per group
 
     # Operating: logs, metrics, retention of personal data
     log_format: Literal["text", "json"] = "text"

@@ -13,6 +13,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from aiohttp import web
+from aiohttp.log import access_logger
 
 from bot import metrics
 from bot.background import in_background
@@ -220,7 +221,8 @@ class TelegramApp:
         setup_application(app, self.dispatcher, bot=self.bot)
         if settings.metrics_port is not None:  # /healthz and /metrics on the same server
             metrics.add_routes(app, self.storage)
-        runner = web.AppRunner(app)
+        # Several workers: an access log line per update is noise (the metrics count them).
+        runner = web.AppRunner(app, access_log=None if reuse_port else access_logger)
         await runner.setup()
         site = web.TCPSite(
             runner, settings.webhook_host, settings.webhook_port, reuse_port=reuse_port or None
