@@ -85,6 +85,7 @@ class InboxWorkers(Generic[U]):
         session is lost (its locks are gone: this worker must not go on)."""
         stop = stop or asyncio.Event()
         await self.session.listen(INBOX, self.wake)
+        log.info("taking updates from the inbox")
         try:
             while not stop.is_set():
                 self._wake.clear()

@@ -132,7 +132,7 @@ class Worker:
     async def ready(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
-        while "webhook served" not in self.log_text():
+        while "taking updates from the inbox" not in self.log_text():
             if not self.alive or loop.time() > deadline:
                 raise RuntimeError(f"worker {self.index} did not start:\n{self.log_text()}")
             await asyncio.sleep(0.05)
@@ -141,9 +141,9 @@ class Worker:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.returncode is None
 
-    def sending(self) -> bool:
-        """This incarnation took the outbox sender's lease."""
-        return self.alive and "lease sender/" in self.log_text()
+    def holds(self, lease: str) -> bool:
+        """This incarnation took `lease` ("sender", "poller")."""
+        return self.alive and f"lease {lease}/" in self.log_text()
 
     async def kill(self) -> None:
         """SIGKILL: no shutdown, no goodbye."""
@@ -171,6 +171,7 @@ class Cluster:
     s3_endpoint: str | None = None
     size: int = 3
     settings: dict[str, str] = field(default_factory=dict)
+    webhook: bool = True  # else long polling (one worker polls)
     port: int = field(default_factory=free_port)
     workers: list[Worker] = field(default_factory=list)
 
@@ -189,10 +190,6 @@ class Cluster:
                 "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
                 "DATA_DIR": str(self.log_dir / f"data{index}"),
                 "DATABASE_URL": self.database_url,
-                "WEBHOOK_URL": PUBLIC_URL,
-                "WEBHOOK_HOST": "127.0.0.1",
-                "WEBHOOK_PORT": str(self.port),
-                "WEBHOOK_SECRET": SECRET,
                 "ALBUM_SETTLE_SECONDS": "0.3",
                 "OUTBOX_POLL_SECONDS": "0.2",
                 "OUTBOX_PRIVATE_PER_SECOND": "1000",
@@ -203,6 +200,11 @@ class Cluster:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.webhook:
+            env["WEBHOOK_URL"] = PUBLIC_URL
+            env["WEBHOOK_HOST"] = "127.0.0.1"
+            env["WEBHOOK_PORT"] = str(self.port)
+            env["WEBHOOK_SECRET"] = SECRET
         if self.file_store_url:
             env["FILE_STORE_URL"] = self.file_store_url
         if self.s3_endpoint:
@@ -222,8 +224,8 @@ class Cluster:
         await worker.start()
         await worker.ready()
 
-    def sender(self) -> Worker | None:
-        return next((w for w in self.workers if w.sending()), None)
+    def holder(self, lease: str = "sender") -> Worker | None:
+        return next((w for w in self.workers if w.holds(lease)), None)
 
     async def stop(self) -> None:
         await asyncio.gather(*(worker.stop() for worker in self.workers))

@@ -73,13 +73,13 @@ async def kill_at_random(cluster: Cluster, kills: int, rng: random.Random) -> li
     loop = asyncio.get_running_loop()
     for n in range(kills):
         await asyncio.sleep(rng.uniform(1.0, 3.0))
-        sender = cluster.sender()
+        sender = cluster.holder()
         victim = sender if n % 2 == 0 and sender else rng.choice(cluster.workers)
         killed_at = loop.time()
         await victim.kill()
         if victim is sender:
             new = await cluster.fake.wait_until(
-                lambda: cluster.sender(), TAKEOVER_SECONDS, message="the sender not taken over"
+                lambda: cluster.holder(), TAKEOVER_SECONDS, message="the sender not taken over"
             )
             assert new is not victim
             takeovers.append(loop.time() - killed_at)
