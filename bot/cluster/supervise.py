@@ -79,6 +79,9 @@ async def supervise(count: int) -> int:
     if not url.startswith(("postgres://", "postgresql://")) or settings.bot_token is None:
         print("run-cluster needs BOT_TOKEN and a postgresql:// DATABASE_URL", file=sys.stderr)
         return 2
+    if settings.runtime != "aiogram":
+        print("several workers run the aiogram runtime (RUNTIME=aiogram)", file=sys.stderr)
+        return 2
     await ensure_database(url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import socket
 import sys
 import uuid
@@ -25,14 +26,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from tests.e2e.claimant import Claimant
-from tests.e2e.conftest import STAFF_CHAT_ID
+from tests.e2e.claimant import Claimant, Complaint, pdf, png
+from tests.e2e.conftest import STAFF_CHAT_ID, STAFF_MEMBER
 from tests.fake_telegram import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "cluster-webhook-secret"
 PUBLIC_URL = "https://intake.example.test"
 START_TIMEOUT = 30.0
+READY = ("webhook served", "taking updates from the inbox")  # a worker's log once it serves
+NUMBER = re.compile(r"IP-\d{4}-\d{6}")
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -132,7 +135,7 @@ class Worker:
     async def ready(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
-        while "taking updates from the inbox" not in self.log_text():
+        while not any(line in self.log_text() for line in READY):
             if not self.alive or loop.time() > deadline:
                 raise RuntimeError(f"worker {self.index} did not start:\n{self.log_text()}")
             await asyncio.sleep(0.05)
@@ -286,3 +289,30 @@ class PatientClaimant(Claimant):
     """A claimant who waits longer: answers may be held up by a killed worker's takeover."""
 
     timeout = 60.0
+
+
+def add_people(fake: FakeTelegram, claimants: list[int]) -> None:
+    """The claimants, and the staff group with its member."""
+    for user_id in claimants:
+        fake.add_user(user_id, first_name=f"Claimant {user_id}", language_code="en")
+    fake.add_user(STAFF_MEMBER, first_name="Sergey", language_code="ru")
+    fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
+
+
+def complaint_of(user_id: int) -> Complaint:
+    """A trademark complaint with three files of this claimant's own."""
+    return Complaint(
+        evidence=(("photo", png(user_id)),),
+        rights_docs=(("certificate.pdf", pdf(f"certificate of {user_id}")),),
+        authority_docs=(("authority.pdf", pdf(f"authority of {user_id}")),),
+    )
+
+
+async def file_complaint(claimant: Claimant, delay: float) -> str:
+    """After `delay` seconds: /start to the receipt; the case number."""
+    await asyncio.sleep(delay)
+    await claimant.reaches("review", complaint_of(claimant.user_id))
+    receipt = await claimant.presses("Submit", expect="Case number")
+    found = NUMBER.search(receipt.text or "")
+    assert found, receipt.text
+    return found.group()

@@ -15,7 +15,6 @@ import asyncio
 import hashlib
 import os
 import random
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,42 +27,25 @@ from tests.cluster.harness import (
     Cluster,
     PatientClaimant,
     WebhookPump,
+    add_people,
+    complaint_of,
+    file_complaint,
     fresh_database,
     s3_server,
 )
-from tests.e2e.claimant import Complaint, pdf, png
-from tests.e2e.conftest import STAFF_CHAT_ID, STAFF_MEMBER
+from tests.e2e.conftest import STAFF_CHAT_ID
 from tests.fake_telegram import FakeTelegram
 
 CLAIMANTS = int(os.environ.get("CLUSTER_CLAIMANTS", "20"))
 KILLS = 5
 FIRST_USER = 20_000
-NUMBER = re.compile(r"IP-\d{4}-\d{6}")
 TAKEOVER_SECONDS = 10.0
-
-
-def complaint_of(user_id: int) -> Complaint:
-    return Complaint(
-        evidence=(("photo", png(user_id)),),
-        rights_docs=(("certificate.pdf", pdf(f"certificate of {user_id}")),),
-        authority_docs=(("authority.pdf", pdf(f"authority of {user_id}")),),
-    )
 
 
 def sha256s(user_id: int) -> set[str]:
     complaint = complaint_of(user_id)
     files = complaint.evidence + complaint.rights_docs + complaint.authority_docs
     return {hashlib.sha256(data).hexdigest() for _, data in files}
-
-
-async def file_complaint(fake: FakeTelegram, user_id: int, delay: float) -> str:
-    await asyncio.sleep(delay)
-    claimant = PatientClaimant(fake, user_id)
-    await claimant.reaches("review", complaint_of(user_id))
-    receipt = await claimant.presses("Submit", expect="Case number")
-    found = NUMBER.search(receipt.text or "")
-    assert found, receipt.text
-    return found.group()
 
 
 async def kill_at_random(cluster: Cluster, kills: int, rng: random.Random) -> list[float]:
@@ -99,17 +81,14 @@ async def test_three_workers_killed_at_random_lose_nothing(
         s3_server() as endpoint,
         FakeTelegram() as fake,
     ):
-        for user_id in users:
-            fake.add_user(user_id, first_name=f"Claimant {user_id}", language_code="en")
-        fake.add_user(STAFF_MEMBER, first_name="Sergey", language_code="ru")
-        fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
+        add_people(fake, users)
         cluster = Cluster(fake, tmp_path, database_url, "s3://intake/files", endpoint)
         await cluster.start()
         pump = asyncio.create_task(WebhookPump(fake, cluster.url).run())
         try:
             killing = asyncio.create_task(kill_at_random(cluster, KILLS, rng))
             numbers = await asyncio.gather(
-                *(file_complaint(fake, u, rng.uniform(0, 2)) for u in users)
+                *(file_complaint(PatientClaimant(fake, u), rng.uniform(0, 2)) for u in users)
             )
             takeovers = await killing
             cards = await fake.wait_until(
