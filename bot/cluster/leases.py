@@ -59,6 +59,8 @@ async def _hold(db: Database, name: str, job: Job, retry_seconds: float) -> None
                     await session.ping()
         except LOST as failure:
             log.error("lease %s: connection lost (%s); stopped here", name, failure)
+        except Exception:  # the job failed: let it go, so this or another worker starts it anew
+            log.exception("lease %s: the job failed; stopped here", name)
         finally:
             await session.close()
         await asyncio.sleep(retry_seconds)
