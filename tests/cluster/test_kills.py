@@ -116,6 +116,7 @@ async def test_three_workers_killed_at_random_lose_nothing(
         expected = set().union(*(sha256s(u) for u in users))
         in_s3 = await _sha256s_in_s3(expected, endpoint, tmp_path)
 
+    print(f"sender taken over in {', '.join(f'{t:.2f}' for t in takeovers)} s")
     assert len(takeovers) >= (KILLS + 1) // 2
     assert all(seconds < TAKEOVER_SECONDS for seconds in takeovers), takeovers
     # Every complaint submitted exactly once, and its receipt delivered.
