@@ -119,7 +119,8 @@ class TelegramApp:
                 yield
 
         try:
-            # With several workers, one of them (any) sends: Telegram's rates are per bot.
+            # With several workers one of them (any) sends, Telegram's rates being per bot, and
+            # runs the timed jobs.
             async with exclusive(self.storage.db, f"sender/{self.bot.id}", background):
                 await self.set_commands()
                 if clustered(self.storage.db):
