@@ -210,15 +210,46 @@ class CaseStore:
         case_id: int,
         message_id: int,
         thread_id: int | None = None,
+        *,
+        caption: bool = False,
     ) -> None:
-        """Remember where the case card was posted in the staff chat (a known topic is kept)."""
+        """Remember where the case card was posted in the staff chat (a known topic is kept);
+        `caption`: the card is the caption of the dossier PDF (edited as a caption)."""
         cur = await conn.execute(
             "UPDATE cases SET staff_message_id = ?,"
-            " staff_thread_id = COALESCE(?, staff_thread_id) WHERE id = ?",
-            (message_id, thread_id, case_id),
+            " staff_thread_id = COALESCE(?, staff_thread_id), staff_card_caption = ?"
+            " WHERE id = ?",
+            (message_id, thread_id, int(caption), case_id),
         )
         if cur.rowcount != 1:
             raise CaseNotFoundError(case_id)
+
+    async def set_staff_chat(self, conn: Connection, case_id: int, chat_id: int) -> None:
+        """The staff group the case was routed to (its card, files and answers go there)."""
+        cur = await conn.execute(
+            "UPDATE cases SET staff_chat_id = ? WHERE id = ?", (chat_id, case_id)
+        )
+        if cur.rowcount != 1:
+            raise CaseNotFoundError(case_id)
+
+    async def staff_chat(self, case_id: int, *, conn: Connection | None = None) -> int | None:
+        """The staff group recorded for the case (None for a case from before the record)."""
+        if conn is not None:
+            row = await fetch_one(conn, "SELECT staff_chat_id FROM cases WHERE id = ?", (case_id,))
+        else:
+            async with self._db.read() as reader:
+                row = await fetch_one(
+                    reader, "SELECT staff_chat_id FROM cases WHERE id = ?", (case_id,)
+                )
+        return None if row is None else row["staff_chat_id"]
+
+    async def staff_card_is_caption(self, case_id: int) -> bool:
+        """The case card is the caption of its dossier PDF (not a text message)."""
+        async with self._db.read() as conn:
+            row = await fetch_one(
+                conn, "SELECT staff_card_caption FROM cases WHERE id = ?", (case_id,)
+            )
+        return bool(row and row["staff_card_caption"])
 
     async def set_staff_thread(self, conn: Connection, case_id: int, thread_id: int) -> None:
         """Remember the forum topic opened for the case in the staff group."""
@@ -241,9 +272,19 @@ class CaseStore:
         rows = await self._select("WHERE number = ?", (number,))
         return rows[0] if rows else None
 
-    async def get_by_staff_message(self, message_id: int) -> Case | None:
-        """The case whose staff-chat card has this message id (for replies to the card)."""
-        rows = await self._select("WHERE staff_message_id = ? ORDER BY id DESC", (message_id,))
+    async def get_by_staff_message(
+        self, message_id: int, chat_id: int | None = None
+    ) -> Case | None:
+        """The case whose staff-chat card has this message id (for replies to the card); with
+        `chat_id`, only a case of that staff group (or one from before groups were recorded)."""
+        if chat_id is None:
+            rows = await self._select("WHERE staff_message_id = ? ORDER BY id DESC", (message_id,))
+        else:
+            rows = await self._select(
+                "WHERE staff_message_id = ? AND (staff_chat_id = ? OR staff_chat_id IS NULL)"
+                " ORDER BY id DESC",
+                (message_id, chat_id),
+            )
         return rows[0] if rows else None
 
     async def staff_message(self, case_id: int) -> tuple[int, int | None] | None:

@@ -217,6 +217,11 @@ ALTER TABLE inbox ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX inbox_user ON inbox (user_id, update_id);
 """
 
+_V11_STAFF_CHAT = """
+ALTER TABLE cases ADD COLUMN staff_chat_id INTEGER;
+ALTER TABLE cases ADD COLUMN staff_card_caption INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -233,6 +238,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
     Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
+    Migration(11, "the staff group of each case; a card that is a caption", _V11_STAFF_CHAT),
 )
 
 

@@ -33,12 +33,14 @@ def actor_of(user: User) -> Actor:
 
 
 def card_text(message: Message, bot_id: int) -> str | None:
-    """The text of the bot's own message with card buttons (any card of a case works)."""
+    """The text (or caption) of the bot's own message with card buttons (any card of a case
+    works)."""
     markup = message.reply_markup
     if message.from_user is None or message.from_user.id != bot_id or markup is None:
         return None
     datas = [str(button.callback_data or "") for row in markup.inline_keyboard for button in row]
-    return message.text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
+    text = message.text or message.caption  # the card is the dossier PDF's caption
+    return text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
 
 
 def staff_handlers(
@@ -46,7 +48,7 @@ def staff_handlers(
 ) -> list[BaseHandler[Update, Any, None]]:
     """Card buttons (`st:…`) and replies to cards in the staff chat; register them before the
     intake's catch-all button handler."""
-    staff_chat = settings.staff_chat_id
+    staff_chats = settings.staff_chats  # every staff group; each acts on its own cases
     lang = settings.staff_lang
 
     async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,7 +61,7 @@ def staff_handlers(
             with applying(update.update_id):  # a press delivered twice is applied once
                 answer = await actions.press_card(
                     desk,
-                    staff_chat,
+                    staff_chats,
                     pressed_in,
                     actor,
                     query.data,
@@ -88,7 +90,7 @@ def staff_handlers(
             with applying(update.update_id):  # delivered twice, asked once
                 answer = await actions.reply_on_card(
                     desk,
-                    staff_chat,
+                    message.chat.id,
                     message.reply_to_message.message_id,
                     actor_of(message.from_user),
                     message.text,
@@ -119,7 +121,7 @@ def staff_handlers(
         )
         queued = await commands.answer_command(
             desk.storage,
-            staff_chat,
+            message.chat.id,
             command,
             context.bot.get_chat_member,
             lang,
@@ -129,7 +131,7 @@ def staff_handlers(
         if queued:
             on_change()
 
-    in_staff_chat = filters.Chat(staff_chat) & filters.UpdateType.MESSAGE
+    in_staff_chat = filters.Chat(list(staff_chats)) & filters.UpdateType.MESSAGE
     return [
         CallbackQueryHandler(on_card_button, pattern=f"^{re.escape(STAFF_PREFIX)}:"),
         CommandHandler(list(commands.COMMANDS), on_command, filters=in_staff_chat),

@@ -34,6 +34,7 @@ from bot.settings import Settings
 from bot.staff.card import render_card
 from bot.staff.decisions import confirm_markup
 from bot.staff.reasons import decision_notice
+from bot.staff.routing import staff_chat_of
 from bot.staff.undelivered import claimant_files_in, record_undelivered
 from bot.staff.workflow import (
     ACCEPTED_MARK,
@@ -180,7 +181,7 @@ class CaseDesk:
             _, outcome, updated = await self._apply(
                 conn, case, decision.asks, staff, decision.detail()
             )
-            staff_chat = self.settings.staff_chat_id
+            staff_chat = await staff_chat_of(self.storage, case.id, self.settings, conn)
             if staff_chat is not None and Notice.CONFIRMATION in outcome.notices:
                 markup = confirm_markup(texts(self.settings.staff_lang), decision)
                 await self._queue(
@@ -278,8 +279,7 @@ class CaseDesk:
         """A reminder under the card of each case nobody took within STAFF_REMINDER_MINUTES
         (once a case: the audit trail remembers it)."""
         minutes = self.settings.staff_reminder_minutes
-        staff = self.settings.staff_chat_id
-        if minutes <= 0 or staff is None:
+        if minutes <= 0 or not self.settings.staff_chats:
             return 0
         audit = RULE[Action.REMIND].audit
         since = self.clock() - timedelta(minutes=minutes)
@@ -293,6 +293,8 @@ class CaseDesk:
                 if await self.storage.audit.has_action(conn, case.id, audit):
                     continue
                 await self._apply(conn, current, Action.REMIND, SYSTEM, {"minutes": minutes})
+                staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
+                assert staff is not None  # some staff group is configured
                 text = t("staff-reminder", number=case.number, minutes=int(minutes))
                 message = Text(chat_id=staff, text=text, reply_to_card_of=case.id, topic_of=case.id)
                 await self._queue(conn, message, f"case:{case.id}:reminder", case.id)
@@ -483,7 +485,7 @@ class CaseDesk:
             await self.storage.questions.add_message(
                 conn, case.id, "claimant", user_id, text, files, now
             )
-            staff = self.settings.staff_chat_id
+            staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
             if staff is not None and Notice.STAFF_THREAD in outcome.notices:
                 post = f"case:{case.id}:{action.value}:{detail.get('question_id', '')}"
                 post += f":{key or now.isoformat()}"
@@ -607,7 +609,7 @@ class CaseDesk:
             name=name,
             now=self.clock(),
         )
-        staff = self.settings.staff_chat_id
+        staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
         caption = texts(self.settings.staff_lang)("staff-seller-notice", number=case.number)
@@ -661,7 +663,7 @@ class CaseDesk:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
 
     async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
-        staff = self.settings.staff_chat_id
+        staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
         card = await render_card(self.storage, case, self.settings.staff_lang, conn=conn)

@@ -23,17 +23,19 @@ def actor_of(user: User) -> Actor:
 
 
 def card_text(message: Message, bot_id: int) -> str | None:
-    """The text of the bot's own message with card buttons (any card of a case works)."""
+    """The text (or caption) of the bot's own message with card buttons (any card of a case
+    works)."""
     markup = message.reply_markup
     if message.from_user is None or message.from_user.id != bot_id or markup is None:
         return None
     datas = [button.callback_data or "" for row in markup.inline_keyboard for button in row]
-    return message.text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
+    text = message.text or message.caption  # the card is the dossier PDF's caption
+    return text if any(d.startswith(f"{STAFF_PREFIX}:") for d in datas) else None
 
 
 def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], None]) -> Router:
     router = Router(name="staff")
-    staff_chat = settings.staff_chat_id
+    staff_chats = settings.staff_chats  # every staff group; each acts on its own cases
     lang = settings.staff_lang
 
     @router.callback_query(F.data.startswith(f"{STAFF_PREFIX}:"))
@@ -46,7 +48,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
             with applying(event_update.update_id):  # a press delivered twice is applied once
                 answer = await actions.press_card(
                     desk,
-                    staff_chat,
+                    staff_chats,
                     pressed_in,
                     actor,
                     query.data,
@@ -66,7 +68,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         on_change()
         await answer_query(query, answer.note, alert=answer.alert)
 
-    @router.message(F.chat.id == staff_chat, F.text.startswith("/"), F.from_user)
+    @router.message(F.chat.id.in_(staff_chats), F.text.startswith("/"), F.from_user)
     async def on_command(message: Message, bot: Bot) -> None:
         """`/find`, `/mine`, `/stats`: answered as a reply, through the outbox."""
         assert message.text is not None and message.from_user is not None
@@ -82,7 +84,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         )
         queued = await commands.answer_command(
             desk.storage,
-            staff_chat,
+            message.chat.id,
             command,
             bot.get_chat_member,
             lang,
@@ -92,7 +94,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
         if queued:
             on_change()
 
-    @router.message(F.chat.id == staff_chat, F.reply_to_message, F.text)
+    @router.message(F.chat.id.in_(staff_chats), F.reply_to_message, F.text)
     async def on_reply_to_card(message: Message, bot: Bot, event_update: Update) -> None:
         """A reply to a card is a question for the claimant; `/reject text` rejects with it."""
         assert message.reply_to_message is not None and message.text is not None
@@ -101,7 +103,7 @@ def staff_router(desk: CaseDesk, settings: Settings, on_change: Callable[[], Non
             with applying(event_update.update_id):  # delivered twice, asked once
                 answer = await actions.reply_on_card(
                     desk,
-                    staff_chat,
+                    message.chat.id,
                     message.reply_to_message.message_id,
                     actor_of(message.from_user),
                     message.text,

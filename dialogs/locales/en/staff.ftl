@@ -1,7 +1,6 @@
 ## The staff group: case cards, files and decisions.
 
 staff-card-title = 📁 <b>Case { $number }</b> · { $status }
-staff-dossier-title = 📁 <b>Dossier { $number }</b>
 staff-card-submitted = Submitted: { $at }
 staff-card-claimant = Claimant: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Assigned to: { $name }
@@ -42,7 +41,6 @@ staff-answer = 💬 <b>The claimant answered</b> ({ $number }):
 staff-answer-file = 💬 { $number } · the claimant's answer
     { $name }
     sha256: <code>{ $sha256 }</code>
-staff-dossier-caption = { $number } · dossier ({ $kind })
 staff-reason-out_of_scope = Out of scope
 staff-reason-documents_missing = Documents missing
 staff-reason-no_authority = No authority
@@ -116,3 +114,13 @@ staff-undone = Undone: { $number } is in review again; the claimant was told not
 staff-cancelled = Nothing decided on { $number }.
 staff-reminder = ⏰ { $number } has waited { $minutes } min and nobody has taken it.
 staff-card-per-listing = per listing: { $accepted } of { $total } accepted
+
+## One message per case: the card is the dossier PDF's caption; files on demand (issue 8).
+
+staff-btn-files = 📎 Files
+staff-files-sent = 📎 { $number }: { $count ->
+    [one] 1 file is
+   *[other] { $count } files are
+  } on the way, under the card.
+staff-files-none = { $number } has no files.
+staff-files-zip = 📎 { $number } · the { $count } files in one ZIP (the dossier PDF, manifest.json with sha256, the originals by section)

@@ -1,7 +1,6 @@
 ## Группа сотрудников: карточки дел, файлы и решения.
 
 staff-card-title = 📁 <b>Дело { $number }</b> · { $status }
-staff-dossier-title = 📁 <b>Досье { $number }</b>
 staff-card-submitted = Подано: { $at }
 staff-card-claimant = Заявитель: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Ответственный: { $name }
@@ -42,7 +41,6 @@ staff-answer = 💬 <b>Заявитель ответил</b> ({ $number }):
 staff-answer-file = 💬 { $number } · ответ заявителя
     { $name }
     sha256: <code>{ $sha256 }</code>
-staff-dossier-caption = { $number } · досье ({ $kind })
 staff-reason-out_of_scope = Не рассматриваем
 staff-reason-documents_missing = Нет документов
 staff-reason-no_authority = Нет полномочий
@@ -117,3 +115,18 @@ staff-undone = Решение отменено: { $number } снова на ра
 staff-cancelled = По { $number } ничего не решено.
 staff-reminder = ⏰ { $number } ждёт { $minutes } мин, и никто её не взял.
 staff-card-per-listing = по объявлениям: принято { $accepted } из { $total }
+
+## Одно сообщение на дело: карточка — подпись к PDF досье; файлы по запросу (задача 8).
+
+staff-btn-files = 📎 Файлы
+staff-files-sent = 📎 { $number }: { $count ->
+    [one] { $count } файл отправляется
+    [few] { $count } файла отправляются
+   *[other] { $count } файлов отправляются
+  } под карточку.
+staff-files-none = В деле { $number } нет файлов.
+staff-files-zip = 📎 { $number } · { $count ->
+    [one] { $count } файл
+    [few] { $count } файла
+   *[other] { $count } файлов
+  } одним ZIP (PDF досье, manifest.json с sha256, оригиналы по разделам)
