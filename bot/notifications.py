@@ -34,7 +34,6 @@ from storage.database import Connection
 
 MEDIA_GROUP_MAX = 10
 TOPIC_NAME_MAX = 128
-DOSSIER_ACTION = "dossier_composed"  # audit entry naming the PDF and ZIP composed for staff
 
 
 async def queue(
@@ -163,6 +162,7 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
             keyboard=keyboard_from_markup(card.markup),
             topic_of=topic,
             document=stored["PDF"],
+            zip=stored["ZIP"],
         )
     ]
     if compose.topic:
@@ -172,23 +172,21 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
     async with storage.db.transaction() as conn:
         for i, message in enumerate(messages):
             await queue(conn, storage, message, key=f"case:{case.id}:dossier:{i}", case_id=case.id)
-        await storage.audit.record(
-            conn,
-            case.id,
-            actor_id=None,
-            actor_name=None,
-            action=DOSSIER_ACTION,
-            detail={"pdf": stored["PDF"].sha256, "zip": stored["ZIP"].sha256},
-        )
+        await storage.cases.set_dossier_zip(conn, case.id, stored["ZIP"].sha256)
         await storage.outbox.mark_sent(item_id, {"composed": len(messages)}, conn=conn)
 
 
-async def composed_zip(storage: Storage, case_id: int) -> str | None:
-    """The sha256 of the case's dossier ZIP, as composed for staff (None before)."""
-    for entry in reversed(await storage.audit.for_case(case_id)):
-        if entry.action == DOSSIER_ACTION and entry.detail.get("zip"):
-            return str(entry.detail["zip"])
-    return None
+async def dossier_zip(storage: Storage, case: Case, lang: Lang) -> str:
+    """The sha256 of the case's dossier ZIP as composed for staff; built again (in a thread)
+    when it never was or retention has since removed it."""
+    sha256 = await storage.cases.dossier_zip(case.id)
+    if sha256 is not None and storage.files.exists(sha256):
+        return sha256
+    built = await asyncio.to_thread(_dossier_files, storage, case, lang)
+    sha256 = await storage.files.put_async(built[1][2])
+    async with storage.db.transaction() as conn:
+        await storage.cases.set_dossier_zip(conn, case.id, sha256)
+    return sha256
 
 
 def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:

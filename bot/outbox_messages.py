@@ -88,6 +88,7 @@ class StaffCard(_Message):
     keyboard: Keyboard
     topic_of: int | None = None
     document: AlbumItem | None = None
+    zip: AlbumItem | None = None  # not sent: the dossier ZIP kept for "📎 Files" (and retention)
 
 
 class CardEdit(_Message):

@@ -243,6 +243,15 @@ class CaseStore:
                 )
         return None if row is None else row["staff_chat_id"]
 
+    async def set_dossier_zip(self, conn: Connection, case_id: int, sha256: str) -> None:
+        """The dossier ZIP composed for staff (sent by "📎 Files" when an album will not do)."""
+        await conn.execute("UPDATE cases SET dossier_zip = ? WHERE id = ?", (sha256, case_id))
+
+    async def dossier_zip(self, case_id: int) -> str | None:
+        async with self._db.read() as conn:
+            row = await fetch_one(conn, "SELECT dossier_zip FROM cases WHERE id = ?", (case_id,))
+        return None if row is None else row["dossier_zip"]
+
     async def staff_card_is_caption(self, case_id: int) -> bool:
         """The case card is the caption of its dossier PDF (not a text message)."""
         async with self._db.read() as conn:

@@ -220,6 +220,7 @@ CREATE INDEX inbox_user ON inbox (user_id, update_id);
 _V11_STAFF_CHAT = """
 ALTER TABLE cases ADD COLUMN staff_chat_id INTEGER;
 ALTER TABLE cases ADD COLUMN staff_card_caption INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN dossier_zip TEXT;
 """
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -238,7 +239,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
     Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
-    Migration(11, "the staff group of each case; a card that is a caption", _V11_STAFF_CHAT),
+    Migration(11, "each case's staff group, caption card and dossier ZIP", _V11_STAFF_CHAT),
 )
 
 

@@ -196,6 +196,8 @@ def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
         for action in card_actions(case.status, len(case.draft.links))
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if not rows:
+        return {"inline_keyboard": []}  # decided: nothing left to press
     files = {
         "text": t.plain(f"staff-btn-{FILES_ACTION}"),
         "callback_data": staff_button_data(FILES_ACTION),

@@ -5,7 +5,7 @@ the press's transaction; files Telegram refuses are named on the card (`undelive
 
 from __future__ import annotations
 
-from bot.notifications import composed_zip, queue
+from bot.notifications import dossier_zip, queue
 from bot.outbox_messages import Album, AlbumItem, Document, OutboxMessage
 from bot.staff.desk import APPLYING, AlreadyApplied, CaseDesk
 from bot.staff.routing import staff_chat_of
@@ -18,12 +18,16 @@ ALBUM_MAX = 10  # Telegram's media group
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # what the cloud Bot API takes per uploaded file
 
 
+def fits_an_album(files: list[StoredFile]) -> bool:
+    return len(files) <= ALBUM_MAX and all(f.size <= UPLOAD_MAX_BYTES for f in files)
+
+
 def files_message(case: Case, chat_id: int, t: Texts, zip_sha256: str | None) -> OutboxMessage:
-    """The originals as one album (or one document), or the ZIP when they do not fit."""
+    """The originals as one album (or one document), or the ZIP (`zip_sha256`) when they do
+    not fit one."""
     files = case.draft.files
     here = case.id  # under the card, in the case's topic if it has one
-    fits = len(files) <= ALBUM_MAX and all(f.size <= UPLOAD_MAX_BYTES for f in files)
-    if not fits and zip_sha256 is not None:
+    if zip_sha256 is not None:
         caption = t("staff-files-zip", number=case.number, count=len(files))
         return Document(
             chat_id=chat_id,
@@ -65,7 +69,8 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     if not case.draft.files:
         return t.plain("staff-files-none", number=case.number)
     storage = desk.storage
-    zip_sha256 = await composed_zip(storage, case.id)
+    fits = fits_an_album(case.draft.files)
+    zip_sha256 = None if fits else await dossier_zip(storage, case, desk.settings.staff_lang)
     update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
         if update_id is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.notifications import compose_staff_dossier, composed_zip, enqueue_submission
+from bot.notifications import compose_staff_dossier, enqueue_submission
 from bot.outbox_messages import ComposeDossier, parse_message
 from bot.settings import Settings
 from bot.staff.card import CAPTION_LIMIT
@@ -72,9 +72,8 @@ async def test_submission_queues_an_instruction_the_sender_expands_once(storage:
     number = card["text"].split("Case ")[1].split("<")[0]
     assert card["document"]["filename"] == f"{number}.pdf"
     assert visible_length(card["text"]) <= CAPTION_LIMIT
-    assert await composed_zip(storage, queued[0].case_id)  # kept for "📎 Files"
+    assert card["zip"]["sha256"] == await storage.cases.dossier_zip(queued[0].case_id)
 
     await compose_staff_dossier(storage, instruction.id, compose)  # as after a crash
     again = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
     assert [i.id for i in again] == [i.id for i in queued]
-

@@ -61,7 +61,7 @@ async def test_representative_files_a_trademark_complaint(
     card = await fake.wait_for_message(
         STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0, timeout=10
     )
-    assert "Telegram id 1001" in (card.text or "")
+    assert "Telegram id 1001" in card.content
     assert [t for row in card.buttons for t, _ in row] == [
         "🙋 Take",
         "❓ Ask the claimant",

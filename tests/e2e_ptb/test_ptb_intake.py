@@ -71,7 +71,7 @@ async def test_holder_files_a_copyright_complaint(
     card = await fake.wait_for_message(
         STAFF_CHAT_ID, lambda m: "IP-" in (m.text or "") and bool(m.buttons), after=0, timeout=10
     )
-    assert "Anna Smirnova" in (card.text or "")
+    assert "Anna Smirnova" in card.content
     sent_names = {"test-purchase.pdf", "original.png", "licence.pdf", "register.pdf"}
     await fake.wait_until(
         lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 5, 10

@@ -51,7 +51,7 @@ async def test_a_hostile_name_no_longer_keeps_the_album_from_staff(
     hostile_caption = next(c for n, c in documents if n == "bad namefdp.exe.pdf")
     assert "bad namefdp.exe.pdf" in hostile_caption
     assert fake.calls("sendMediaGroup") and all(r.ok for r in fake.calls("sendMediaGroup"))
-    assert "only in the ZIP" not in (filed.card.text or "")
+    assert "only in the ZIP" not in filed.card.content
 
 
 async def test_files_telegram_refuses_are_named_on_the_card(
@@ -61,10 +61,10 @@ async def test_files_telegram_refuses_are_named_on_the_card(
     filed = await file_complaint(fake, either_bot, CLAIMANT, Complaint(evidence=EVIDENCE))
     card = filed.card
     await fake.wait_until(
-        lambda: "only in the ZIP" in (card.text or ""), 10, message=fake.dump(STAFF_CHAT_ID)
+        lambda: "only in the ZIP" in card.content, 10, message=fake.dump(STAFF_CHAT_ID)
     )
     await outbox_drained(fake, either_bot)
-    text = card.text or ""
+    text = card.content or ""
     assert "3 files are only in the ZIP, not posted here:" in text
     assert "bad namefdp.exe.pdf" in text and "innocent.pdf" in text
     assert "\u202e" not in text

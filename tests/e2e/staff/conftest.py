@@ -49,7 +49,7 @@ async def file_complaint(
     assert found, receipt.text
     number = found.group()
     card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: f"Case {number}" in (m.text or ""), after=0, timeout=10
+        STAFF_CHAT_ID, lambda m: f"Case {number}" in m.content, after=0, timeout=10
     )
     await outbox_drained(fake, running_bot)
     return Filed(claimant, number, receipt, card)
@@ -147,7 +147,7 @@ class Snapshot:
             case.status,
             case.assignee_id,
             [e.id for e in audit],
-            card.text,
+            card.content,
             card.reply_markup,
             len(card.edits),
             [(m.message_id, m.content) for m in self.fake.messages(case.chat_id)],

@@ -38,7 +38,7 @@ async def file_in_russian(fake: FakeTelegram, running_bot: RunningBot) -> Filed:
     fake.add_user(RU_CLAIMANT, first_name="Olga", language_code="en")
     filed = await file_complaint(fake, running_bot, RU_CLAIMANT, russian=True)
     assert (await case_of(running_bot, filed.number)).lang == "ru"
-    assert "· new" in (filed.card.text or "")
+    assert "· new" in filed.card.content
     return filed
 
 
@@ -48,9 +48,15 @@ async def take(fake: FakeTelegram, filed: Filed) -> None:
     edits = len(card.edits)
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Take")
     assert f"You took {number}" in answer.get("text", "")
-    await fake.wait_until(lambda: "Assigned to: Sergey" in (card.text or ""))
-    assert "· in review" in (card.text or "")
-    assert card.button_texts == ["❓ Ask the claimant", "✅ Accept", "⛔ Reject", "🙋 Take over"]
+    await fake.wait_until(lambda: "Assigned to: Sergey" in card.content)
+    assert "· in review" in card.content
+    assert card.button_texts == [
+        "❓ Ask the claimant",
+        "✅ Accept",
+        "⛔ Reject",
+        "🙋 Take over",
+        "📎 Files",
+    ]
     assert len(card.edits) == edits + 1  # edited in place, not posted again
     taken = await fake.wait_for_message(
         RU_CLAIMANT, lambda m: "взято на рассмотрение" in m.content, after=filed.receipt
@@ -68,7 +74,7 @@ async def ask_and_answer(fake: FakeTelegram, filed: Filed) -> None:
     )
     assert "У команды есть вопрос по делу" in question.content and number in question.content
     assert question.button_texts == ["✍️ Ответить"]
-    await fake.wait_until(lambda: "· waiting for the claimant" in (card.text or ""))
+    await fake.wait_until(lambda: "· waiting for the claimant" in card.content)
 
     def finish_offered(after: int) -> object:
         return fake.wait_for_message(
@@ -98,7 +104,7 @@ async def reject_for_missing_documents(fake: FakeTelegram, filed: Filed) -> None
     card, number = filed.card, filed.number
     answer = await staff_decides(fake, STAFF_MEMBER, card, "Reject", "Documents missing")
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
-    await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
+    await fake.wait_until(lambda: "· rejected" in card.content and not card.buttons)
     rejected = await fake.wait_for_message(
         RU_CLAIMANT, lambda m: "отклонена" in m.content, after=filed.receipt
     )
@@ -180,7 +186,7 @@ async def test_full_case_question_answered_under_the_card_then_rejected(
     assert posted_doc.reply_to_message_id == card.message_id
     assert posted_doc.document is not None and posted_doc.document.data == LICENCE
     assert posted_doc.document.file_name == "licence.pdf"
-    await fake.wait_until(lambda: "· in review" in (card.text or ""))
+    await fake.wait_until(lambda: "· in review" in card.content)
 
     await reject_for_missing_documents(fake, filed)
     await outbox_drained(fake, running_bot)
@@ -207,8 +213,8 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
 
     answer = await staff_decides(fake, STAFF_MEMBER, card, "Accept")
     assert f"Recorded: {number} — accepted" in answer.get("text", "")
-    await fake.wait_until(lambda: "· accepted" in (card.text or ""))
-    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over"]
+    await fake.wait_until(lambda: "· accepted" in card.content)
+    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over", "📎 Files"]
     accepted = await fake.wait_for_message(
         CLAIMANT, lambda m: "has been accepted" in m.content, after=filed.receipt
     )
@@ -216,7 +222,7 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
 
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Forward to seller")
     assert f"Recorded: {number} — forwarded to the seller" in answer.get("text", "")
-    await fake.wait_until(lambda: "· forwarded to the seller" in (card.text or ""))
+    await fake.wait_until(lambda: "· forwarded to the seller" in card.content)
     assert card.buttons == []
     forwarded = await fake.wait_for_message(
         CLAIMANT, lambda m: "passed to the seller" in m.content, after=filed.receipt
