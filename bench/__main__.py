@@ -1,4 +1,5 @@
-"""`python -m bench [engine|service|e2e|outbox|oop|cluster ...] [--quick]`: measure, print, JSON.
+"""`python -m bench [engine|service|e2e|outbox|oop|staffrate|cluster ...] [--quick]`:
+measure, print, write JSON.
 
 Never fails on a number: a benchmark that breaks is reported and the others still run.
 """
@@ -14,7 +15,7 @@ import traceback
 from bench.oop_options import OopOptions
 from bench.report import Result, header, machine, write
 
-BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop")
+BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop", "staffrate")
 ON_REQUEST = ("cluster",)  # run only when named (worker processes, PostgreSQL: minutes)
 
 
