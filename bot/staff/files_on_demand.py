@@ -1,6 +1,7 @@
 """ "📎 Files" on the card: the claimant's originals sent on demand, under the card (in the case's
 topic or thread), once per press. One album when they fit one (two to ten files a cloud Bot API
-accepts), one document for a single file, else the dossier's ZIP. Queued through the outbox in
+accepts), one document for a single file, else the dossier's ZIP (also once Telegram has refused
+some of them: the card names those). Queued through the outbox in
 the press's transaction; files Telegram refuses are named on the card (`undelivered`)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from bot.notifications import dossier_zip, queue
 from bot.outbox_messages import Album, AlbumItem, Document, OutboxMessage
 from bot.staff.desk import APPLYING, AlreadyApplied, CaseDesk
 from bot.staff.routing import staff_chat_of
+from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import Actor
 from bot.telegram_text import truncate_caption
 from dialogs.i18n import Texts, texts
@@ -69,7 +71,8 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     if not case.draft.files:
         return t.plain("staff-files-none", number=case.number)
     storage = desk.storage
-    fits = fits_an_album(case.draft.files)
+    # Files Telegram refused before (named on the card) come in the ZIP from then on.
+    fits = fits_an_album(case.draft.files) and not await undelivered_names(storage, case.id)
     zip_sha256 = None if fits else await dossier_zip(storage, case, desk.settings.staff_lang)
     update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
