@@ -32,9 +32,7 @@ def everything_in(db: Path) -> str:
 
 async def staff_dossier_sent(fake: FakeTelegram, number: str) -> None:
     await fake.wait_until(
-        lambda: any(
-            number in m.content and m.reply_markup for m in fake.messages(STAFF_CHAT_ID)
-        ),
+        lambda: any(number in m.content and m.reply_markup for m in fake.messages(STAFF_CHAT_ID)),
         15,
         dump_chat=STAFF_CHAT_ID,
     )
