@@ -173,6 +173,7 @@ async def test_per_listing_outcomes_reach_the_claimant_the_event_and_the_seller(
     assert [b["text"] for row in card.markup["inline_keyboard"] for b in row] == [
         "↩ Undo",
         "🙋 Take over",
+        "📎 Files",
     ]
     clock.pass_(WINDOW)
     await desk.notify_due()

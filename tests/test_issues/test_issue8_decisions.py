@@ -55,14 +55,14 @@ async def test_confirm_then_undo_tells_the_claimant_nothing(
 
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Confirm accept")
     assert f"The claimant is told in {WINDOW} s" in answer.get("text", "")
-    await fake.wait_until(lambda: "not told yet" in (card.text or ""), 5)
+    await fake.wait_until(lambda: "not told yet" in card.content, 5)
     await buttons_become(fake, card, "Undo")
     # The claimant sees it still under review meanwhile.
     await filed.claimant.says("/status", expect="being reviewed")
 
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Undo")
     assert f"Undone: {number} is in review again" in answer.get("text", "")
-    await fake.wait_until(lambda: "· in review" in (card.text or ""), 5)
+    await fake.wait_until(lambda: "· in review" in card.content, 5)
     await buttons_become(fake, card, "Accept", "Reject")
 
     await asyncio.sleep(WINDOW + 1)  # the window is long over
@@ -119,7 +119,7 @@ async def test_the_claimant_is_told_once_after_the_window_even_across_a_restart(
     await staff_presses(fake, STAFF_MEMBER, card, "Accept")
     await buttons_become(fake, card, "Confirm accept")
     await staff_presses(fake, STAFF_MEMBER, card, "Confirm accept")
-    await fake.wait_until(lambda: "not told yet" in (card.text or ""), 5)
+    await fake.wait_until(lambda: "not told yet" in card.content, 5)
     await bot.stop()  # stopped within the window: nothing told yet
     assert told(fake, CLAIMANT, ACCEPTED) == 0
 
@@ -128,7 +128,7 @@ async def test_the_claimant_is_told_once_after_the_window_even_across_a_restart(
         CLAIMANT, lambda m: ACCEPTED in m.content, after=filed.receipt, timeout=WINDOW + 5
     )
     await fake.wait_until(
-        lambda: "· accepted" in (card.text or "") and "not told" not in (card.text or ""), 5
+        lambda: "· accepted" in card.content and "not told" not in card.content, 5
     )
     await asyncio.sleep(WINDOW)
     await outbox_drained(fake, again)
@@ -136,7 +136,7 @@ async def test_the_claimant_is_told_once_after_the_window_even_across_a_restart(
     trail = [e.action for e in await audit_of(again, number)]
     assert trail.count("decision-notified") == 1
     assert (await case_of(again, number)).status.value == "accepted"
-    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over"]
+    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over", "📎 Files"]
 
 
 async def decide_per_listing(fake: FakeTelegram, card: SentMessage) -> None:
