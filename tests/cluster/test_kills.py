@@ -145,4 +145,4 @@ async def _sha256s_in_s3(shas: set[str], endpoint: str, tmp_path: Path) -> set[s
 
 
 def _card(fake: FakeTelegram, number: str) -> bool:
-    return any(f"Case {number}" in (m.text or "") for m in fake.messages(STAFF_CHAT_ID))
+    return any(f"Case {number}" in m.content for m in fake.messages(STAFF_CHAT_ID))
