@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format graph bench clean
+.PHONY: run run-cluster test lint format graph bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)  ## the bot; without BOT_TOKEN the intake runs in this terminal
 	$(PY) -m bot
+
+# Several workers on PostgreSQL (README, "Scaling"): DATABASE_URL, or the local server's
+# database "intake" (created if missing).
+WORKERS ?= 3
+run-cluster: $(STAMP)  ## WORKERS (3) workers on PostgreSQL
+	$(PY) -m bot.cluster.supervise $(WORKERS)
 
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest

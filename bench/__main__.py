@@ -1,4 +1,5 @@
-"""`python -m bench [engine|service|e2e|outbox|oop ...] [--quick]`: measure, print, write JSON.
+"""`python -m bench [engine|service|e2e|outbox|oop|staffrate|cluster ...] [--quick]`:
+measure, print, write JSON.
 
 Never fails on a number: a benchmark that breaks is reported and the others still run.
 """
@@ -14,7 +15,8 @@ import traceback
 from bench.oop_options import OopOptions
 from bench.report import Result, header, machine, write
 
-BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop")
+BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop", "staffrate")
+ON_REQUEST = ("cluster",)  # run only when named (worker processes, PostgreSQL: minutes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "names",
         nargs="*",
-        choices=[[], *BENCHMARKS],
+        choices=[[], *BENCHMARKS, *ON_REQUEST],
         metavar="NAME",
         help=f"which to run (default all): {', '.join(BENCHMARKS)}",
     )

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_terminal(settings))
         return 0
 
-    if settings.staff_chat_id is None:
+    if not settings.staff_chats:
         logging.getLogger("bot").warning(
             "STAFF_CHAT_ID is not set: complaints are filed and receipts sent, but no dossier"
             " reaches a staff group"

@@ -76,26 +76,14 @@ class DurablePolling(Generic[U]):
                 task.cancel()
 
     async def _poll(self) -> None:
-        offset: int | None = None
-        failures = 0
-        while True:
-            try:
-                updates = await self.codec.fetch(offset)
-            except Exception as failure:
-                delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
-                log.error("getUpdates failed (%s); retrying in %.0fs", failure, delay)
-                failures += 1
-                await asyncio.sleep(delay)
-                continue
-            failures = 0
-            if not updates:
-                continue
-            ids = [self.codec.update_id(u) for u in updates]
-            fresh = [(i, u) for i, u in zip(ids, updates, strict=True) if i not in self._tasks]
-            await self.inbox.put([(i, self.codec.dump(u)) for i, u in fresh], now=utcnow())
-            for update_id, update in fresh:  # in order: one user's updates queue as they came
+        def fresh(update_id: int) -> bool:
+            return update_id not in self._tasks
+
+        def stored(batch: list[tuple[int, U]]) -> None:
+            for update_id, update in batch:  # in order: one user's updates queue as they came
                 self._start(update_id, update)
-            offset = max(ids) + 1  # confirmed only now that they are kept
+
+        await feed_inbox(self.inbox, self.codec, stored, fresh=fresh)
 
     def _start(self, update_id: int, update: U) -> None:
         task = asyncio.create_task(self._handle(update_id, update))
@@ -108,3 +96,36 @@ class DurablePolling(Generic[U]):
             async with metrics.observed_update(update_id):  # in its own task: its own context
                 await self.codec.handle(update)
         await self.inbox.done(update_id)
+
+
+async def feed_inbox(
+    inbox: Inbox,
+    codec: UpdateCodec[U],
+    stored: Callable[[list[tuple[int, U]]], None],
+    *,
+    fresh: Callable[[int], bool] = lambda _: True,
+    user_of: Callable[[U], int | None] | None = None,
+) -> None:
+    """Long-poll for ever: each batch (its `fresh` updates) into the inbox, then `stored(batch)`,
+    then confirmed by the next getUpdates. `user_of`: whose each update is (several workers take
+    the inbox user by user)."""
+    offset: int | None = None
+    failures = 0
+    while True:
+        try:
+            updates = await codec.fetch(offset)
+        except Exception as failure:
+            delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)]
+            log.error("getUpdates failed (%s); retrying in %.0fs", failure, delay)
+            failures += 1
+            await asyncio.sleep(delay)
+            continue
+        failures = 0
+        if not updates:
+            continue
+        ids = [codec.update_id(u) for u in updates]
+        batch = [(i, u) for i, u in zip(ids, updates, strict=True) if fresh(i)]
+        users = None if user_of is None else [user_of(u) for _, u in batch]
+        await inbox.put([(i, codec.dump(u)) for i, u in batch], now=utcnow(), users=users)
+        stored(batch)
+        offset = max(ids) + 1  # confirmed only now that they are kept

@@ -12,10 +12,8 @@ from typing import Any
 
 from bot.dossier import build_dossier_pdf, build_dossier_zip
 from bot.outbox_messages import (
-    Album,
     AlbumItem,
     ComposeDossier,
-    Document,
     OpenTopic,
     OutboxMessage,
     StaffCard,
@@ -24,11 +22,12 @@ from bot.outbox_messages import (
     keyboard_of,
 )
 from bot.settings import Settings
-from bot.staff.card import render_card
-from bot.telegram_text import reply_parts, split_message, truncate_caption
-from dialogs.i18n import Texts, texts
-from dialogs.model import Case, FileSection, Lang, StoredFile
-from dialogs.render import render_receipt, summary
+from bot.staff.card import CAPTION_LIMIT, render_card
+from bot.staff.routing import route_case
+from bot.telegram_text import reply_parts, split_message
+from dialogs.i18n import texts
+from dialogs.model import Case, Lang
+from dialogs.render import render_receipt
 from dialogs.replies import Reply
 from storage import Storage
 from storage.database import Connection
@@ -101,7 +100,7 @@ async def enqueue_submission(
     *,
     username: str | None = None,
 ) -> None:
-    """The claimant's receipt, and the dossier for the staff group."""
+    """The claimant's receipt, and the dossier for the case's staff group (recorded with it)."""
     t = texts(case.lang)
     receipt = render_receipt(
         case.number, case.draft, t, days=settings.answer_within_days, tz=settings.tz
@@ -114,9 +113,11 @@ async def enqueue_submission(
             key=f"case:{case.id}:receipt:{i}",
             case_id=case.id,
         )
-    if settings.staff_chat_id is None:
+    staff = route_case(case, settings)
+    if staff is None:
         return
-    await enqueue_staff_dossier(conn, storage, case, settings, username=username)
+    await storage.cases.set_staff_chat(conn, case.id, staff)
+    await enqueue_staff_dossier(conn, storage, case, settings, staff, username=username)
 
 
 async def enqueue_staff_dossier(
@@ -124,14 +125,14 @@ async def enqueue_staff_dossier(
     storage: Storage,
     case: Case,
     settings: Settings,
+    staff: int,
     *,
     username: str | None = None,
 ) -> None:
     """An instruction to compose the staff dossier, queued with the case. The PDF and ZIP are
     built by the sender afterwards, so a submission never holds the write lock for them."""
-    assert settings.staff_chat_id is not None
     compose = ComposeDossier(
-        chat_id=settings.staff_chat_id,
+        chat_id=staff,
         case_id=case.id,
         staff_lang=settings.staff_lang,
         username=username,
@@ -141,50 +142,29 @@ async def enqueue_staff_dossier(
 
 
 async def compose_staff_dossier(storage: Storage, item_id: int, compose: ComposeDossier) -> None:
-    """The summary, the dossier (PDF and ZIP), every file by section, and last the card with
-    the buttons (its id is recorded when sent, so later edits find it) — queued in the place of
+    """One message per case: the dossier PDF whose caption is the card, with the buttons (its
+    id is recorded when sent, so later edits find it). The ZIP is stored and named in the
+    audit trail for "📎 Files"; the originals are sent only on demand. Queued in the place of
     the instruction, in one transaction; composing twice queues nothing twice."""
     case = await storage.cases.get(compose.case_id)
     assert case is not None, f"outbox item {item_id}: no case {compose.case_id}"
     staff, lang = compose.chat_id, compose.staff_lang
     topic = case.id if compose.topic else None
-    t = texts(lang)
+    stored: dict[str, AlbumItem] = {}
+    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, lang):
+        stored[kind] = AlbumItem(sha256=await storage.files.put_async(data), filename=filename)
+    card = await render_card(storage, case, lang, username=compose.username, limit=CAPTION_LIMIT)
     messages: list[OutboxMessage] = [
-        Text(chat_id=staff, text=chunk, topic_of=topic)
-        for chunk in split_message(
-            t("staff-dossier-title", number=case.number)
-            + "\n\n"
-            + summary(case.draft, t, all_links=True)
+        StaffCard(
+            chat_id=staff,
+            case_id=case.id,
+            text=card.text,
+            keyboard=keyboard_from_markup(card.markup),
+            topic_of=topic,
+            document=stored["PDF"],
+            zip=stored["ZIP"],
         )
     ]
-    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, lang):
-        sha256 = await storage.files.put_async(data)
-        caption = t("staff-dossier-caption", number=case.number, kind=kind)
-        messages.append(_document(staff, sha256, filename, caption, topic))
-    for section in FileSection:
-        files = case.draft.files_in(section)
-        for start in range(0, len(files), MEDIA_GROUP_MAX):
-            batch = files[start : start + MEDIA_GROUP_MAX]
-            if len(batch) == 1:
-                f = batch[0]
-                messages.append(
-                    _document(staff, f.sha256, f.name, _file_caption(t, case, f), topic)
-                )
-            else:
-                documents = [
-                    AlbumItem(
-                        sha256=f.sha256,
-                        filename=f.name,
-                        caption=truncate_caption(_file_caption(t, case, f)),
-                    )
-                    for f in batch
-                ]
-                messages.append(Album(chat_id=staff, documents=documents, topic_of=topic))
-    card = await render_card(storage, case, lang, username=compose.username)
-    keyboard = keyboard_from_markup(card.markup)
-    messages.append(
-        StaffCard(chat_id=staff, case_id=case.id, text=card.text, keyboard=keyboard, topic_of=topic)
-    )
     if compose.topic:
         # Everything about the case in a topic of its own, opened first.
         name = f"{case.number} · {case.draft.answers.get('contact_name', '')}".strip(" ·")
@@ -192,29 +172,21 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
     async with storage.db.transaction() as conn:
         for i, message in enumerate(messages):
             await queue(conn, storage, message, key=f"case:{case.id}:dossier:{i}", case_id=case.id)
+        await storage.cases.set_dossier_zip(conn, case.id, stored["ZIP"].sha256)
         await storage.outbox.mark_sent(item_id, {"composed": len(messages)}, conn=conn)
 
 
-def _document(
-    chat_id: int, sha256: str, filename: str, caption: str, topic: int | None
-) -> Document:
-    return Document(
-        chat_id=chat_id,
-        sha256=sha256,
-        filename=filename,
-        caption=truncate_caption(caption),
-        topic_of=topic,
-    )
-
-
-def _file_caption(t: Texts, case: Case, stored: StoredFile) -> str:
-    return t(
-        "staff-file-caption",
-        number=case.number,
-        section=t.plain(f"file-section-{stored.section.value}"),
-        name=stored.name,
-        sha256=stored.sha256,
-    )
+async def dossier_zip(storage: Storage, case: Case, lang: Lang) -> str:
+    """The sha256 of the case's dossier ZIP as composed for staff; built again (in a thread)
+    when it never was or retention has since removed it."""
+    sha256 = await storage.cases.dossier_zip(case.id)
+    if sha256 is not None and storage.files.exists(sha256):
+        return sha256
+    built = await asyncio.to_thread(_dossier_files, storage, case, lang)
+    sha256 = await storage.files.put_async(built[1][2])
+    async with storage.db.transaction() as conn:
+        await storage.cases.set_dossier_zip(conn, case.id, sha256)
+    return sha256
 
 
 def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:

@@ -75,16 +75,20 @@ class Album(_Message):
     kind: Literal["album"] = "album"
     documents: list[AlbumItem]
     topic_of: int | None = None
+    reply_to_card_of: int | None = None  # case id: under that case's staff card (files on demand)
 
 
 class StaffCard(_Message):
-    """The case card staff act on; its message id is recorded once sent."""
+    """The case card staff act on; its message id is recorded once sent. With `document`
+    (the dossier PDF) the card is that document's caption: one message per case."""
 
     kind: Literal["card"] = "card"
     case_id: int
     text: str
     keyboard: Keyboard
     topic_of: int | None = None
+    document: AlbumItem | None = None
+    zip: AlbumItem | None = None  # not sent: the dossier ZIP kept for "📎 Files" (and retention)
 
 
 class CardEdit(_Message):
@@ -210,6 +214,7 @@ class Resolved:
 
     card_message_id: int | None = None
     thread_id: int | None = None
+    card_is_caption: bool = False  # the card is a document's caption: edited as one
 
 
 def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
@@ -230,6 +235,17 @@ def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
         if message.message_thread_id is not None:
             thread = {"message_thread_id": message.message_thread_id}
     match message:
+        case StaffCard(document=AlbumItem() as pdf):
+            return BotCall(
+                "sendDocument",
+                {
+                    **chat,
+                    **thread,
+                    "document": Upload(pdf.sha256, pdf.filename),
+                    **_caption(message.text),
+                    "reply_markup": markup_of(message.keyboard),
+                },
+            )
         case Text() | StaffCard():
             markup = markup_of(message.keyboard)
             if isinstance(message, Text) and message.contact_button is not None:
@@ -270,7 +286,18 @@ def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
                 }
                 for d in message.documents
             ]
-            return BotCall("sendMediaGroup", {**chat, **thread, "media": media})
+            return BotCall("sendMediaGroup", {**chat, **thread, "media": media, **reply_to})
+        case CardEdit() if refs.card_is_caption:
+            assert refs.card_message_id is not None
+            return BotCall(
+                "editMessageCaption",
+                {
+                    **chat,
+                    "message_id": refs.card_message_id,
+                    **_caption(message.text),
+                    "reply_markup": markup_of(message.keyboard),
+                },
+            )
         case CardEdit():
             assert refs.card_message_id is not None
             return BotCall(

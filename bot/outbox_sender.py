@@ -115,6 +115,7 @@ class Rates:
     def of(cls, settings: Settings) -> Rates:
         return cls(
             global_per_second=settings.outbox_global_per_second,
+            group_per_minute=settings.outbox_group_per_minute,
             private_per_second=settings.outbox_private_per_second,
             private_burst=settings.outbox_private_burst,
         )
@@ -345,19 +346,21 @@ class OutboxSender:
         card_case = getattr(message, "reply_to_card_of", None)
         if isinstance(message, CardEdit | CardButtons):
             card_case = message.case_id
-        card_message_id = None
+        card_message_id, card_is_caption = None, False
         if card_case is not None:
             card = await cases.staff_message(card_case)
             if card is None:
                 raise RetryLater(2, "the case card is not sent yet")
             card_message_id = card[0]
+            if isinstance(message, CardEdit):
+                card_is_caption = await cases.staff_card_is_caption(card_case)
         thread_id = None
         topic_case = getattr(message, "topic_of", None)
         if topic_case is not None:
             thread_id = await cases.staff_thread(topic_case)
             if thread_id is None and await cases.staff_message(topic_case) is None:
                 raise RetryLater(2, "the case topic is not open yet")
-        return bot_call(message, Resolved(card_message_id, thread_id))
+        return bot_call(message, Resolved(card_message_id, thread_id, card_is_caption))
 
     async def _remember(
         self,
@@ -373,7 +376,11 @@ class OutboxSender:
             earlier = await self.storage.cases.staff_message(message.case_id)
             thread = result.get("message_thread_id")
             await self.storage.cases.set_staff_message(
-                conn, message.case_id, result["message_id"], thread
+                conn,
+                message.case_id,
+                result["message_id"],
+                thread,
+                caption=message.document is not None,
             )
             if earlier is not None and earlier[0] != result["message_id"]:
                 await queue(

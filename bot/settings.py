@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dialogs.model import Lang
 from dialogs.validators.links import ListingLinkRules
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     # A local Bot API server (telegram-bot-api --local): files up to 2000 MB, read from its disk
     telegram_api_local: bool = False
     staff_chat_id: int | None = None
+    # Several staff groups (a big team is not capped by one group's 20 messages a minute):
+    # cases go to STAFF_ROUTES by right type, the others in turn; STAFF_CHAT_ID is one of them.
+    staff_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    staff_routes: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
     staff_lang: Lang = "en"
     seller_lang: Lang = "ru"  # the language of the notice forwarded to the seller
     staff_topics: bool = False  # a forum topic per case in the staff group (it must be a forum)
@@ -46,6 +51,13 @@ class Settings(BaseSettings):
     case_webhook_secret: SecretStr | None = None
     case_webhook_retry_seconds: float = 5.0  # the first retry; doubled each time, up to an hour
 
+    # Accept and Reject are told to the claimant this long after they are confirmed; until
+    # then "Undo" on the card reverts them (0: told at once, no undo).
+    decision_undo_seconds: Annotated[float, Field(ge=0)] = 60
+    # A case nobody took this long after it was filed gets one reminder in the staff group
+    # (0: no reminders).
+    staff_reminder_minutes: Annotated[float, Field(ge=0)] = 120
+
     platform_name: str = "AliExpress"
     privacy_policy_url: str = "https://aliexpress.ru/policy/privacy"
     listing_links: ListingLinkRules = Field(default_factory=ListingLinkRules)
@@ -53,6 +65,37 @@ class Settings(BaseSettings):
     circulation_country: str = "RU"
     answer_within_days: int = 10  # working days, promised in the claimant's receipt
     time_zone: str = "Europe/Moscow"  # times are shown to people in this zone, stored in UTC
+
+    @field_validator("staff_chat_ids", mode="before")
+    @classmethod
+    def _chat_list(cls, value: object) -> object:
+        """`-1001,-1002` (or a JSON list)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [int(part) for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("staff_routes", mode="before")
+    @classmethod
+    def _route_map(cls, value: object) -> object:
+        """`trademark:-1001,patent:-1002` (or a JSON object)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{"):
+                return json.loads(text)
+            pairs = (part.split(":", 1) for part in text.split(",") if part.strip())
+            return {kind.strip(): int(chat) for kind, chat in pairs}
+        return value
+
+    @property
+    def staff_chats(self) -> tuple[int, ...]:
+        """Every configured staff group: STAFF_CHAT_ID first, then STAFF_CHAT_IDS and the
+        groups STAFF_ROUTES names, each once."""
+        chats = [self.staff_chat_id] if self.staff_chat_id is not None else []
+        chats += [*self.staff_chat_ids, *self.staff_routes.values()]
+        return tuple(dict.fromkeys(chats))
 
     @field_validator("time_zone")
     @classmethod
@@ -90,6 +133,7 @@ class Settings(BaseSettings):
     outbox_private_per_second: float = 1
     outbox_private_burst: float = 3
     outbox_global_per_second: float = 30
+    outbox_group_per_minute: float = 20  # Telegram's limit per group
 
     # Operating: logs, metrics, retention of personal data
     log_format: Literal["text", "json"] = "text"

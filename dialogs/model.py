@@ -79,6 +79,8 @@ class CaseStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     INFO_REQUESTED = "info_requested"
+    ACCEPTING = "accepting"  # accepted, the claimant not told yet: undo still possible
+    REJECTING = "rejecting"  # rejected, likewise
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     FORWARDED = "forwarded"

@@ -69,6 +69,15 @@ class AuditLog:
         )
         return bool(rows)
 
+    async def has_action(self, conn: Connection, case_id: int, action: str) -> bool:
+        """Whether the case has an entry of this action (a reminder posted, say)."""
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT 1 FROM audit WHERE case_id = ? AND action = ? LIMIT 1", (case_id, action)
+            )
+        )
+        return bool(rows)
+
     async def for_case(self, case_id: int, *, conn: Connection | None = None) -> list[AuditEntry]:
         """Entries for one case, oldest first (insertion order breaks timestamp ties); with
         `conn`, as a transaction in progress sees them."""

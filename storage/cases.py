@@ -6,6 +6,7 @@ messages it causes commit together. There is deliberately no API that rewrites `
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -209,15 +210,55 @@ class CaseStore:
         case_id: int,
         message_id: int,
         thread_id: int | None = None,
+        *,
+        caption: bool = False,
     ) -> None:
-        """Remember where the case card was posted in the staff chat (a known topic is kept)."""
+        """Remember where the case card was posted in the staff chat (a known topic is kept);
+        `caption`: the card is the caption of the dossier PDF (edited as a caption)."""
         cur = await conn.execute(
             "UPDATE cases SET staff_message_id = ?,"
-            " staff_thread_id = COALESCE(?, staff_thread_id) WHERE id = ?",
-            (message_id, thread_id, case_id),
+            " staff_thread_id = COALESCE(?, staff_thread_id), staff_card_caption = ?"
+            " WHERE id = ?",
+            (message_id, thread_id, int(caption), case_id),
         )
         if cur.rowcount != 1:
             raise CaseNotFoundError(case_id)
+
+    async def set_staff_chat(self, conn: Connection, case_id: int, chat_id: int) -> None:
+        """The staff group the case was routed to (its card, files and answers go there)."""
+        cur = await conn.execute(
+            "UPDATE cases SET staff_chat_id = ? WHERE id = ?", (chat_id, case_id)
+        )
+        if cur.rowcount != 1:
+            raise CaseNotFoundError(case_id)
+
+    async def staff_chat(self, case_id: int, *, conn: Connection | None = None) -> int | None:
+        """The staff group recorded for the case (None for a case from before the record)."""
+        if conn is not None:
+            row = await fetch_one(conn, "SELECT staff_chat_id FROM cases WHERE id = ?", (case_id,))
+        else:
+            async with self._db.read() as reader:
+                row = await fetch_one(
+                    reader, "SELECT staff_chat_id FROM cases WHERE id = ?", (case_id,)
+                )
+        return None if row is None else row["staff_chat_id"]
+
+    async def set_dossier_zip(self, conn: Connection, case_id: int, sha256: str) -> None:
+        """The dossier ZIP composed for staff (sent by "📎 Files" when an album will not do)."""
+        await conn.execute("UPDATE cases SET dossier_zip = ? WHERE id = ?", (sha256, case_id))
+
+    async def dossier_zip(self, case_id: int) -> str | None:
+        async with self._db.read() as conn:
+            row = await fetch_one(conn, "SELECT dossier_zip FROM cases WHERE id = ?", (case_id,))
+        return None if row is None else row["dossier_zip"]
+
+    async def staff_card_is_caption(self, case_id: int) -> bool:
+        """The case card is the caption of its dossier PDF (not a text message)."""
+        async with self._db.read() as conn:
+            row = await fetch_one(
+                conn, "SELECT staff_card_caption FROM cases WHERE id = ?", (case_id,)
+            )
+        return bool(row and row["staff_card_caption"])
 
     async def set_staff_thread(self, conn: Connection, case_id: int, thread_id: int) -> None:
         """Remember the forum topic opened for the case in the staff group."""
@@ -240,9 +281,19 @@ class CaseStore:
         rows = await self._select("WHERE number = ?", (number,))
         return rows[0] if rows else None
 
-    async def get_by_staff_message(self, message_id: int) -> Case | None:
-        """The case whose staff-chat card has this message id (for replies to the card)."""
-        rows = await self._select("WHERE staff_message_id = ? ORDER BY id DESC", (message_id,))
+    async def get_by_staff_message(
+        self, message_id: int, chat_id: int | None = None
+    ) -> Case | None:
+        """The case whose staff-chat card has this message id (for replies to the card); with
+        `chat_id`, only a case of that staff group (or one from before groups were recorded)."""
+        if chat_id is None:
+            rows = await self._select("WHERE staff_message_id = ? ORDER BY id DESC", (message_id,))
+        else:
+            rows = await self._select(
+                "WHERE staff_message_id = ? AND (staff_chat_id = ? OR staff_chat_id IS NULL)"
+                " ORDER BY id DESC",
+                (message_id, chat_id),
+            )
         return rows[0] if rows else None
 
     async def staff_message(self, case_id: int) -> tuple[int, int | None] | None:
@@ -300,6 +351,22 @@ class CaseStore:
             )
         counts = {CaseStatus(row["status"]): int(row["n"]) for row in rows}
         return {status: counts.get(status, 0) for status in CaseStatus}
+
+    async def with_status(self, statuses: Iterable[CaseStatus]) -> list[Case]:
+        """Cases in any of these statuses, oldest first."""
+        values = [CaseStatus(s).value for s in statuses]
+        marks = ", ".join("?" * len(values))
+        return await self._select(f"WHERE status IN ({marks}) ORDER BY id", tuple(values))
+
+    async def not_taken(self, submitted_before: datetime, *, without: str) -> list[Case]:
+        """Cases nobody has acted on (still submitted) since before `submitted_before`, whose
+        card is posted and whose audit trail has no `without` entry, oldest first."""
+        return await self._select(
+            "WHERE status = ? AND submitted_at <= ? AND staff_message_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM audit AS a WHERE a.case_id = cases.id"
+            " AND a.action = ?) ORDER BY id",
+            (CaseStatus.SUBMITTED.value, to_iso(submitted_before), without),
+        )
 
     async def list_since(self, since: datetime) -> list[Case]:
         """Cases submitted at or after ``since``, oldest first."""

@@ -211,6 +211,18 @@ CREATE INDEX outbox_chat_pending ON outbox (chat_id, id)
     WHERE sent_at IS NULL AND gave_up_at IS NULL;
 """
 
+# Several workers take the inbox user by user (bot/cluster/): whose update it is, set on arrival.
+_V10_INBOX_USER = """
+ALTER TABLE inbox ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX inbox_user ON inbox (user_id, update_id);
+"""
+
+_V11_STAFF_CHAT = """
+ALTER TABLE cases ADD COLUMN staff_chat_id INTEGER;
+ALTER TABLE cases ADD COLUMN staff_card_caption INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN dossier_zip TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -226,6 +238,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(8, "claimants adding evidence to a case unasked", _V8_ADDING_EVIDENCE),
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
+    Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
+    Migration(11, "each case's staff group, caption card and dossier ZIP", _V11_STAFF_CHAT),
 )
 
 

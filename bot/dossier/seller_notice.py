@@ -48,8 +48,14 @@ def contacts_disclosed(case: Case) -> bool:
 
 
 def build_seller_notice(
-    case: Case, *, lang: Lang = "ru", generated_at: datetime | None = None
+    case: Case,
+    *,
+    lang: Lang = "ru",
+    generated_at: datetime | None = None,
+    listings: list[str] | None = None,
 ) -> bytes:
+    """The notice for the seller; about `listings` (those the complaint was accepted for)
+    or, without them, every listing of the complaint."""
     t = texts(lang)
 
     def label(key: str, **args: object) -> str:
@@ -76,8 +82,9 @@ def build_seller_notice(
         w.field(t.plain("pdf-case-number"), case.number)
         w.field(t.plain("pdf-submitted"), _iso_utc(case.submitted_at))
 
-        w.heading(label("listings", count=len(draft.links)))
-        for index, url in enumerate(draft.links, start=1):
+        links = draft.links if listings is None else listings
+        w.heading(label("listings", count=len(links)))
+        for index, url in enumerate(links, start=1):
             w.text(f"{index}. {url}", link=url.strip() if _is_web_link(url) else None)
 
         w.heading(label("rights"))

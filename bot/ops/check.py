@@ -84,8 +84,8 @@ async def check(settings: Settings) -> list[Finding]:
             return [*findings, Finding(False, text)]
         findings.append(Finding(True, f"the Bot API answers: the bot is @{me.get('username')}"))
         findings += await _check_delivery(settings, call)
-        if settings.staff_chat_id is not None:
-            findings += await _check_staff_group(settings, call, int(me["id"]))
+        for group in settings.staff_chats:  # STAFF_CHAT_ID, STAFF_CHAT_IDS, STAFF_ROUTES
+            findings += await _check_staff_group(settings, call, int(me["id"]), group)
     return findings
 
 
@@ -93,14 +93,13 @@ def _check_settings(settings: Settings) -> list[Finding]:
     findings = [Finding(True, f"settings are valid (runtime {settings.runtime})")]
     if settings.bot_token is None:
         findings.append(Finding(False, "BOT_TOKEN is not set: without it the bot cannot serve"))
-    if settings.staff_chat_id is None:
+    if not settings.staff_chats:
         findings.append(
             Finding(False, "STAFF_CHAT_ID is not set: dossiers would reach no staff group")
         )
-    elif settings.staff_chat_id >= 0:
-        findings.append(
-            Finding(False, f"STAFF_CHAT_ID {settings.staff_chat_id} is not a group (ids are < 0)")
-        )
+    for group in settings.staff_chats:
+        if group >= 0:
+            findings.append(Finding(False, f"STAFF_CHAT_ID {group} is not a group (ids are < 0)"))
     if settings.webhook_url and not settings.webhook_url.startswith("https://"):
         findings.append(Finding(False, "WEBHOOK_URL must be https:// (Telegram calls only TLS)"))
     try:
@@ -155,8 +154,9 @@ async def _check_delivery(settings: Settings, call: Any) -> list[Finding]:
     return findings
 
 
-async def _check_staff_group(settings: Settings, call: Any, bot_id: int) -> list[Finding]:
-    group = settings.staff_chat_id
+async def _check_staff_group(
+    settings: Settings, call: Any, bot_id: int, group: int
+) -> list[Finding]:
     try:
         chat = await call("getChat", chat_id=group)
     except ApiError as failure:

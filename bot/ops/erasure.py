@@ -17,6 +17,7 @@ from datetime import datetime
 from bot.notifications import queue
 from bot.outbox_messages import DeleteMessages, DeleteTopic
 from bot.settings import Settings, open_storage
+from bot.staff.routing import staff_chat_of
 from dialogs.model import utcnow
 from storage import Storage
 from storage import personal_data as pd
@@ -107,7 +108,7 @@ async def _clear_staff_chat(
 ) -> None:
     """Queue the removal of what the staff group holds about the case (before the outbox's
     records of it are forgotten): its topic, or else each message sent there."""
-    staff = settings.staff_chat_id
+    staff = await staff_chat_of(storage, case_id, settings, conn)
     row = await fetch_one(
         conn, "SELECT staff_thread_id, user_id FROM cases WHERE id = ?", (case_id,)
     )

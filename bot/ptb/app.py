@@ -115,6 +115,7 @@ class PtbApp:
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
+                self.desk.timers_running(self.outbox.kick),
                 metrics.serving(*metrics_at),
             ):
                 await application.initialize()

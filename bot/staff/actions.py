@@ -4,19 +4,24 @@ does, and what staff are told. Both runtimes check membership, find the case, th
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.card import STAFF_PREFIX
+from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_markup, toggled
 from bot.staff.desk import (
     OTHER_REASON,
     REJECT_REASONS,
     ActionRefused,
     Actor,
     CaseDesk,
+    Decision,
     remove_duplicate_card,
 )
+from bot.staff.files_on_demand import send_files
 from bot.staff.members import GetChatMember, is_staff
+from bot.staff.routing import staff_chat_of
 from bot.staff.workflow import Action
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
@@ -59,7 +64,7 @@ async def card_case(
     of it (a send retried after a connection dropped after delivery leaves one whose id was
     never known). `card_text` is given only for the bot's own message with card buttons; its
     title names the case. Such a duplicate is removed once used, so one card remains."""
-    case = await desk.storage.cases.get_by_staff_message(message_id)
+    case = await desk.storage.cases.get_by_staff_message(message_id, chat_id)
     if case is not None or not card_text:
         return case
     title = card_text.split("\n", 1)[0]
@@ -69,13 +74,15 @@ async def card_case(
     case = await desk.storage.cases.get_by_number(found.group(0))
     if case is None or await desk.storage.cases.staff_message(case.id) is None:
         return None
+    if await staff_chat_of(desk.storage, case.id, desk.settings) != chat_id:
+        return None  # a card of another staff group's case: not for this group
     await remove_duplicate_card(desk.storage, chat_id, case, message_id)
     return case
 
 
 async def press_card(
     desk: CaseDesk,
-    staff_chat: int | None,
+    staff_chats: Collection[int],
     pressed_in: tuple[int, int] | None,
     actor: Actor,
     data: str,
@@ -84,12 +91,13 @@ async def press_card(
     card_text: str | None = None,
 ) -> StaffAnswer:
     """A button pressed on a message (`pressed_in` = chat id, message id): only a member of
-    the staff group, only on a case card; the case is the card's, whatever the data says."""
+    that staff group, only on a card of one of its cases; the case is the card's, whatever the
+    data says."""
     t = texts(lang)
     if (
         pressed_in is None
-        or pressed_in[0] != staff_chat
-        or not await is_staff(get_chat_member, staff_chat, actor.id)
+        or pressed_in[0] not in staff_chats
+        or not await is_staff(get_chat_member, pressed_in[0], actor.id)
     ):
         return StaffAnswer(t.plain("staff-refused"), alert=True)
     case = await card_case(desk, pressed_in[0], pressed_in[1], card_text)
@@ -100,7 +108,7 @@ async def press_card(
 
 async def reply_on_card(
     desk: CaseDesk,
-    staff_chat: int | None,
+    staff_chat: int,
     replied_to: int,
     actor: Actor,
     text: str,
@@ -109,7 +117,7 @@ async def reply_on_card(
     card_text: str | None = None,
 ) -> str | None:
     """A message in the staff group replying to `replied_to`: None unless that is a card."""
-    case = await card_case(desk, staff_chat or 0, replied_to, card_text)
+    case = await card_case(desk, staff_chat, replied_to, card_text)
     if case is None:
         return None
     if not await is_staff(get_chat_member, staff_chat, actor.id):
@@ -133,7 +141,8 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
                 desk.check(case, Action.ASK, actor)
                 return StaffAnswer(t.plain("staff-ask-hint"), alert=True)
             case "accept":
-                decided = await desk.accept(case, actor)
+                await desk.accept(case, actor)
+                return StaffAnswer(t.plain("staff-confirm-hint"))
             case "forward":
                 decided = await desk.forward(case, actor)
             case "reject":
@@ -143,7 +152,33 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
             case "reason" if arg == OTHER_REASON:
                 return StaffAnswer(t.plain("staff-reject-other-hint"), alert=True)
             case "reason":
-                decided = await desk.reject(case, actor, arg)
+                await desk.reject(case, actor, arg)
+                return StaffAnswer(t.plain("staff-confirm-hint"))
+            case "per_listing" | "mark":
+                return per_listing(desk, case, actor, action, arg, t)
+            case "listings":
+                marks = decode_marks(arg, len(case.draft.links))
+                if marks is None:
+                    raise ActionRefused("staff-refused-state")
+                await desk.propose(case, actor, Decision(listings=marks))
+                return StaffAnswer(t.plain("staff-confirm-hint"))
+            case "confirm":
+                decided, _ = await desk.confirm(case, actor)
+                seconds = desk.settings.decision_undo_seconds
+                if seconds > 0:
+                    status = t.plain(f"status-{decided.status.value}")
+                    note = t.plain(
+                        "staff-decided-undo", number=case.number, status=status, seconds=seconds
+                    )
+                    return StaffAnswer(note)
+            case "cancel":
+                await desk.cancel(case, actor)
+                return StaffAnswer(t.plain("staff-cancelled", number=case.number))
+            case "undo":
+                await desk.undo(case, actor)
+                return StaffAnswer(t.plain("staff-undone", number=case.number))
+            case "files":
+                return StaffAnswer(await send_files(desk, case, actor, lang))
             case "back":
                 await desk.refresh_card(case)
                 return StaffAnswer(None)
@@ -153,6 +188,26 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
         return StaffAnswer(t.plain(refusal.code, **refusal.params), alert=True)
     status = t.plain(f"status-{decided.status.value}")
     return StaffAnswer(t.plain("staff-decided", number=case.number, status=status))
+
+
+def per_listing(
+    desk: CaseDesk, case: Case, actor: Actor, action: str, arg: str, t: Texts
+) -> StaffAnswer:
+    """The per-listing path: every listing accepted to begin with; each press on a listing
+    shows its next outcome. Nothing is recorded until Next asks for the decision."""
+    desk.check(case, Action.PER_LISTING, actor)
+    links = case.draft.links
+    if len(links) > PER_LISTING_MAX:
+        return StaffAnswer(t.plain("staff-listings-too-many"), alert=True)
+    marks = "+" * len(links)
+    if action == "mark":
+        index, _, marks = arg.partition(":")
+        if decode_marks(marks, len(links)) is None or not index.isdigit():
+            raise ActionRefused("staff-refused-state")
+        if int(index) >= len(links):
+            raise ActionRefused("staff-refused-state")
+        marks = toggled(marks, int(index))
+    return StaffAnswer(t.plain("staff-listings-hint"), card_markup=listings_markup(t, links, marks))
 
 
 async def reply_to_card(
@@ -165,9 +220,8 @@ async def reply_to_card(
     try:
         if text.lower().startswith(REJECT_COMMAND):
             note = text[len(REJECT_COMMAND) :].strip()
-            decided = await desk.reject(case, actor, OTHER_REASON, note)
-            status = t.plain(f"status-{decided.status.value}")
-            return t("staff-decided", number=case.number, status=status)
+            await desk.reject(case, actor, OTHER_REASON, note)
+            return t("staff-confirm-hint")
         if text.startswith("/"):
             return None
         await desk.ask(case, actor, text)

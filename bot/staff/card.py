@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.staff.undelivered import undelivered_names
-from bot.staff.workflow import DECIDED, card_actions
-from bot.telegram_text import MESSAGE_LIMIT, visible_length
+from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
+from bot.telegram_text import visible_length
 from dialogs.filenames import shown_name
 from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
@@ -25,7 +25,8 @@ CAPTION_LIMIT = 1024  # a compact card fits a caption
 
 STAFF_PREFIX = "st"
 UNDELIVERED_NAME_CHARS = 80
-CARD_LINKS = 20  # the card stays one short message; the dossier above it lists every link
+CARD_LINKS = 20  # the card stays one caption; the dossier PDF it is attached to lists every link
+FILES_ACTION = "files"  # "📎 Files": the originals on demand (bot.staff.files_on_demand)
 
 
 def staff_button_data(action: str, arg: str = "") -> str:
@@ -44,11 +45,11 @@ async def render_card(
     lang: Lang,
     *,
     username: str | None = None,
-    limit: int = MESSAGE_LIMIT,
+    limit: int = CAPTION_LIMIT,
     conn: Connection | None = None,
 ) -> Card:
-    """Everything needed to decide, in at most `limit` visible characters (a message's 4096;
-    a caption's 1024 for a compact card): the essentials first, then the details, then the
+    """Everything needed to decide, in at most `limit` visible characters (a caption's 1024:
+    the card is the dossier PDF's caption): the essentials first, then the details, then the
     listings — the lower parts shortened first when space runs out. With `conn`, drawn as
     the transaction making a change sees the case."""
     t = texts(lang)
@@ -149,10 +150,13 @@ async def _decision_lines(
     why = t.plain(f"staff-reason-{reason}") if reason else ""
     if last.detail.get("note"):
         why = f"{why}: {last.detail['note']}" if why else str(last.detail["note"])
+    if isinstance(outcomes := last.detail.get("listings"), list):  # decided per listing
+        accepted = sum(outcome == ACCEPTED_MARK for outcome in outcomes)
+        why = t.plain("staff-card-per-listing", accepted=accepted, total=len(outcomes))
     return [
         t(
             "staff-card-decided",
-            decision=t.plain(f"status-{last.detail.get('to', case.status.value)}"),
+            decision=t.plain(f"status-{case.status.value}"),
             who=last.actor_name or "—",
             at=last.at.strftime("%Y-%m-%d %H:%M UTC"),
             reason=why or "—",
@@ -189,7 +193,13 @@ def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
     t = texts(lang)
     buttons = [
         {"text": t.plain(f"staff-btn-{action}"), "callback_data": staff_button_data(action)}
-        for action in card_actions(case.status)
+        for action in card_actions(case.status, len(case.draft.links))
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return {"inline_keyboard": rows}
+    if not rows:
+        return {"inline_keyboard": []}  # decided: nothing left to press
+    files = {
+        "text": t.plain(f"staff-btn-{FILES_ACTION}"),
+        "callback_data": staff_button_data(FILES_ACTION),
+    }
+    return {"inline_keyboard": [*rows, [files]]}

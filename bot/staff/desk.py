@@ -10,23 +10,41 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.background import in_background
 from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
-from bot.notifications import html_message, queue
-from bot.outbox_messages import Delete
+from bot.notifications import queue
+from bot.outbox_messages import (
+    Button,
+    CardButtons,
+    CardEdit,
+    Delete,
+    Document,
+    OutboxMessage,
+    Text,
+    keyboard_from_markup,
+)
 from bot.settings import Settings
-from bot.staff.card import card_markup, render_card
-from bot.staff.reasons import rejection_notice
+from bot.staff.card import render_card
+from bot.staff.decisions import confirm_markup
+from bot.staff.reasons import decision_notice
+from bot.staff.routing import staff_chat_of
 from bot.staff.undelivered import claimant_files_in, record_undelivered
 from bot.staff.workflow import (
+    ACCEPTED_MARK,
+    OTHER_REASON,
+    PENDING,
+    REJECT_REASONS,
     RULE,
     Action,
     Actor,
+    Decision,
     Notice,
     Outcome,
     Refusal,
@@ -34,16 +52,30 @@ from bot.staff.workflow import (
     allowed,
     decide,
 )
+from bot.telegram_text import split_message
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
+from storage.audit import AuditEntry
 from storage.database import Connection
 
-REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
-OTHER_REASON = "other"
 SELLER_NOTICE_SECTION = "seller_notice"
+log = logging.getLogger(__name__)
+SYSTEM = Actor(0, "system", Role.SYSTEM)
+# The audit entries of a decision in the making, the last of which says where it stands.
+ASKED = {RULE[a].audit: a for a in (Action.ACCEPT, Action.REJECT, Action.PER_LISTING)}
+CONFIRMED = (RULE[Action.CONFIRM_ACCEPT].audit, RULE[Action.CONFIRM_REJECT].audit)
+DECISION_STEPS = (*ASKED, *CONFIRMED, RULE[Action.CANCEL].audit, RULE[Action.UNDO].audit)
 
-__all__ = ["OTHER_REASON", "REJECT_REASONS", "ActionRefused", "Actor", "CaseDesk", "Role"]
+__all__ = [
+    "OTHER_REASON",
+    "REJECT_REASONS",
+    "ActionRefused",
+    "Actor",
+    "CaseDesk",
+    "Decision",
+    "Role",
+]
 
 
 class ActionRefused(Exception):
@@ -118,62 +150,218 @@ class CaseDesk:
             detail = {"question_id": asked.id, "question": question}
             *_, updated = await self._apply(conn, current, Action.ASK, staff, detail)
             t = texts(case.lang)
-            markup = {
-                "inline_keyboard": [
-                    [
-                        {
-                            "text": t.plain("case-answer-btn"),
-                            "callback_data": f"q:answer:{asked.id}",
-                        }
-                    ]
-                ]
-            }
-            await self.storage.outbox.enqueue(
+            button = Button(text=t.plain("case-answer-btn"), callback_data=f"q:answer:{asked.id}")
+            await self._queue(
                 conn,
-                chat_id=case.chat_id,
-                method="sendMessage",
-                payload=html_message(
-                    case.chat_id,
-                    t("case-question", number=case.number, question=question),
-                    reply_markup=markup,
+                Text(
+                    chat_id=case.chat_id,
+                    text=t("case-question", number=case.number, question=question),
+                    keyboard=[[button]],
                 ),
-                dedupe_key=f"case:{case.id}:question:{asked.id}",
-                case_id=case.id,
+                f"case:{case.id}:question:{asked.id}",
+                case.id,
             )
             await self._edit_card(conn, updated, f"asked:{asked.id}")
         return asked
 
     async def accept(self, case: Case, staff: Actor) -> Case:
-        return await self._decide(case, staff, Action.ACCEPT, {})
+        """Ask to accept every listing (confirmed with `confirm`)."""
+        return await self.propose(case, staff, Decision())
 
     async def reject(self, case: Case, staff: Actor, reason: str, note: str = "") -> Case:
-        if reason not in (*REJECT_REASONS, OTHER_REASON):
+        """Ask to reject every listing for `reason` (confirmed with `confirm`)."""
+        return await self.propose(case, staff, Decision(reason=reason, note=note))
+
+    async def propose(self, case: Case, staff: Actor, decision: Decision) -> Case:
+        """A decision asked: in the audit trail, and the card's buttons become "Confirm /
+        Cancel". Nothing else changes until it is confirmed."""
+        if not decision.valid(len(case.draft.links)):
             raise ActionRefused("staff-unknown-reason")
-        return await self._decide(case, staff, Action.REJECT, {"reason": reason, "note": note})
+        async with self.storage.db.transaction() as conn:
+            _, outcome, updated = await self._apply(
+                conn, case, decision.asks, staff, decision.detail()
+            )
+            staff_chat = await staff_chat_of(self.storage, case.id, self.settings, conn)
+            if staff_chat is not None and Notice.CONFIRMATION in outcome.notices:
+                markup = confirm_markup(texts(self.settings.staff_lang), decision)
+                await self._queue(
+                    conn,
+                    CardButtons(
+                        chat_id=staff_chat, case_id=case.id, keyboard=keyboard_from_markup(markup)
+                    ),
+                    f"case:{case.id}:confirm:{self.clock().isoformat()}",
+                    case.id,
+                )
+        return updated
+
+    async def confirm(self, case: Case, staff: Actor) -> tuple[Case, Decision]:
+        """The decision `staff` asked last (if nothing was asked since), confirmed: the case is
+        decided, the claimant told once the undo window is over (at once without one)."""
+        async with self.storage.db.transaction() as conn:
+            current = await self._get(conn, case.id)
+            self._check(current, Action.CONFIRM_ACCEPT, staff)  # the same rules as to reject
+            step = await self._decision_step(conn, case.id)
+            if step is None or step.action not in ASKED or step.actor_id != staff.id:
+                raise ActionRefused("staff-nothing-to-confirm")
+            decision = Decision.of(step.detail)
+            detail = {**decision.detail(), "asked": step.id}
+            _, outcome, updated = await self._apply(conn, current, decision.confirms, staff, detail)
+            await self._follow(conn, updated, outcome)
+            if self.settings.decision_undo_seconds <= 0:
+                updated = await self._notify_decision(conn, updated)
+        return updated, decision
+
+    async def cancel(self, case: Case, staff: Actor) -> Case:
+        """The decision asked is not confirmed: the card as it was."""
+        async with self.storage.db.transaction() as conn:
+            _, outcome, updated = await self._apply(conn, case, Action.CANCEL, staff)
+            await self._follow(conn, updated, outcome)
+        return updated
+
+    async def undo(self, case: Case, staff: Actor) -> Case:
+        """A confirmed decision reverted within the undo window: back in review, the claimant
+        told nothing."""
+        async with self.storage.db.transaction() as conn:
+            _, outcome, updated = await self._apply(conn, case, Action.UNDO, staff)
+            await self._follow(conn, updated, outcome)
+        return updated
 
     async def forward(self, case: Case, staff: Actor) -> Case:
         current = await self.storage.cases.get(case.id)
         assert current is not None
         self._check(current, Action.FORWARD, staff)  # checked again when saved
+        decided = await self._last_decision(current)
+        links = [
+            link
+            for link, outcome in zip(
+                case.draft.links, decided.outcomes(len(case.draft.links)), strict=True
+            )
+            if outcome == ACCEPTED_MARK
+        ]
         notice = await asyncio.to_thread(
-            build_seller_notice, case, lang=self.settings.seller_lang, generated_at=self.clock()
+            build_seller_notice,
+            case,
+            lang=self.settings.seller_lang,
+            generated_at=self.clock(),
+            listings=links,
         )
         sha256 = await self.storage.files.put_async(notice)
-        detail = {"seller_notice": sha256, "seller_notice_name": seller_notice_name(case)}
-        return await self._decide(case, staff, Action.FORWARD, detail)
-
-    async def _decide(
-        self, case: Case, staff: Actor, action: Action, detail: dict[str, str]
-    ) -> Case:
+        detail: dict[str, Any] = {
+            "seller_notice": sha256,
+            "seller_notice_name": seller_notice_name(case),
+            "listings": self._listing_outcomes(case, decided),
+        }
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, action, staff, detail)
-            text = None
-            if action is Action.REJECT:
-                t = texts(case.lang)
-                reason, note = detail["reason"], detail.get("note") or ""
-                text = rejection_notice(t, case.number, reason, note)
-            await self._follow(conn, updated, outcome, detail, text=text)
+            _, outcome, updated = await self._apply(conn, case, Action.FORWARD, staff, detail)
+            await self._follow(conn, updated, outcome, detail)
         return updated
+
+    # --- when a time has come -----------------------------------------------------------
+
+    async def notify_due(self) -> int:
+        """Decisions whose undo window is over: the claimant told (once), the case decided for
+        good. Returns how many."""
+        window = timedelta(seconds=self.settings.decision_undo_seconds)
+        done = 0
+        for case in await self.storage.cases.with_status(PENDING):
+            async with self.storage.db.transaction() as conn:
+                current = await self._get(conn, case.id)
+                step = await self._decision_step(conn, case.id)
+                if current.status not in PENDING or step is None or step.action not in CONFIRMED:
+                    continue
+                if step.at + window > self.clock():
+                    continue
+                await self._notify_decision(conn, current)
+                done += 1
+        return done
+
+    async def remind_due(self) -> int:
+        """A reminder under the card of each case nobody took within STAFF_REMINDER_MINUTES
+        (once a case: the audit trail remembers it)."""
+        minutes = self.settings.staff_reminder_minutes
+        if minutes <= 0 or not self.settings.staff_chats:
+            return 0
+        audit = RULE[Action.REMIND].audit
+        since = self.clock() - timedelta(minutes=minutes)
+        t = texts(self.settings.staff_lang)
+        done = 0
+        for case in await self.storage.cases.not_taken(since, without=audit):
+            async with self.storage.db.transaction() as conn:
+                current = await self._get(conn, case.id)
+                if not allowed(current, Action.REMIND, SYSTEM):
+                    continue
+                if await self.storage.audit.has_action(conn, case.id, audit):
+                    continue
+                await self._apply(conn, current, Action.REMIND, SYSTEM, {"minutes": minutes})
+                staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
+                assert staff is not None  # some staff group is configured
+                text = t("staff-reminder", number=case.number, minutes=int(minutes))
+                message = Text(chat_id=staff, text=text, reply_to_card_of=case.id, topic_of=case.id)
+                await self._queue(conn, message, f"case:{case.id}:reminder", case.id)
+                done += 1
+        return done
+
+    async def due_work(self) -> int:
+        """One round of what waits for a time: decisions to tell, reminders to post."""
+        return await self.notify_due() + await self.remind_due()
+
+    def timers_running(self, on_change: Callable[[], None]) -> AbstractAsyncContextManager[None]:
+        """Look for due work in the background while the block runs (`on_change`: something
+        was queued)."""
+        return in_background(self._run_timers(on_change), "case-timers")
+
+    async def _run_timers(self, on_change: Callable[[], None]) -> None:
+        # A tenth of the shortest wait, between 0.1 s and 5 s (without waits: every 5 s).
+        waits = (self.settings.decision_undo_seconds, self.settings.staff_reminder_minutes * 60)
+        poll = max(0.1, min([5.0, *(w / 10 for w in waits if w > 0)]))
+        while True:
+            try:
+                if await self.due_work():
+                    on_change()
+            except Exception:  # the loop outlives a DB hiccup
+                log.exception("case timers round failed")
+            await asyncio.sleep(poll)
+
+    async def _notify_decision(self, conn: Connection, case: Case) -> Case:
+        """The confirmed decision stands: the claimant told, the event sent, the card drawn."""
+        step = await self._decision_step(conn, case.id)
+        assert step is not None
+        decision = Decision.of(step.detail)
+        detail: dict[str, Any] = {
+            **decision.detail(),
+            "decision": "accept" if decision.accepts else "reject",
+            "actor_name": step.actor_name,
+            "confirmed": step.id,
+            "listings": self._listing_outcomes(case, decision),
+        }
+        _, outcome, updated = await self._apply(conn, case, Action.NOTIFY, SYSTEM, detail)
+        text = decision_notice(texts(case.lang), case.number, case.draft.links, decision)
+        await self._follow(conn, updated, outcome, key=f"decision:{step.id}", text=text)
+        return updated
+
+    @staticmethod
+    def _listing_outcomes(case: Case, decision: Decision) -> list[dict[str, Any]]:
+        """Each listing with its outcome, as case events and the seller notice carry them."""
+        return [
+            {"link": link, "outcome": "accepted"}
+            if outcome == ACCEPTED_MARK
+            else {"link": link, "outcome": "rejected", "reason": outcome}
+            for link, outcome in zip(
+                case.draft.links, decision.outcomes(len(case.draft.links)), strict=True
+            )
+        ]
+
+    async def _decision_step(self, conn: Connection, case_id: int) -> AuditEntry | None:
+        """The last step of a decision in the audit trail (asked, confirmed, cancelled, undone)."""
+        trail = await self.storage.audit.for_case(case_id, conn=conn)
+        steps = [e for e in trail if e.action in DECISION_STEPS]
+        return steps[-1] if steps else None
+
+    async def _last_decision(self, case: Case) -> Decision:
+        """The decision confirmed last (every listing accepted if none is recorded)."""
+        trail = await self.storage.audit.for_case(case.id)
+        confirmed = [e for e in trail if e.action in CONFIRMED]
+        return Decision.of(confirmed[-1].detail) if confirmed else Decision()
 
     async def refresh_card(self, case: Case) -> None:
         """Draw the card as the case stands (after a cancelled choice of reasons, say)."""
@@ -297,47 +485,34 @@ class CaseDesk:
             await self.storage.questions.add_message(
                 conn, case.id, "claimant", user_id, text, files, now
             )
-            staff = self.settings.staff_chat_id
+            staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
             if staff is not None and Notice.STAFF_THREAD in outcome.notices:
                 post = f"case:{case.id}:{action.value}:{detail.get('question_id', '')}"
                 post += f":{key or now.isoformat()}"
-                reply_to = {"message_id": {"card_of": case.id}}
-                in_topic = {"message_thread_id": {"topic_of": case.id}}
                 if text:
-                    await self.storage.outbox.enqueue(
-                        conn,
+                    message: OutboxMessage = Text(
                         chat_id=staff,
-                        method="sendMessage",
-                        payload=html_message(
-                            staff,
-                            staff_t(staff_key, number=case.number, text=text),
-                            reply_parameters=reply_to,
-                            **in_topic,
-                        ),
-                        dedupe_key=post + ":text",
-                        case_id=case.id,
+                        text=staff_t(staff_key, number=case.number, text=text),
+                        reply_to_card_of=case.id,
+                        topic_of=case.id,
                     )
+                    await self._queue(conn, message, post + ":text", case.id)
                 for i, stored in enumerate(files):
-                    await self.storage.outbox.enqueue(
-                        conn,
-                        chat_id=staff,
-                        method="sendDocument",
-                        payload={
-                            "chat_id": staff,
-                            "document": {"store": stored.sha256, "filename": stored.name},
-                            "caption": staff_t(
-                                f"{staff_key}-file",
-                                number=case.number,
-                                name=stored.name,
-                                sha256=stored.sha256,
-                            ),
-                            "parse_mode": "HTML",
-                            "reply_parameters": reply_to,
-                            **in_topic,
-                        },
-                        dedupe_key=f"{post}:file:{i}",
-                        case_id=case.id,
+                    caption = staff_t(
+                        f"{staff_key}-file",
+                        number=case.number,
+                        name=stored.name,
+                        sha256=stored.sha256,
                     )
+                    message = Document(
+                        chat_id=staff,
+                        sha256=stored.sha256,
+                        filename=stored.name,
+                        caption=caption,
+                        reply_to_card_of=case.id,
+                        topic_of=case.id,
+                    )
+                    await self._queue(conn, message, f"{post}:file:{i}", case.id)
         return updated
 
     # --- shared -------------------------------------------------------------------------
@@ -376,7 +551,7 @@ class CaseDesk:
             conn,
             case.id,
             outcome.status,
-            actor_id=actor.id,
+            actor_id=None if actor.role is Role.SYSTEM else actor.id,
             actor_name=actor.name,
             action=outcome.audit,
             detail=detail,
@@ -384,7 +559,7 @@ class CaseDesk:
         )
         if outcome.event is not None:
             data = {"action": action.value, "actor": actor.role.value, **(detail or {})}
-            if actor.role is not Role.CLAIMANT:
+            if actor.role is Role.STAFF:
                 data["actor_name"] = actor.name
             await self.storage.case_events.record(
                 conn, updated, outcome.event, await self._event_data(updated, data), at=self.clock()
@@ -434,25 +609,24 @@ class CaseDesk:
             name=name,
             now=self.clock(),
         )
-        staff = self.settings.staff_chat_id
+        staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
         caption = texts(self.settings.staff_lang)("staff-seller-notice", number=case.number)
-        await self.storage.outbox.enqueue(
-            conn,
+        message = Document(
             chat_id=staff,
-            method="sendDocument",
-            payload={
-                "chat_id": staff,
-                "document": {"store": sha256, "filename": name},
-                "caption": caption,
-                "parse_mode": "HTML",
-                "reply_parameters": {"message_id": {"card_of": case.id}},
-                "message_thread_id": {"topic_of": case.id},
-            },
-            dedupe_key=f"case:{case.id}:seller-notice:{sha256}",
-            case_id=case.id,
+            sha256=sha256,
+            filename=name,
+            caption=caption,
+            reply_to_card_of=case.id,
+            topic_of=case.id,
         )
+        await self._queue(conn, message, f"case:{case.id}:seller-notice:{sha256}", case.id)
+
+    async def _queue(
+        self, conn: Connection, message: OutboxMessage, key: str, case_id: int
+    ) -> None:
+        await queue(conn, self.storage, message, key=key, case_id=case_id, now=self.clock())
 
     async def _get(self, conn: Connection, case_id: int) -> Case:
         case = await self.storage.cases.get(case_id, conn=conn)
@@ -471,14 +645,10 @@ class CaseDesk:
         """The claimant's notice: the catalog's `key`, or the `text` composed for it."""
         t = texts(case.lang)
         text = text or t(key, number=case.number)
-        await self.storage.outbox.enqueue(
-            conn,
-            chat_id=case.chat_id,
-            method="sendMessage",
-            payload=html_message(case.chat_id, text),
-            dedupe_key=f"case:{case.id}:notice:{action}:{self.clock().isoformat()}",
-            case_id=case.id,
-        )
+        key = f"case:{case.id}:notice:{action}:{self.clock().isoformat()}"
+        for i, part in enumerate(split_message(text)):  # a notice per listing may be long
+            message = Text(chat_id=case.chat_id, text=part)
+            await self._queue(conn, message, key if i == 0 else f"{key}:{i}", case.id)
 
     async def files_undelivered(self, item: OutboxItem) -> None:
         """The outbox gave up on a message carrying claimant's files to the staff group: say so
@@ -493,24 +663,18 @@ class CaseDesk:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
 
     async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
-        staff = self.settings.staff_chat_id
+        staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
         card = await render_card(self.storage, case, self.settings.staff_lang, conn=conn)
-        await self.storage.outbox.enqueue(
-            conn,
+        message = CardEdit(
             chat_id=staff,
-            method="editMessageText",
-            payload={
-                "chat_id": staff,
-                "message_id": {"card_of": case.id},
-                "text": card.text,
-                "parse_mode": "HTML",
-                "reply_markup": card_markup(case, self.settings.staff_lang),
-            },
-            dedupe_key=f"case:{case.id}:card-edit:{action}:{self.clock().isoformat()}",
             case_id=case.id,
+            text=card.text,
+            keyboard=keyboard_from_markup(card.markup),
         )
+        key = f"case:{case.id}:card-edit:{action}:{self.clock().isoformat()}"
+        await self._queue(conn, message, key, case.id)
 
 
 def claimant(user_id: int) -> Actor:

@@ -25,14 +25,22 @@ class Role(StrEnum):
     STAFF = "staff"  # any member of the staff group
     ASSIGNEE = "assignee"  # the staff member holding the case (anyone while nobody holds it)
     CLAIMANT = "claimant"  # the person who filed the case
+    SYSTEM = "system"  # the bot itself, when a time has come (the undo window, a reminder)
 
 
 class Action(StrEnum):
     TAKE = "take"
     TAKE_OVER = "take_over"
     ASK = "ask"
-    ACCEPT = "accept"
-    REJECT = "reject"
+    ACCEPT = "accept"  # asks for confirmation: accept every listing
+    REJECT = "reject"  # asks for confirmation: reject every listing, for a reason
+    PER_LISTING = "per_listing"  # asks for confirmation: an outcome for each listing
+    CONFIRM_ACCEPT = "confirm_accept"  # the decision asked (some listing accepted) confirmed
+    CONFIRM_REJECT = "confirm_reject"  # the decision asked (every listing rejected) confirmed
+    CANCEL = "cancel"  # the decision asked not confirmed
+    UNDO = "undo"  # a confirmed decision reverted within the undo window
+    NOTIFY = "notify"  # the undo window over: the decision stands, the claimant is told
+    REMIND = "remind"  # nobody took the case in time: a reminder under its card
     FORWARD = "forward"
     ANSWER = "answer"  # one message of the claimant's answer to a question
     FINISH_ANSWER = "finish_answer"
@@ -48,6 +56,9 @@ class Notice(StrEnum):
     CARD = "card"  # the staff card redrawn
     STAFF_THREAD = "staff_thread"  # the claimant's words/files posted under the card
     SELLER_NOTICE = "seller_notice"  # the seller notice PDF made, kept and posted to staff
+    CONFIRMATION = "confirmation"  # the card's buttons become "Confirm / Cancel"
+    UNDO_WINDOW = "undo_window"  # the claimant is told when the undo window is over
+    REMINDER = "reminder"  # a reminder posted under the card
 
 
 class Assign(StrEnum):
@@ -70,7 +81,11 @@ class Event(StrEnum):
 
 
 OPEN = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
-DECIDED = (S.ACCEPTED, S.REJECTED, S.FORWARDED, S.WITHDRAWN)
+PENDING = (S.ACCEPTING, S.REJECTING)  # decided, within the undo window
+# The claimant is not told of a decision within its undo window: to them the case is still
+# open (they may answer, add evidence, withdraw), as staff may still undo the decision.
+CLAIMANT_OPEN = (*OPEN, *PENDING)
+DECIDED = (*PENDING, S.ACCEPTED, S.REJECTED, S.FORWARDED, S.WITHDRAWN)
 
 
 def _stay(*statuses: CaseStatus) -> dict[CaseStatus, CaseStatus]:
@@ -91,6 +106,7 @@ class Rule:
     notices: tuple[Notice, ...] = ()
     assign: Assign = Assign.NO
     button: bool = False  # offered on the staff card
+    several: bool = False  # offered only for a complaint about several listings
 
 
 RULES: tuple[Rule, ...] = (
@@ -116,21 +132,82 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.ACCEPT,
-        _to(S.ACCEPTED, *OPEN),
+        _stay(*OPEN),
         frozenset({Role.ASSIGNEE}),
-        "accepted",
-        Event.DECISION,
-        (Notice.CLAIMANT, Notice.CARD),
+        "accept-asked",
+        None,
+        (Notice.CONFIRMATION,),
         button=True,
     ),
     Rule(
         Action.REJECT,
-        _to(S.REJECTED, *OPEN),
+        _stay(*OPEN),
+        frozenset({Role.ASSIGNEE}),
+        "reject-asked",
+        None,
+        (Notice.CONFIRMATION,),
+        button=True,
+    ),
+    Rule(
+        Action.PER_LISTING,
+        _stay(*OPEN),
+        frozenset({Role.ASSIGNEE}),
+        "per-listing-asked",
+        None,
+        (Notice.CONFIRMATION,),
+        button=True,
+        several=True,
+    ),
+    Rule(
+        Action.CONFIRM_ACCEPT,
+        _to(S.ACCEPTING, *OPEN),
+        frozenset({Role.ASSIGNEE}),
+        "accepted",
+        None,
+        (Notice.UNDO_WINDOW, Notice.CARD),
+        Assign.IF_UNASSIGNED,
+    ),
+    Rule(
+        Action.CONFIRM_REJECT,
+        _to(S.REJECTING, *OPEN),
         frozenset({Role.ASSIGNEE}),
         "rejected",
+        None,
+        (Notice.UNDO_WINDOW, Notice.CARD),
+        Assign.IF_UNASSIGNED,
+    ),
+    Rule(
+        Action.CANCEL,
+        _stay(*OPEN),
+        frozenset({Role.ASSIGNEE}),
+        "decision-cancelled",
+        None,
+        (Notice.CARD,),
+    ),
+    Rule(
+        Action.UNDO,
+        _to(S.IN_REVIEW, *PENDING),
+        frozenset({Role.ASSIGNEE}),
+        "decision-undone",
+        None,
+        (Notice.CARD,),
+        button=True,
+    ),
+    Rule(
+        Action.NOTIFY,
+        {S.ACCEPTING: S.ACCEPTED, S.REJECTING: S.REJECTED},
+        frozenset({Role.SYSTEM}),
+        "decision-notified",
         Event.DECISION,
         (Notice.CLAIMANT, Notice.CARD),
-        button=True,
+    ),
+    Rule(
+        Action.REMIND,
+        _stay(S.SUBMITTED),
+        frozenset({Role.SYSTEM}),
+        "reminded",
+        None,
+        (Notice.REMINDER,),
     ),
     Rule(
         Action.FORWARD,
@@ -143,7 +220,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.TAKE_OVER,
-        _stay(S.IN_REVIEW, S.INFO_REQUESTED, S.ACCEPTED),
+        _stay(S.IN_REVIEW, S.INFO_REQUESTED, *PENDING, S.ACCEPTED),
         frozenset({Role.STAFF}),
         "taken-over",
         Event.TAKEN,
@@ -153,7 +230,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.ANSWER,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "answered",
         Event.ANSWER,
@@ -161,7 +238,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.FINISH_ANSWER,
-        {S.SUBMITTED: S.SUBMITTED, S.IN_REVIEW: S.IN_REVIEW, S.INFO_REQUESTED: S.IN_REVIEW},
+        {**_stay(*CLAIMANT_OPEN), S.INFO_REQUESTED: S.IN_REVIEW},
         frozenset({Role.CLAIMANT}),
         "answer-finished",
         None,
@@ -169,7 +246,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.ADD_EVIDENCE,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "evidence-added",
         Event.EVIDENCE,
@@ -177,7 +254,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.FINISH_EVIDENCE,
-        _stay(*OPEN),
+        _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "evidence-finished",
         None,
@@ -185,7 +262,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Action.WITHDRAW,
-        _to(S.WITHDRAWN, *OPEN),
+        _to(S.WITHDRAWN, *CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "withdrawn",
         Event.WITHDRAWN,
@@ -230,6 +307,8 @@ def roles_of(case: Case, actor: Actor) -> frozenset[Role]:
     """The roles `actor` holds on `case`."""
     if actor.role is Role.CLAIMANT:
         return frozenset({Role.CLAIMANT}) if actor.id == case.user_id else frozenset()
+    if actor.role is Role.SYSTEM:
+        return frozenset({Role.SYSTEM})
     if actor.role is not Role.STAFF:
         return frozenset()
     holds = case.assignee_id is None or case.assignee_id == actor.id
@@ -269,6 +348,80 @@ def allowed(case: Case, action: Action, actor: Actor) -> bool:
     return isinstance(decide(case, action, actor), Outcome)
 
 
-def card_actions(status: CaseStatus) -> tuple[Action, ...]:
-    """The card's buttons in a status, in the order declared."""
-    return tuple(rule.action for rule in RULES if rule.button and status in rule.moves)
+def card_actions(status: CaseStatus, listings: int = 1) -> tuple[Action, ...]:
+    """The card's buttons in a status (for a complaint about `listings` listings), in the
+    order declared."""
+    return tuple(
+        rule.action
+        for rule in RULES
+        if rule.button and status in rule.moves and (listings > 1 or not rule.several)
+    )
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
+OTHER_REASON = "other"
+ACCEPTED_MARK = "+"  # a listing accepted, in `Decision.listings`
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What staff decide: every listing accepted (`reason` None), every listing rejected for
+    `reason`, or an outcome for each listing (`listings`: `ACCEPTED_MARK` or a reason code,
+    in the order of the complaint's links)."""
+
+    reason: str | None = None
+    note: str = ""
+    listings: tuple[str, ...] | None = None
+
+    def outcomes(self, count: int) -> tuple[str, ...]:
+        """Each listing's outcome: `ACCEPTED_MARK` or the reason it was rejected for."""
+        if self.listings is not None:
+            return self.listings
+        return (self.reason or ACCEPTED_MARK,) * count
+
+    @property
+    def accepts(self) -> bool:
+        """Some listing is accepted (the case is accepted, maybe in part)."""
+        if self.listings is not None:
+            return ACCEPTED_MARK in self.listings
+        return self.reason is None
+
+    @property
+    def asks(self) -> Action:
+        """The action asking for it."""
+        if self.listings is not None:
+            return Action.PER_LISTING
+        return Action.ACCEPT if self.reason is None else Action.REJECT
+
+    @property
+    def confirms(self) -> Action:
+        return Action.CONFIRM_ACCEPT if self.accepts else Action.CONFIRM_REJECT
+
+    def valid(self, count: int) -> bool:
+        codes = (*REJECT_REASONS, OTHER_REASON)
+        if self.listings is not None:
+            marks = (ACCEPTED_MARK, *REJECT_REASONS)
+            return len(self.listings) == count and all(m in marks for m in self.listings)
+        return self.reason is None or self.reason in codes
+
+    def detail(self) -> dict[str, object]:
+        """As kept in the audit trail."""
+        out: dict[str, object] = {}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.note:
+            out["note"] = self.note
+        if self.listings is not None:
+            out["listings"] = list(self.listings)
+        return out
+
+    @classmethod
+    def of(cls, detail: Mapping[str, object]) -> Decision:
+        reason, listings = detail.get("reason"), detail.get("listings")
+        return cls(
+            reason=str(reason) if reason is not None else None,
+            note=str(detail.get("note") or ""),
+            listings=tuple(str(m) for m in listings) if isinstance(listings, list) else None,
+        )

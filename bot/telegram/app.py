@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
+from aiohttp import web
+from aiohttp.log import access_logger
 
 from bot import metrics
+from bot.background import in_background
 from bot.case_webhook import CaseWebhook, webhook_running
+from bot.cluster import clustered
+from bot.cluster.leases import exclusive
+from bot.cluster.receiver import add_inbox_route, user_of
+from bot.cluster.workers import InboxWorkers
 from bot.commands import descriptions, menus
-from bot.durable_polling import DurablePolling, UpdateCodec
+from bot.durable_polling import DurablePolling, UpdateCodec, feed_inbox
 from bot.intake import IntakeService
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
@@ -90,14 +99,25 @@ class TelegramApp:
         ones in hand finish and their replies get a moment to go, the sender finishes its call,
         the database is closed)."""
         retention = Retention(self.storage, self.settings)
-        try:
+
+        @asynccontextmanager
+        async def background() -> AsyncIterator[None]:
             async with (
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
+                self.desk.timers_running(self.outbox.kick),
             ):
+                yield
+
+        try:
+            # With several workers one of them (any) sends, Telegram's rates being per bot, and
+            # runs the timed jobs.
+            async with exclusive(self.storage.db, f"sender/{self.bot.id}", background):
                 await self.set_commands()
-                if self.settings.webhook_url:
+                if clustered(self.storage.db):
+                    await self._serve_cluster(stop)
+                elif self.settings.webhook_url:
                     await self._serve_webhook(stop)
                 else:
                     await self.bot.delete_webhook()
@@ -130,35 +150,86 @@ class TelegramApp:
         in the webhook's response), is performed here."""
         await perform_answer(self.bot, await self.dispatcher.feed_update(self.bot, update))
 
+    async def _serve_cluster(self, stop: asyncio.Event | None) -> None:
+        """One of several workers on PostgreSQL (bot/cluster/): updates reach the inbox (from
+        any worker's webhook, or from the one poller) and every worker handles its share."""
+        codec = self._updates()
+        inbox = self.storage.inbox
+        async with InboxWorkers.opened(self.storage, codec, outbox_kick=self.outbox.kick) as work:
+            if self.settings.webhook_url:
+
+                def receive(app: web.Application) -> None:
+                    path, secret = self.settings.webhook_path, self._secret
+                    add_inbox_route(app, path, inbox, secret=secret, stored=work.stored)
+
+                async with self._webhook_server(receive, reuse_port=True):
+                    await work.run(stop)
+                return
+            await self.bot.delete_webhook()
+
+            def owner(update: Update) -> int | None:
+                return user_of(update.model_dump(by_alias=True, exclude_unset=True))
+
+            def poller() -> AbstractAsyncContextManager[None]:
+                feeding = feed_inbox(inbox, codec, lambda _: work.stored(), user_of=owner)
+                return in_background(feeding, "getUpdates")
+
+            host, port = self.settings.metrics_host, self.settings.metrics_port
+            async with (
+                exclusive(self.storage.db, f"poller/{self.bot.id}", poller),
+                metrics.serving(self.storage, host, port),
+            ):
+                await work.run(stop)
+
+    @property
+    def _secret(self) -> str | None:
+        secret = self.settings.webhook_secret
+        return secret.get_secret_value() if secret else None
+
     async def _serve_webhook(self, stop: asyncio.Event | None) -> None:
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-        from aiohttp import web
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+
+        self.dispatcher.update.outer_middleware(ObserveUpdates())
+
+        def handle(app: web.Application) -> None:
+            # Answered once handled: Telegram delivers again an update whose handling a crash
+            # cut. A press's answerCallbackQuery, returned by its handler, rides in that answer.
+            SimpleRequestHandler(
+                self.dispatcher, self.bot, handle_in_background=False, secret_token=self._secret
+            ).register(app, path=self.settings.webhook_path)
+
+        async with self._webhook_server(handle):
+            await (stop or asyncio.Event()).wait()
+
+    @asynccontextmanager
+    async def _webhook_server(
+        self, register: Callable[[web.Application], None], *, reuse_port: bool = False
+    ) -> AsyncIterator[None]:
+        """The webhook's HTTP server (`reuse_port`: several workers may listen on one port)."""
+        from aiogram.webhook.aiohttp_server import setup_application
 
         settings = self.settings
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        self.dispatcher.update.outer_middleware(ObserveUpdates())
         app = web.Application()
-        # Answered once handled: Telegram delivers again an update whose handling a crash cut.
-        # A press's answerCallbackQuery, returned by its handler, rides in that answer.
-        SimpleRequestHandler(
-            self.dispatcher, self.bot, handle_in_background=False, secret_token=secret
-        ).register(app, path=settings.webhook_path)
+        register(app)
         setup_application(app, self.dispatcher, bot=self.bot)
         if settings.metrics_port is not None:  # /healthz and /metrics on the same server
             metrics.add_routes(app, self.storage)
-        runner = web.AppRunner(app)
+        # Several workers: an access log line per update is noise (the metrics count them).
+        runner = web.AppRunner(app, access_log=None if reuse_port else access_logger)
         await runner.setup()
-        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        site = web.TCPSite(
+            runner, settings.webhook_host, settings.webhook_port, reuse_port=reuse_port or None
+        )
         await site.start()
         assert settings.webhook_url is not None
         await self.bot.set_webhook(
             settings.webhook_url.rstrip("/") + settings.webhook_path,
-            secret_token=secret,
+            secret_token=self._secret,
             allowed_updates=self.dispatcher.resolve_used_update_types(),
         )
         log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
         try:
-            await (stop or asyncio.Event()).wait()
+            yield
         finally:
             await runner.cleanup()  # stops listening, lets the requests in hand finish
 

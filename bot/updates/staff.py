@@ -32,14 +32,14 @@ class StaffRouter:
     ) -> None:
         self.desk = desk
         self.storage = desk.storage
-        self.chat_id = settings.staff_chat_id
+        self.chats = settings.staff_chats  # every staff group; each acts on its own cases
         self.lang = settings.staff_lang
         self.link_rules = settings.listing_links
         self.get_chat_member = get_chat_member
         self.on_change = on_change
 
     def is_staff_chat(self, chat_id: int) -> bool:
-        return self.chat_id is not None and chat_id == self.chat_id
+        return chat_id in self.chats
 
     async def press(self, press: Press) -> Toast:
         """A card button (in any chat: elsewhere it is refused by `actions.press_card`)."""
@@ -49,7 +49,7 @@ class StaffRouter:
             with applying(press.update_id):  # a press delivered twice is applied once
                 answer = await actions.press_card(
                     self.desk,
-                    self.chat_id,
+                    self.chats,
                     pressed_in,
                     press.user.actor,
                     press.data,
@@ -107,7 +107,7 @@ class StaffRouter:
         )
         queued = await commands.answer_command(
             self.storage,
-            self.chat_id,
+            message.chat.id,
             command,
             self.get_chat_member,
             self.lang,
@@ -126,7 +126,7 @@ class StaffRouter:
             with applying(message.update_id):  # delivered twice, asked once
                 answer = await actions.reply_on_card(
                     self.desk,
-                    self.chat_id,
+                    message.chat.id,
                     replied.message_id,
                     message.user.actor,
                     message.text,

@@ -90,8 +90,12 @@ class PostgresDatabase(Database):
     dialect = POSTGRES
     path = None
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, url: str = "", settings: dict[str, str] | None = None
+    ) -> None:
         self._pool = pool
+        self._url = url
+        self._settings = settings
 
     @classmethod
     async def connect(cls, url: str, *, schema: str | None = None) -> PostgresDatabase:
@@ -108,7 +112,12 @@ class PostgresDatabase(Database):
         except BaseException:
             await pool.close()
             raise
-        return cls(pool)
+        return cls(pool, url, settings)
+
+    async def session(self) -> asyncpg.Connection:
+        """A connection of its own, outside the pool, the caller closes: session-level advisory
+        locks and LISTEN live as long as it does (and end when its process dies)."""
+        return await asyncpg.connect(self._url, server_settings=self._settings)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -13,6 +13,7 @@ from bot.staff.desk import Actor, CaseDesk
 from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.model import Case, utcnow
 from storage import Storage
+from tests.bot.deciding import decided as decide_now
 from tests.dialogs.test_engine import assert_telegram_html
 from tests.dossier.test_pdf import make_case
 
@@ -22,7 +23,7 @@ SERGEY = Actor(501, "Sergey (@sergey)")
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[CaseDesk]:
     storage = await Storage.open(tmp_path / "data")
-    yield CaseDesk(storage, Settings(staff_chat_id=-100, _env_file=None))
+    yield CaseDesk(storage, Settings(staff_chat_id=-100, decision_undo_seconds=0, _env_file=None))
     await storage.close()
 
 
@@ -37,7 +38,7 @@ async def test_everything_needed_to_decide(desk: CaseDesk) -> None:
     earlier = await submit(desk, make_case())
     case = await submit(desk, make_case(rights_holder="ООО «Ромашка» <b>"))
     await desk.take(case, SERGEY)
-    decided = await desk.reject(case, SERGEY, "documents_missing")
+    decided = await decide_now(desk, case, SERGEY, "documents_missing")
     text = (await render_card(desk.storage, decided, "en")).text
     for expected in (
         f"Case {case.number}",

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.staff.desk import ActionRefused, Actor, CaseDesk
 from dialogs.model import CaseStatus, Draft, utcnow
 from storage import Storage
+from tests.bot.deciding import decided as decide_now
 
 ANNA, BORIS = Actor(1, "Anna"), Actor(2, "Boris")
 
@@ -20,7 +21,7 @@ ANNA, BORIS = Actor(1, "Anna"), Actor(2, "Boris")
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[CaseDesk]:
     storage = await Storage.open(tmp_path / "data")
-    yield CaseDesk(storage, Settings(staff_chat_id=-100, _env_file=None))
+    yield CaseDesk(storage, Settings(staff_chat_id=-100, decision_undo_seconds=0, _env_file=None))
     await storage.close()
 
 
@@ -33,8 +34,8 @@ async def submitted(desk: CaseDesk):  # type: ignore[no-untyped-def]
 async def test_accept_and_reject_at_once_one_wins(desk: CaseDesk) -> None:
     case = await submitted(desk)  # both staff members hold this same snapshot
     results = await asyncio.gather(
-        desk.accept(case, ANNA),
-        desk.reject(case, BORIS, "documents_missing"),
+        decide_now(desk, case, ANNA),
+        decide_now(desk, case, BORIS, "documents_missing"),
         return_exceptions=True,
     )
     refused = [r for r in results if isinstance(r, ActionRefused)]
@@ -47,7 +48,7 @@ async def test_accept_and_reject_at_once_one_wins(desk: CaseDesk) -> None:
 
 async def test_forward_needs_the_case_accepted_as_it_stands(desk: CaseDesk) -> None:
     case = await submitted(desk)
-    accepted = await desk.accept(case, ANNA)
+    accepted = await decide_now(desk, case, ANNA)
     await desk.forward(accepted, ANNA)
     with pytest.raises(ActionRefused):
         await desk.forward(accepted, BORIS)  # a stale snapshot still says "accepted"

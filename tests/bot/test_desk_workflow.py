@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.staff.desk import SELLER_NOTICE_SECTION, ActionRefused, Actor, CaseDesk
 from dialogs.model import Case, CaseStatus, Draft, utcnow
 from storage import Storage
+from tests.bot.deciding import decided as decide_now
 from tests.dossier.test_pdf import make_case
 
 SERGEY, BORIS = Actor(501, "Sergey"), Actor(502, "Boris")
@@ -22,7 +23,7 @@ CLAIMANT = 555000111
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[CaseDesk]:
     storage = await Storage.open(tmp_path / "data")
-    yield CaseDesk(storage, Settings(staff_chat_id=-100, _env_file=None))
+    yield CaseDesk(storage, Settings(staff_chat_id=-100, decision_undo_seconds=0, _env_file=None))
     await storage.close()
 
 
@@ -50,18 +51,18 @@ async def test_only_the_holder_decides_until_someone_takes_over(desk: CaseDesk) 
     await desk.take(case, SERGEY)
     before = await state(desk, case)
     with pytest.raises(ActionRefused) as refused:
-        await desk.accept(case, BORIS)
+        await decide_now(desk, case, BORIS)
     assert (refused.value.code, refused.value.params) == (
         "staff-refused-not-assignee",
         {"name": "Sergey"},
     )
     assert await state(desk, case) == before
     await desk.take_over(case, BORIS)
-    decided = await desk.accept(case, BORIS)
+    decided = await decide_now(desk, case, BORIS)
     assert decided.status is CaseStatus.ACCEPTED and decided.assignee_id == BORIS.id
     # The card edit queued with the decision already says who decided (drawn in its transaction).
     queued = await desk.storage.outbox.due(utcnow(), limit=100)
-    edits = [i.payload["text"] for i in queued if i.method == "editMessageText"]
+    edits = [i.payload["text"] for i in queued if i.method == "card_edit"]
     assert "Decision: accepted by Boris" in edits[-1]
     kinds = [e.kind for e in await desk.storage.case_events.for_case(case.id)]
     assert kinds == ["taken", "taken", "decision"]
@@ -69,7 +70,7 @@ async def test_only_the_holder_decides_until_someone_takes_over(desk: CaseDesk) 
 
 async def test_forward_keeps_the_seller_notice_and_sends_it_with_the_event(desk: CaseDesk) -> None:
     case = await submitted(desk)
-    await desk.accept(case, SERGEY)
+    await decide_now(desk, case, SERGEY)
     await desk.forward(case, SERGEY)
     kept = await desk.storage.cases.files_of(case.id, SELLER_NOTICE_SECTION)
     assert len(kept) == 1 and kept[0][1].endswith("-seller-notice.pdf")
@@ -92,7 +93,7 @@ async def test_withdraw_once_then_nothing_more(desk: CaseDesk) -> None:
     assert await desk.withdraw(CLAIMANT, case) == withdrawn  # asked twice: no second notice
     assert await state(desk, case) == after
     with pytest.raises(ActionRefused, match="staff-refused-state"):
-        await desk.accept(case, SERGEY)
+        await decide_now(desk, case, SERGEY)
     with pytest.raises(ActionRefused, match="case-refused-state"):
         await desk.start_evidence(CLAIMANT, case)
     assert after[3][-1] == "withdrawn"

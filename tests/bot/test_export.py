@@ -20,6 +20,7 @@ from bot.export import export_command, parse_since
 from bot.settings import Settings
 from bot.staff.desk import Actor, CaseDesk
 from storage import Storage
+from tests.bot.deciding import decided as decide_now
 from tests.dossier.test_pdf import FILE_CONTENTS, make_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ STAFF = Actor(501, "Sergey")
 
 
 def settings_for(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    return Settings(data_dir=data_dir, decision_undo_seconds=0, _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ async def data_dir(tmp_path: Path) -> Path:
             await storage.cases.submit(conn, draft.model_copy(update={"user_id": 7}), now=JUNE)
         desk = CaseDesk(storage, settings_for(data_dir))
         taken = await desk.take(may, STAFF)
-        await desk.reject(taken, STAFF, "documents_missing")
+        await decide_now(desk, taken, STAFF, "documents_missing")
     finally:
         await storage.close()
     return data_dir

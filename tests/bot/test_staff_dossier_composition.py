@@ -1,5 +1,6 @@
-"""The staff dossier is composed by the outbox sender after the submission committed: in order,
-card last, and composing the same instruction twice (a crash in between) queues nothing twice."""
+"""The staff dossier is composed by the outbox sender after the submission committed: one
+message, the PDF whose caption is the card (issue 8), and composing the same instruction twice
+(a crash in between) queues nothing twice."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from bot.notifications import compose_staff_dossier, enqueue_submission
 from bot.outbox_messages import ComposeDossier, parse_message
 from bot.settings import Settings
+from bot.staff.card import CAPTION_LIMIT
+from bot.telegram_text import visible_length
 from dialogs.model import Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 
@@ -64,16 +67,13 @@ async def test_submission_queues_an_instruction_the_sender_expands_once(storage:
     queued = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
     kinds = [i.method for i in queued]
     assert "compose_dossier" not in kinds  # the instruction is done
-    assert kinds[0] == "text" and "Dossier" in queued[0].payload["text"]
-    names = [i.payload["filename"] for i in queued if i.method == "document"]
-    assert names[:2] == [f"{case_number(queued)}.pdf", f"{case_number(queued)}.zip"]
-    assert names[2:] == ["f0.pdf", "f1.pdf", "f2.pdf"]
-    assert kinds[-1] == "card"  # the card last, its id recorded once sent
+    assert kinds == ["card"]  # one message per case, its id recorded once sent
+    card = queued[0].payload
+    number = card["text"].split("Case ")[1].split("<")[0]
+    assert card["document"]["filename"] == f"{number}.pdf"
+    assert visible_length(card["text"]) <= CAPTION_LIMIT
+    assert card["zip"]["sha256"] == await storage.cases.dossier_zip(queued[0].case_id)
 
     await compose_staff_dossier(storage, instruction.id, compose)  # as after a crash
     again = [i for i in await storage.outbox.due(utcnow()) if i.chat_id == STAFF]
     assert [i.id for i in again] == [i.id for i in queued]
-
-
-def case_number(queued: list) -> str:
-    return queued[0].payload["text"].split("Dossier ")[1].split("<")[0]

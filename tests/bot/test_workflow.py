@@ -30,26 +30,39 @@ from dialogs.model import Case, CaseStatus, Draft
 
 S = CaseStatus
 A = Action
+OPEN = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
+PENDING = (S.ACCEPTING, S.REJECTING)
 CLAIMANT_ID, HOLDER_ID, OTHER_STAFF_ID = 7, 501, 502
 
 # (action, from) → to, for every allowed move; everything not listed is refused.
 EXPECTED: dict[tuple[Action, CaseStatus], CaseStatus] = {
     (A.TAKE, S.SUBMITTED): S.IN_REVIEW,
     **{(A.ASK, s): S.INFO_REQUESTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.ACCEPT, s): S.ACCEPTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.REJECT, s): S.REJECTED for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    # Accept, Reject and Per listing only ask for a confirmation; Cancel leaves it at that.
+    **{(a, s): s for a in (A.ACCEPT, A.REJECT, A.PER_LISTING, A.CANCEL) for s in OPEN},
+    **{(A.CONFIRM_ACCEPT, s): S.ACCEPTING for s in OPEN},
+    **{(A.CONFIRM_REJECT, s): S.REJECTING for s in OPEN},
+    (A.UNDO, S.ACCEPTING): S.IN_REVIEW,
+    (A.UNDO, S.REJECTING): S.IN_REVIEW,
+    (A.NOTIFY, S.ACCEPTING): S.ACCEPTED,
+    (A.NOTIFY, S.REJECTING): S.REJECTED,
+    (A.REMIND, S.SUBMITTED): S.SUBMITTED,
     (A.FORWARD, S.ACCEPTED): S.FORWARDED,
-    **{(A.TAKE_OVER, s): s for s in (S.IN_REVIEW, S.INFO_REQUESTED, S.ACCEPTED)},
-    **{(A.ANSWER, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    (A.FINISH_ANSWER, S.SUBMITTED): S.SUBMITTED,
-    (A.FINISH_ANSWER, S.IN_REVIEW): S.IN_REVIEW,
+    **{
+        (A.TAKE_OVER, s): s
+        for s in (S.IN_REVIEW, S.INFO_REQUESTED, S.ACCEPTING, S.REJECTING, S.ACCEPTED)
+    },
+    # Within the undo window the claimant, told nothing yet, may still do what they could.
+    **{(A.ANSWER, s): s for s in (*OPEN, *PENDING)},
+    **{(A.FINISH_ANSWER, s): s for s in (S.SUBMITTED, S.IN_REVIEW, *PENDING)},
     (A.FINISH_ANSWER, S.INFO_REQUESTED): S.IN_REVIEW,
-    **{(A.ADD_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.FINISH_EVIDENCE, s): s for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
-    **{(A.WITHDRAW, s): S.WITHDRAWN for s in (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)},
+    **{(A.ADD_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
+    **{(A.FINISH_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
+    **{(A.WITHDRAW, s): S.WITHDRAWN for s in (*OPEN, *PENDING)},
 }
 BY_CLAIMANT = {A.ANSWER, A.FINISH_ANSWER, A.ADD_EVIDENCE, A.FINISH_EVIDENCE, A.WITHDRAW}
 BY_ANY_STAFF = {A.TAKE, A.TAKE_OVER}
+BY_SYSTEM = {A.NOTIFY, A.REMIND}  # when a time has come, never at anyone's request
 
 # Who acts, on a case held by HOLDER_ID or by nobody.
 ACTORS: dict[str, tuple[Actor, bool]] = {  # name → (actor, case held by HOLDER_ID)
@@ -58,6 +71,7 @@ ACTORS: dict[str, tuple[Actor, bool]] = {  # name → (actor, case held by HOLDE
     "staff, nobody holds it": (Actor(OTHER_STAFF_ID, "Boris"), False),
     "claimant": (Actor(CLAIMANT_ID, "claimant", Role.CLAIMANT), True),
     "someone else's claimant": (Actor(8, "claimant", Role.CLAIMANT), True),
+    "the bot, when a time has come": (Actor(0, "system", Role.SYSTEM), True),
 }
 
 
@@ -79,6 +93,8 @@ def case_in(status: CaseStatus, held: bool) -> Case:
 def may(action: Action, actor_name: str) -> bool:
     """Who may, by hand: the claimant their own actions; any staff member take/take over;
     the holder (or anyone while nobody holds the case) the rest."""
+    if action in BY_SYSTEM:
+        return actor_name == "the bot, when a time has come"
     if action in BY_CLAIMANT:
         return actor_name == "claimant"
     if action in BY_ANY_STAFF:
@@ -132,7 +148,18 @@ def test_what_each_decision_produces() -> None:
     assert RULE[A.FORWARD].notices == (Notice.CLAIMANT, Notice.SELLER_NOTICE, Notice.CARD)
     assert RULE[A.WITHDRAW].event is Event.WITHDRAWN and Notice.CARD in RULE[A.WITHDRAW].notices
     assert RULE[A.ANSWER].notices == (Notice.STAFF_THREAD,)
-    assert RULE[A.ACCEPT].event is RULE[A.REJECT].event is Event.DECISION
+    # Asking and confirming change nothing the claimant or the webhook sees; the decision
+    # goes out when the undo window is over.
+    for action in (A.ACCEPT, A.REJECT, A.PER_LISTING, A.CANCEL, A.UNDO):
+        assert RULE[action].event is None and Notice.CLAIMANT not in RULE[action].notices
+    for action in (A.ACCEPT, A.REJECT, A.PER_LISTING):
+        assert RULE[action].notices == (Notice.CONFIRMATION,)
+    for action in (A.CONFIRM_ACCEPT, A.CONFIRM_REJECT):
+        assert RULE[action].notices == (Notice.UNDO_WINDOW, Notice.CARD)
+        assert RULE[action].event is None
+    assert RULE[A.NOTIFY].event is Event.DECISION
+    assert RULE[A.NOTIFY].notices == (Notice.CLAIMANT, Notice.CARD)
+    assert RULE[A.REMIND].notices == (Notice.REMINDER,) and RULE[A.REMIND].event is None
 
 
 def test_refusals_say_why() -> None:
@@ -154,6 +181,15 @@ def test_refusals_say_why() -> None:
 def test_card_buttons_follow_the_declaration() -> None:
     assert card_actions(S.SUBMITTED) == (A.TAKE, A.ASK, A.ACCEPT, A.REJECT)
     assert card_actions(S.IN_REVIEW) == (A.ASK, A.ACCEPT, A.REJECT, A.TAKE_OVER)
+    assert card_actions(S.IN_REVIEW, listings=3) == (
+        A.ASK,
+        A.ACCEPT,
+        A.REJECT,
+        A.PER_LISTING,
+        A.TAKE_OVER,
+    )
+    for pending in (S.ACCEPTING, S.REJECTING):
+        assert card_actions(pending) == (A.UNDO, A.TAKE_OVER)
     assert card_actions(S.ACCEPTED) == (A.FORWARD, A.TAKE_OVER)
     for final in (S.REJECTED, S.FORWARDED, S.WITHDRAWN):
         assert card_actions(final) == ()
@@ -174,9 +210,44 @@ def test_every_text_the_workflow_needs_exists_in_both_languages() -> None:
     }
     needed |= {f"staff-btn-{r.action.value}" for r in RULES if r.button}
     needed |= {
-        f"case-{r.audit}" for r in RULES if Notice.CLAIMANT in r.notices and r.action != A.ASK
+        f"case-{r.audit}"
+        for r in RULES
+        if Notice.CLAIMANT in r.notices and r.action not in (A.ASK, A.NOTIFY)
     }
+    needed |= {"case-accepted", "case-rejected", "case-decided-listings"}
+    needed |= {"case-listing-accepted", "case-listing-rejected", "staff-reminder"}
+    needed |= {f"staff-btn-{a}" for a in ("confirm_accept", "confirm_reject", "confirm_listings")}
+    needed |= {"staff-btn-cancel_decision", "staff-nothing-to-confirm", "staff-decided-undo"}
     needed |= {"staff-refused-state", "case-refused-state", "staff-refused", "case-not-yours"}
     needed |= {"staff-refused-not-assignee", "staff-evidence", "staff-evidence-file"}
     for lang in LANGS:
         assert needed - catalog_keys(lang) == set(), lang
+
+
+def test_the_undo_window_is_the_claimants_in_review() -> None:
+    """A decision within its undo window is not shown to the claimant: their status line
+    still says it is being reviewed, in every language."""
+    from dialogs.i18n import LANGS, texts
+
+    for lang in LANGS:
+        t = texts(lang)
+        for pending in (S.ACCEPTING, S.REJECTING):
+            assert t.plain(f"case-status-{pending.value}") == t.plain("case-status-in_review")
+
+
+def test_a_decision_says_what_asks_and_confirms_it() -> None:
+    from bot.staff.workflow import ACCEPTED_MARK, Decision
+
+    accept, reject = Decision(), Decision(reason="no_authority", note="see <b>")
+    partly = Decision(listings=(ACCEPTED_MARK, "documents_missing"))
+    nothing = Decision(listings=("out_of_scope", "documents_missing"))
+    assert (accept.asks, accept.confirms) == (A.ACCEPT, A.CONFIRM_ACCEPT)
+    assert (reject.asks, reject.confirms) == (A.REJECT, A.CONFIRM_REJECT)
+    assert (partly.asks, partly.confirms) == (A.PER_LISTING, A.CONFIRM_ACCEPT)
+    assert nothing.confirms is A.CONFIRM_REJECT
+    assert reject.outcomes(2) == ("no_authority", "no_authority")
+    for decision in (accept, reject, partly, nothing):
+        assert Decision.of(decision.detail()) == decision  # kept in the audit trail and back
+    assert partly.valid(2) and not partly.valid(3)
+    assert not Decision(reason="bogus").valid(1)
+    assert not Decision(listings=(ACCEPTED_MARK, "other")).valid(2)  # "other" needs words

@@ -30,6 +30,8 @@ def pdf(text: str = "certificate") -> bytes:
 
 
 class Claimant:
+    timeout = 5.0  # how long an answer is waited for (a cluster with kills takes longer)
+
     def __init__(self, fake: FakeTelegram, user_id: int) -> None:
         self.fake = fake
         self.user_id = user_id
@@ -41,12 +43,14 @@ class Claimant:
     def _baseline(self) -> int:
         return max((m.message_id for m in self.fake.messages(self.chat_id)), default=0)
 
-    async def _until(self, expect: str | None, baseline: int, timeout: float = 5.0) -> SentMessage:
+    async def _until(
+        self, expect: str | None, baseline: int, timeout: float | None = None
+    ) -> SentMessage:
         def matches(m: SentMessage) -> bool:
             return expect is None or expect in (m.text or "")
 
         return await self.fake.wait_for_message(
-            self.chat_id, matches, after=baseline, timeout=timeout
+            self.chat_id, matches, after=baseline, timeout=timeout or self.timeout
         )
 
     async def says(self, text: str, expect: str | None = None) -> SentMessage:
@@ -71,7 +75,7 @@ class Claimant:
     async def presses(self, label: str, expect: str | None = None) -> SentMessage:
         """Press the button whose text contains `label` (waiting for it to be drawn)."""
         found = await self.fake.wait_until(
-            lambda: self.find_button(label), 5.0, message=f"no button {label!r}"
+            lambda: self.find_button(label), self.timeout, message=f"no button {label!r}"
         )
         message, text = found
         baseline = self._baseline()
@@ -121,6 +125,7 @@ class Claimant:
             self.chat_id,
             lambda m: any(data.startswith("d:") for data in m.callback_datas),
             after=baseline,
+            timeout=self.timeout,
         )
 
     async def until_button(self, label: str, *, after: int, timeout: float = 5.0) -> SentMessage:
@@ -316,5 +321,7 @@ async def _play(
             break
         prompt = await player.answer(step, PROMPTS[following])
     # The prompt is drawn with its buttons last: wait for the whole reply to be there.
-    await claimant.fake.wait_until(lambda: claimant.fake.messages(claimant.chat_id)[-1] is prompt)
+    await claimant.fake.wait_until(
+        lambda: claimant.fake.messages(claimant.chat_id)[-1] is prompt, claimant.timeout
+    )
     return prompt

@@ -46,6 +46,8 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
         # tests/bot/test_outbox_sender.py.
         outbox_private_per_second=1000,
         outbox_private_burst=1000,
+        # Decisions reach the claimant at once unless a test is about the undo window.
+        decision_undo_seconds=0,
         _env_file=None,
     )
 

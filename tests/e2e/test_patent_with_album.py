@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from tests.e2e.claimant import Claimant, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.staff.conftest import staff_presses
 from tests.fake_telegram import FakeTelegram
 
 
@@ -94,13 +95,14 @@ async def test_holder_files_a_utility_model_patent_with_an_album_of_evidence(
             and not m.document.file_name.startswith(number)
         )
 
+    card = await fake.wait_for_message(STAFF_CHAT_ID, lambda m: bool(m.button_texts), after=0)
+    await staff_presses(fake, STAFF_MEMBER, card, "Files")  # the files come on demand
     await fake.wait_until(
         lambda: len(evidence_received()) >= len(want), 10, dump_chat=STAFF_CHAT_ID
     )
-    await fake.wait_for_message(STAFF_CHAT_ID, lambda m: bool(m.button_texts), after=0)
     assert evidence_received() == want  # each file once, byte for byte
     staff = fake.messages(STAFF_CHAT_ID)
-    assert "Romashka LLC" in "\n".join(m.text or "" for m in staff)
+    assert "Romashka LLC" in card.content
     names = [m.document.file_name for m in staff if m.document]
     assert {"test-purchase.pdf", "patent.pdf", "excerpt.pdf"} <= set(names)
     # The staff see every file's hash in its caption, to verify what they got.

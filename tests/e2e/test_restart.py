@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.claimant import PROMPTS, Claimant, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.staff.conftest import staff_presses
 from tests.fake_telegram import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,6 +127,10 @@ async def test_sigkill_after_a_file_loses_nothing(fake: FakeTelegram, tmp_path: 
         text = review.text or ""
         assert "Evidence: 2 files:" in text and "order.pdf" in text
         await anna.presses("Submit", expect="Case number")
+        card = await fake.wait_for_message(
+            STAFF_CHAT_ID, lambda m: "Case IP-" in m.content, after=0, timeout=10
+        )
+        await staff_presses(fake, STAFF_MEMBER, card, "Files")  # the originals, on demand
         await fake.wait_until(
             lambda: any(
                 m.document and m.document.file_name == "order.pdf"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.e2e.claimant import Claimant, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.staff.conftest import staff_presses
 from tests.fake_telegram import FakeTelegram
 
 
@@ -54,22 +55,23 @@ async def test_representative_files_a_trademark_complaint(
     receipt = await anna.presses("Submit", expect="Case number")
     assert "IP-" in (receipt.text or "")
 
-    dossier = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: "Dossier IP-" in (m.text or ""), after=0
-    )
-    assert "Romashka LLC <Best>" in (dossier.text or "")
+    # One message: the dossier PDF whose caption is the card; the files on demand.
     card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: "Case IP-" in (m.text or ""), after=0, timeout=10
+        STAFF_CHAT_ID, lambda m: "Case IP-" in m.content, after=0, timeout=10
     )
-    assert "Telegram id 1001" in (card.text or "")
+    assert "Holder: Romashka LLC &lt;Best&gt;" in (card.raw_text or "")  # escaped as sent
+    assert "Romashka LLC <Best>" in card.content
+    assert "Telegram id 1001" in card.content
     assert [t for row in card.buttons for t, _ in row] == [
         "🙋 Take",
         "❓ Ask the claimant",
         "✅ Accept",
         "⛔ Reject",
+        "📎 Files",
     ]
+    await staff_presses(fake, STAFF_MEMBER, card, "Files")
     await fake.wait_until(
-        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 5, 10
+        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 4, 10
     )
     uploaded = [
         m.document

@@ -15,8 +15,9 @@ from bot.outbox_sender import RetryLater, Undeliverable
 from bot.ptb.transport import PtbTransport
 from storage.database import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
 from tests.e2e.conftest import RunningBot as RunningPtbBot
+from tests.e2e.staff.conftest import staff_presses
 from tests.fake_telegram import FakeTelegram
 
 SETTLE = 0.3  # album_settle_seconds in the e2e settings
@@ -67,14 +68,16 @@ async def test_holder_files_a_copyright_complaint(
     assert all(r.ok for r in fake.calls("answerCallbackQuery"))
     assert not [r for r in fake.calls("editMessageReplyMarkup") if r.params["chat_id"] == CLAIMANT]
 
-    # The staff group: the card with its buttons, and every file the claimant sent.
+    # The staff group: the card (the dossier PDF's caption) with its buttons, and on demand
+    # every file the claimant sent.
     card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: "IP-" in (m.text or "") and bool(m.buttons), after=0, timeout=10
+        STAFF_CHAT_ID, lambda m: "IP-" in m.content and bool(m.buttons), after=0, timeout=10
     )
-    assert "Anna Smirnova" in (card.text or "")
+    assert "Anna Smirnova" in card.content
     sent_names = {"test-purchase.pdf", "original.png", "licence.pdf", "register.pdf"}
+    await staff_presses(fake, STAFF_MEMBER, card, "Files")
     await fake.wait_until(
-        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 5, 10
+        lambda: len([m for m in fake.messages(STAFF_CHAT_ID) if m.document]) >= 6, 10
     )
     documents = [m.document for m in fake.messages(STAFF_CHAT_ID) if m.document]
     names = [d.file_name for d in documents]

@@ -13,6 +13,7 @@ from tests.e2e.staff.conftest import (
     file_complaint,
     newest_with_data,
     outbox_drained,
+    staff_decides,
     staff_presses,
     staff_replies,
 )
@@ -31,8 +32,8 @@ async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: Runni
     # Take: the card is edited in place, the claimant told.
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Take")
     assert f"You took {number}" in answer.get("text", "")
-    await fake.wait_until(lambda: "Assigned to: Sergey" in (card.text or ""))
-    assert "· in review" in (card.text or "")
+    await fake.wait_until(lambda: "Assigned to: Sergey" in card.content)
+    assert "· in review" in card.content
     await fake.wait_for_message(
         CLAIMANT, lambda m: "being reviewed by the IP team" in m.content, after=filed.receipt
     )
@@ -44,7 +45,7 @@ async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: Runni
         CLAIMANT, lambda m: QUESTION in m.content, after=filed.receipt
     )
     assert question.button_texts == ["✍️ Answer"]
-    await fake.wait_until(lambda: "· waiting for the claimant" in (card.text or ""))
+    await fake.wait_until(lambda: "· waiting for the claimant" in card.content)
 
     # Answer, then text: taken as the answer (not by the intake); /status still works meanwhile.
     _, data = newest_with_data(fake, CLAIMANT, "q:answer:")
@@ -66,14 +67,14 @@ async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: Runni
     )
     assert posted.reply_to_message_id == card.message_id
     assert "The claimant answered" in posted.content
-    await fake.wait_until(lambda: "· in review" in (card.text or ""))
+    await fake.wait_until(lambda: "· in review" in card.content)
     assert running_bot.app is not None
     assert await running_bot.app.storage.questions.answering(CLAIMANT) is None
 
     # Accept: recorded, the card shows it, the claimant is told; /status and /case say so.
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Accept")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Accept")
     assert f"Recorded: {number} — accepted" in answer.get("text", "")
-    await fake.wait_until(lambda: "· accepted" in (card.text or ""))
+    await fake.wait_until(lambda: "· accepted" in card.content)
     await fake.wait_for_message(
         CLAIMANT, lambda m: "has been accepted" in m.content, after=filed.receipt
     )
@@ -90,7 +91,9 @@ async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: Runni
         ("asked", STAFF_MEMBER),
         ("answered", CLAIMANT),
         ("answer-finished", CLAIMANT),
+        ("accept-asked", STAFF_MEMBER),
         ("accepted", STAFF_MEMBER),
+        ("decision-notified", None),
     ]
     assert (await case_of(running_bot, number)).status.value == "accepted"
     assert all(r.ok for r in fake.requests), fake.dump()
@@ -105,9 +108,9 @@ async def test_reject_offers_the_reasons_on_the_card(
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Reject")
     assert f"Choose the reason for rejecting {number}" in answer.get("text", "")
     await fake.wait_until(lambda: any("Documents missing" in b for b in card.button_texts))
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Documents missing")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Documents missing")
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
-    await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
+    await fake.wait_until(lambda: "· rejected" in card.content and not card.buttons)
     rejected = await fake.wait_for_message(
         CLAIMANT, lambda m: "rejected" in m.content, after=filed.receipt
     )

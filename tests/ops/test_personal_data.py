@@ -32,9 +32,7 @@ def everything_in(db: Path) -> str:
 
 async def staff_dossier_sent(fake: FakeTelegram, number: str) -> None:
     await fake.wait_until(
-        lambda: any(
-            number in (m.text or "") and m.reply_markup for m in fake.messages(STAFF_CHAT_ID)
-        ),
+        lambda: any(number in m.content and m.reply_markup for m in fake.messages(STAFF_CHAT_ID)),
         15,
         dump_chat=STAFF_CHAT_ID,
     )
@@ -56,9 +54,10 @@ async def test_erase_user_anonymises_deletes_files_and_clears_the_staff_group(
         await staff_dossier_sent(fake, theirs.number)
 
         def about(m: SentMessage, number: str) -> bool:
-            return number in (m.text or m.caption or "")
+            """The case's own message: its card, the dossier PDF (issue 8: one per case)."""
+            return number in m.content.split("\n", 1)[0]
 
-        # (each card names the other case: it is about the same listing)
+        # (each card also names the other case, further down: it is about the same listing)
         about_mine = [
             m
             for m in fake.messages(STAFF_CHAT_ID)

@@ -140,11 +140,8 @@ async def test_a_sent_dossier_is_deleted_with_the_texts_and_the_case_files_stay(
         assert isinstance(instruction, ComposeDossier)
         await compose_staff_dossier(storage, compose.id, instruction)
         queued = await storage.outbox.due(T0 + timedelta(seconds=1), limit=100)
-        dossier = {
-            item.payload["sha256"]
-            for item in queued
-            if item.method == "document" and item.payload["filename"].startswith(case.number)
-        }
+        card = next(item.payload for item in queued if item.method == "card")
+        dossier = {card["document"]["sha256"], card["zip"]["sha256"]}  # the card is the PDF
         assert len(dossier) == 2 and all(storage.files.exists(sha) for sha in dossier)
         for item in queued:
             await storage.outbox.mark_sent(item.id, {"message_id": item.id}, now=T0)

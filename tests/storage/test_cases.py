@@ -192,3 +192,32 @@ async def test_submit_indexes_links_and_files(storage: Storage) -> None:
     assert [tuple(r) for r in files] == [("b" * 64, "evidence", "proof.png")]
     assert [tuple(r) for r in index] == [("b" * 64, 10, "image/png")]
     assert case.draft.files[0].sha256 == "b" * 64
+
+
+async def test_each_case_keeps_its_staff_group_caption_card_and_dossier_zip(
+    storage: Storage,
+) -> None:
+    """Issue 8: with several staff groups message ids repeat across them; a card is found in
+    its own group only. A case from before groups were recorded is found in any."""
+    first, second, older = [await submit(storage, draft(i)) for i in (1, 2, 3)]
+    async with storage.db.transaction() as conn:
+        await storage.cases.set_staff_chat(conn, first.id, -1001)
+        await storage.cases.set_staff_chat(conn, second.id, -1002)
+        await storage.cases.set_staff_message(conn, first.id, 5, caption=True)
+        await storage.cases.set_staff_message(conn, second.id, 5, caption=True)
+        await storage.cases.set_staff_message(conn, older.id, 9)
+        await storage.cases.set_dossier_zip(conn, first.id, "z" * 64)
+        assert await storage.cases.staff_chat(first.id, conn=conn) == -1001
+    assert await storage.cases.staff_chat(second.id) == -1002
+    assert await storage.cases.staff_chat(older.id) is None
+    assert await storage.cases.get_by_staff_message(5, -1001) == first
+    assert await storage.cases.get_by_staff_message(5, -1002) == second
+    assert await storage.cases.get_by_staff_message(5, -1003) is None
+    assert await storage.cases.get_by_staff_message(9, -1003) == older
+    assert await storage.cases.staff_card_is_caption(first.id)
+    assert not await storage.cases.staff_card_is_caption(older.id)
+    assert await storage.cases.dossier_zip(first.id) == "z" * 64
+    assert await storage.cases.dossier_zip(second.id) is None
+    with pytest.raises(CaseNotFoundError):
+        async with storage.db.transaction() as conn:
+            await storage.cases.set_staff_chat(conn, 42, -1001)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.model import utcnow
+from storage.inbox import NO_USER
 from tests.backends import Backend
 
 
@@ -18,3 +19,22 @@ async def test_pending_until_done_and_across_a_restart(backend: Backend) -> None
         assert await reopened.inbox.pending() == [(11, '{"update_id": 11}')]
     finally:
         await reopened.close()
+
+
+async def test_taken_user_by_user_oldest_waiting_first(backend: Backend) -> None:
+    """Several workers take the inbox by user: who waits longest first, each one's in order."""
+    storage = await backend.storage()
+    try:
+        await storage.inbox.put(
+            [(5, '{"n": 5}'), (3, '{"n": 3}'), (4, '{"n": 4}'), (6, '{"n": 6}')],
+            now=utcnow(),
+            users=[200, 100, 200, None],
+        )
+        assert await storage.inbox.waiting_users() == [100, 200, NO_USER]
+        assert await storage.inbox.waiting_users(skip=[100], limit=1) == [200]
+        assert await storage.inbox.of_user(200) == [(4, '{"n": 4}'), (5, '{"n": 5}')]
+        assert await storage.inbox.of_user(NO_USER) == [(6, '{"n": 6}')]
+        await storage.inbox.done(3)
+        assert await storage.inbox.waiting_users() == [200, NO_USER]
+    finally:
+        await storage.close()

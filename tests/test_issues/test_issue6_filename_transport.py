@@ -14,8 +14,8 @@ import zipfile
 from dialogs.filenames import shown_name, transport_name
 from dialogs.model import FileSection
 from tests.e2e.claimant import Complaint, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
-from tests.e2e.staff.conftest import case_of, file_complaint, outbox_drained
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.staff.conftest import case_of, file_complaint, outbox_drained, staff_presses
 from tests.fake_telegram import FakeTelegram
 
 HOSTILE = "bad\nname\x00\u202e\u200bfdp.exe.pdf"
@@ -42,6 +42,8 @@ async def test_a_hostile_name_no_longer_keeps_the_album_from_staff(
     case = await case_of(either_bot, filed.number)
     evidence = case.draft.files_in(FileSection.EVIDENCE)
     assert evidence[0].name == HOSTILE  # the record keeps the name as sent
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Files")  # issue 8: files on demand
+    await fake.wait_until(lambda: len(staff_documents(fake)) == 1 + len(EVIDENCE) + 2)
     documents = staff_documents(fake)
     names = [name for name, _ in documents]
     assert "bad namefdp.exe.pdf" in names and "innocent.pdf" in names
@@ -51,7 +53,7 @@ async def test_a_hostile_name_no_longer_keeps_the_album_from_staff(
     hostile_caption = next(c for n, c in documents if n == "bad namefdp.exe.pdf")
     assert "bad namefdp.exe.pdf" in hostile_caption
     assert fake.calls("sendMediaGroup") and all(r.ok for r in fake.calls("sendMediaGroup"))
-    assert "only in the ZIP" not in (filed.card.text or "")
+    assert "only in the ZIP" not in filed.card.content
 
 
 async def test_files_telegram_refuses_are_named_on_the_card(
@@ -60,16 +62,19 @@ async def test_files_telegram_refuses_are_named_on_the_card(
     fake.fail_next("sendMediaGroup", error_code=400, description="Bad Request: file refused")
     filed = await file_complaint(fake, either_bot, CLAIMANT, Complaint(evidence=EVIDENCE))
     card = filed.card
+    await staff_presses(fake, STAFF_MEMBER, card, "Files")  # issue 8: files on demand
     await fake.wait_until(
-        lambda: "only in the ZIP" in (card.text or ""), 10, message=fake.dump(STAFF_CHAT_ID)
+        lambda: "only in the ZIP" in card.content, 10, message=fake.dump(STAFF_CHAT_ID)
     )
     await outbox_drained(fake, either_bot)
-    text = card.text or ""
-    assert "3 files are only in the ZIP, not posted here:" in text
+    text = card.content or ""
+    assert "5 files are only in the ZIP, not posted here:" in text  # the one album: all five
     assert "bad namefdp.exe.pdf" in text and "innocent.pdf" in text
     assert "\u202e" not in text
-    # The buttons are still there, and the ZIP in the group does hold those files.
+    # The buttons are still there; pressed again, "Files" sends the ZIP, which holds them.
     assert card.reply_markup and card.reply_markup["inline_keyboard"]
+    await staff_presses(fake, STAFF_MEMBER, card, "Files")
+    await fake.wait_until(lambda: any(n.endswith(".zip") for n, _ in staff_documents(fake)))
     archive = next(
         m.document
         for m in fake.messages(STAFF_CHAT_ID)

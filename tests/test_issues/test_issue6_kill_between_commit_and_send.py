@@ -94,7 +94,7 @@ async def test_the_receipt_is_delivered_after_a_kill_right_after_submit(
     )
     await fake.wait_for_message(
         STAFF_CHAT_ID,
-        lambda m: bool(m.buttons) and "IP-" in (m.text or ""),
+        lambda m: bool(m.buttons) and "IP-" in m.content,
         after=0,
         timeout=15,
     )

@@ -14,8 +14,8 @@ import pytest
 
 from tests.backends import TEST_DATABASE_URL, Backend, make_bucket
 from tests.e2e.claimant import Complaint, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
-from tests.e2e.staff.conftest import case_of, file_complaint
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.staff.conftest import case_of, file_complaint, outbox_drained, staff_presses
 from tests.fake_telegram import FakeTelegram
 
 
@@ -59,14 +59,20 @@ async def test_a_complaint_with_files_on_the_backend_and_s3(
         assert hashlib.sha256(await storage.files.read_async(sha)).hexdigest() == sha
     assert not (bot_on_backend.data_dir / "files").exists()  # nothing kept locally
 
-    documents = {
-        m.document.file_name: m.document
+    # The card is the dossier PDF (from the bucket); the originals come with "📎 Files".
+    assert filed.card.document is not None and filed.card.document.data is not None
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Files")
+    await outbox_drained(fake, bot_on_backend)
+    originals = {
+        hashlib.sha256(m.document.data).hexdigest()
         for m in fake.messages(STAFF_CHAT_ID)
-        if m.document is not None and m.document.file_name
+        if m.document is not None and m.document.data is not None and m is not filed.card
     }
-    archive = documents[f"{filed.number}.zip"]
-    assert archive.data is not None
-    with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
+    assert originals == sent
+    zip_sha256 = await storage.cases.dossier_zip(case.id)
+    assert zip_sha256 is not None
+    archive = await storage.files.read_async(zip_sha256)  # the ZIP kept in the bucket
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
         manifest = json.loads(zipped.read("manifest.json"))
         assert {entry["sha256"] for entry in manifest["files"]} == sent
 

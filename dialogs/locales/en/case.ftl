@@ -68,3 +68,11 @@ reject-redress-not_platform_listing = • File again (/start) with direct links 
 reject-redress-other = • If you can remedy what the note above says, file the complaint again (/start) with it.
 reject-redress-review = • If you think the decision is wrong, file again with an explanation of why; it will be reviewed by the IP team anew.
 reject-redress-courts = • This decision does not limit your right to protect your rights in court or before the competent authorities.
+
+## A decision per listing (issue 8).
+
+case-status-accepting = being reviewed
+case-status-rejecting = being reviewed
+case-decided-listings = 🧩 Your complaint <b>{ $number }</b> has been decided listing by listing:
+case-listing-accepted = { $index }. { $link } — ✅ accepted: the platform will act on it.
+case-listing-rejected = { $index }. { $link } — ⛔ rejected: { $reason }

@@ -1,7 +1,6 @@
 ## The staff group: case cards, files and decisions.
 
 staff-card-title = 📁 <b>Case { $number }</b> · { $status }
-staff-dossier-title = 📁 <b>Dossier { $number }</b>
 staff-card-submitted = Submitted: { $at }
 staff-card-claimant = Claimant: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Assigned to: { $name }
@@ -42,7 +41,6 @@ staff-answer = 💬 <b>The claimant answered</b> ({ $number }):
 staff-answer-file = 💬 { $number } · the claimant's answer
     { $name }
     sha256: <code>{ $sha256 }</code>
-staff-dossier-caption = { $number } · dossier ({ $kind })
 staff-reason-out_of_scope = Out of scope
 staff-reason-documents_missing = Documents missing
 staff-reason-no_authority = No authority
@@ -93,3 +91,36 @@ staff-card-files = Listings: { $listings } · files: { $files }
 staff-card-missing = ⚠️ Missing: { $missing }
 staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
 staff-card-listings-count = { $count } listings (see the dossier above)
+
+## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
+
+status-accepting = accepting — the claimant not told yet
+status-rejecting = rejecting — the claimant not told yet
+staff-btn-per_listing = 🧩 Per listing
+staff-btn-undo = ↩ Undo
+staff-btn-confirm_accept = ✔️ Confirm accept
+staff-btn-confirm_reject = ✔️ Confirm reject
+staff-btn-confirm_listings = ✔️ Confirm the outcomes
+staff-btn-cancel_decision = ✖️ Cancel
+staff-btn-listings-next = ➡️ Next
+staff-listing-accepted = ✅ accept
+staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-confirm-hint = Confirm on the card, or cancel.
+staff-listings-hint = Press a listing to change its outcome, then Next.
+staff-listings-too-many = Too many listings to mark one by one here; decide the case as a whole.
+staff-nothing-to-confirm = There is no decision to confirm: press Accept, Reject or Per listing again.
+staff-decided-undo = Recorded: { $number } — { $status }. The claimant is told in { $seconds } s unless you press Undo.
+staff-undone = Undone: { $number } is in review again; the claimant was told nothing.
+staff-cancelled = Nothing decided on { $number }.
+staff-reminder = ⏰ { $number } has waited { $minutes } min and nobody has taken it.
+staff-card-per-listing = per listing: { $accepted } of { $total } accepted
+
+## One message per case: the card is the dossier PDF's caption; files on demand (issue 8).
+
+staff-btn-files = 📎 Files
+staff-files-sent = 📎 { $number }: { $count ->
+    [one] 1 file is
+   *[other] { $count } files are
+  } on the way, under the card.
+staff-files-none = { $number } has no files.
+staff-files-zip = 📎 { $number } · the { $count } files in one ZIP (the dossier PDF, manifest.json with sha256, the originals by section)

@@ -68,3 +68,11 @@ reject-redress-not_platform_listing = • Подайте снова (/start) с 
 reject-redress-other = • Если вы можете устранить то, о чём сказано в пояснении выше, подайте жалобу снова (/start).
 reject-redress-review = • Если вы считаете решение ошибочным, подайте жалобу снова с объяснением почему: команда рассмотрит её заново.
 reject-redress-courts = • Это решение не ограничивает ваше право защищать свои права в суде или в компетентных органах.
+
+## A decision per listing (issue 8).
+
+case-status-accepting = на рассмотрении
+case-status-rejecting = на рассмотрении
+case-decided-listings = 🧩 По вашей жалобе <b>{ $number }</b> решено по каждому объявлению:
+case-listing-accepted = { $index }. { $link } — ✅ принято: платформа примет меры.
+case-listing-rejected = { $index }. { $link } — ⛔ отклонено: { $reason }

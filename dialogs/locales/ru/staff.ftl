@@ -1,7 +1,6 @@
 ## Группа сотрудников: карточки дел, файлы и решения.
 
 staff-card-title = 📁 <b>Дело { $number }</b> · { $status }
-staff-dossier-title = 📁 <b>Досье { $number }</b>
 staff-card-submitted = Подано: { $at }
 staff-card-claimant = Заявитель: { $name } · Telegram id <code>{ $user_id }</code> · { $username }
 staff-card-assignee = Ответственный: { $name }
@@ -42,7 +41,6 @@ staff-answer = 💬 <b>Заявитель ответил</b> ({ $number }):
 staff-answer-file = 💬 { $number } · ответ заявителя
     { $name }
     sha256: <code>{ $sha256 }</code>
-staff-dossier-caption = { $number } · досье ({ $kind })
 staff-reason-out_of_scope = Не рассматриваем
 staff-reason-documents_missing = Нет документов
 staff-reason-no_authority = Нет полномочий
@@ -94,3 +92,41 @@ staff-card-files = Объявлений: { $listings } · файлы: { $files }
 staff-card-missing = ⚠️ Не хватает: { $missing }
 staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
 staff-card-listings-count = Объявлений: { $count } (см. досье выше)
+
+## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
+
+status-accepting = принимается — заявитель ещё не уведомлён
+status-rejecting = отклоняется — заявитель ещё не уведомлён
+staff-btn-per_listing = 🧩 По объявлениям
+staff-btn-undo = ↩ Отменить решение
+staff-btn-confirm_accept = ✔️ Подтвердить принятие
+staff-btn-confirm_reject = ✔️ Подтвердить отказ
+staff-btn-confirm_listings = ✔️ Подтвердить решения
+staff-btn-cancel_decision = ✖️ Отмена
+staff-btn-listings-next = ➡️ Далее
+staff-listing-accepted = ✅ принять
+staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-confirm-hint = Подтвердите решение на карточке или отмените его.
+staff-listings-hint = Нажимайте на объявление, чтобы сменить решение по нему, затем «Далее».
+staff-listings-too-many = Слишком много объявлений, чтобы отметить каждое здесь; примите решение по жалобе целиком.
+staff-nothing-to-confirm = Нет решения для подтверждения: нажмите «Принять», «Отклонить» или «По объявлениям» снова.
+staff-decided-undo = Записано: { $number } — { $status }. Заявитель узнает через { $seconds } с, если вы не отмените решение.
+staff-undone = Решение отменено: { $number } снова на рассмотрении; заявитель ничего не узнал.
+staff-cancelled = По { $number } ничего не решено.
+staff-reminder = ⏰ { $number } ждёт { $minutes } мин, и никто её не взял.
+staff-card-per-listing = по объявлениям: принято { $accepted } из { $total }
+
+## Одно сообщение на дело: карточка — подпись к PDF досье; файлы по запросу (задача 8).
+
+staff-btn-files = 📎 Файлы
+staff-files-sent = 📎 { $number }: { $count ->
+    [one] { $count } файл отправляется
+    [few] { $count } файла отправляются
+   *[other] { $count } файлов отправляются
+  } под карточку.
+staff-files-none = В деле { $number } нет файлов.
+staff-files-zip = 📎 { $number } · { $count ->
+    [one] { $count } файл
+    [few] { $count } файла
+   *[other] { $count } файлов
+  } одним ZIP (PDF досье, manifest.json с sha256, оригиналы по разделам)

@@ -49,7 +49,7 @@ async def file_complaint(
     assert found, receipt.text
     number = found.group()
     card = await fake.wait_for_message(
-        STAFF_CHAT_ID, lambda m: f"Case {number}" in (m.text or ""), after=0, timeout=10
+        STAFF_CHAT_ID, lambda m: f"Case {number}" in m.content, after=0, timeout=10
     )
     await outbox_drained(fake, running_bot)
     return Filed(claimant, number, receipt, card)
@@ -94,6 +94,19 @@ async def staff_presses(
     return await fake.wait_for_callback_answer(update)
 
 
+async def staff_decides(
+    fake: FakeTelegram, user_id: int, card: SentMessage, label: str, reason: str | None = None
+) -> dict[str, Any]:
+    """Accept or Reject (for `reason`) pressed on the card, then "Confirm"; returns the bot's
+    answer to the confirmation."""
+    await staff_presses(fake, user_id, card, label)
+    if reason is not None:
+        await fake.wait_until(lambda: any(reason in b for b in card.button_texts))
+        await staff_presses(fake, user_id, card, reason)
+    await fake.wait_until(lambda: any("Confirm" in b for b in card.button_texts))
+    return await staff_presses(fake, user_id, card, "Confirm")
+
+
 async def staff_replies(
     fake: FakeTelegram, user_id: int, card: SentMessage, text: str
 ) -> SentMessage:
@@ -134,7 +147,7 @@ class Snapshot:
             case.status,
             case.assignee_id,
             [e.id for e in audit],
-            card.text,
+            card.content,
             card.reply_markup,
             len(card.edits),
             [(m.message_id, m.content) for m in self.fake.messages(case.chat_id)],

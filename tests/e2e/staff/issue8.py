@@ -26,6 +26,7 @@ from tests.e2e.staff.conftest import (
     case_of,
     file_complaint,
     outbox_drained,
+    staff_decides,
     staff_presses,
 )
 from tests.fake_telegram import FakeTelegram
@@ -145,7 +146,7 @@ async def claimant_adds_evidence_then_withdraws(
         CLAIMANT, lambda m: "has been withdrawn" in m.content, after=baseline, timeout=8
     )
     fake.deliver_again(update)
-    await fake.wait_until(lambda: "withdrawn by the claimant" in (card.text or ""))
+    await fake.wait_until(lambda: "withdrawn by the claimant" in card.content)
     assert card.buttons == []
     await asyncio.sleep(0.5)
     await outbox_drained(fake, running_bot)
@@ -225,8 +226,8 @@ async def forward_with_seller_notice_and_events(
     """Run with CASE_WEBHOOK_URL → `rec`: accept, forward (a 429 on the notice's upload)."""
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number = filed.card, filed.number
-    await staff_presses(fake, STAFF_MEMBER, card, "Accept")
-    await fake.wait_until(lambda: "· accepted" in (card.text or ""))
+    await staff_decides(fake, STAFF_MEMBER, card, "Accept")
+    await fake.wait_until(lambda: "· accepted" in card.content)
     fake.flood("sendDocument", retry_after=1)
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Forward to seller")
     assert f"Recorded: {number} — forwarded to the seller" in answer.get("text", "")
@@ -242,11 +243,9 @@ async def forward_with_seller_notice_and_events(
     assert notice.document is not None and notice.document.data.startswith(b"%PDF")
     assert "the notice for the seller" in notice.content
     # The card says what was decided, by whom; and what the complaint is about.
-    await fake.wait_until(
-        lambda: "Decision: forwarded to the seller by Sergey" in (card.text or "")
-    )
-    assert "Right: trademark" in (card.text or "") and "Holder: Romashka LLC" in (card.text or "")
-    assert "@anna" in (card.text or "")  # still there after the edits
+    await fake.wait_until(lambda: "Decision: forwarded to the seller by Sergey" in card.content)
+    assert "Right: trademark" in card.content and "Holder: Romashka LLC" in card.content
+    assert "@anna" in card.content  # still there after the edits
 
     async def all_events() -> bool:
         return [b["kind"] for b in rec.bodies] == ["submitted", "decision", "forwarded"]

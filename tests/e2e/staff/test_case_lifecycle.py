@@ -15,6 +15,7 @@ from tests.e2e.staff.conftest import (
     file_complaint,
     newest_with_data,
     outbox_drained,
+    staff_decides,
     staff_presses,
     staff_replies,
 )
@@ -37,7 +38,7 @@ async def file_in_russian(fake: FakeTelegram, running_bot: RunningBot) -> Filed:
     fake.add_user(RU_CLAIMANT, first_name="Olga", language_code="en")
     filed = await file_complaint(fake, running_bot, RU_CLAIMANT, russian=True)
     assert (await case_of(running_bot, filed.number)).lang == "ru"
-    assert "· new" in (filed.card.text or "")
+    assert "· new" in filed.card.content
     return filed
 
 
@@ -47,9 +48,15 @@ async def take(fake: FakeTelegram, filed: Filed) -> None:
     edits = len(card.edits)
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Take")
     assert f"You took {number}" in answer.get("text", "")
-    await fake.wait_until(lambda: "Assigned to: Sergey" in (card.text or ""))
-    assert "· in review" in (card.text or "")
-    assert card.button_texts == ["❓ Ask the claimant", "✅ Accept", "⛔ Reject", "🙋 Take over"]
+    await fake.wait_until(lambda: "Assigned to: Sergey" in card.content)
+    assert "· in review" in card.content
+    assert card.button_texts == [
+        "❓ Ask the claimant",
+        "✅ Accept",
+        "⛔ Reject",
+        "🙋 Take over",
+        "📎 Files",
+    ]
     assert len(card.edits) == edits + 1  # edited in place, not posted again
     taken = await fake.wait_for_message(
         RU_CLAIMANT, lambda m: "взято на рассмотрение" in m.content, after=filed.receipt
@@ -67,7 +74,7 @@ async def ask_and_answer(fake: FakeTelegram, filed: Filed) -> None:
     )
     assert "У команды есть вопрос по делу" in question.content and number in question.content
     assert question.button_texts == ["✍️ Ответить"]
-    await fake.wait_until(lambda: "· waiting for the claimant" in (card.text or ""))
+    await fake.wait_until(lambda: "· waiting for the claimant" in card.content)
 
     def finish_offered(after: int) -> object:
         return fake.wait_for_message(
@@ -95,11 +102,9 @@ async def ask_and_answer(fake: FakeTelegram, filed: Filed) -> None:
 async def reject_for_missing_documents(fake: FakeTelegram, filed: Filed) -> None:
     """Reject: the reasons replace the buttons; "Documents missing" decides; told in Russian."""
     card, number = filed.card, filed.number
-    await staff_presses(fake, STAFF_MEMBER, card, "Reject")
-    await fake.wait_until(lambda: any("Documents missing" in b for b in card.button_texts))
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Documents missing")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Reject", "Documents missing")
     assert f"Recorded: {number} — rejected" in answer.get("text", "")
-    await fake.wait_until(lambda: "· rejected" in (card.text or "") and not card.buttons)
+    await fake.wait_until(lambda: "· rejected" in card.content and not card.buttons)
     rejected = await fake.wait_for_message(
         RU_CLAIMANT, lambda m: "отклонена" in m.content, after=filed.receipt
     )
@@ -123,10 +128,12 @@ async def test_take_then_reject_with_a_reason_in_russian(
         ("submitted", RU_CLAIMANT),
         ("assigned", STAFF_MEMBER),
         ("taken", STAFF_MEMBER),
+        ("reject-asked", STAFF_MEMBER),
         ("rejected", STAFF_MEMBER),
+        ("decision-notified", None),
     ]
     assert entries[-1].detail["reason"] == "documents_missing"
-    assert entries[-1].actor_name and "Sergey" in entries[-1].actor_name
+    assert entries[-2].actor_name and "Sergey" in entries[-2].actor_name
     for marker in ("взято на рассмотрение", "отклонена"):
         assert sum(marker in m.content for m in fake.messages(RU_CLAIMANT)) == 1, marker
 
@@ -179,7 +186,7 @@ async def test_full_case_question_answered_under_the_card_then_rejected(
     assert posted_doc.reply_to_message_id == card.message_id
     assert posted_doc.document is not None and posted_doc.document.data == LICENCE
     assert posted_doc.document.file_name == "licence.pdf"
-    await fake.wait_until(lambda: "· in review" in (card.text or ""))
+    await fake.wait_until(lambda: "· in review" in card.content)
 
     await reject_for_missing_documents(fake, filed)
     await outbox_drained(fake, running_bot)
@@ -192,7 +199,9 @@ async def test_full_case_question_answered_under_the_card_then_rejected(
         ("answered", RU_CLAIMANT),
         ("answered", RU_CLAIMANT),
         ("answer-finished", RU_CLAIMANT),
+        ("reject-asked", STAFF_MEMBER),
         ("rejected", STAFF_MEMBER),
+        ("decision-notified", None),
     ]
     for marker in ("взято на рассмотрение", QUESTION, "отклонена"):
         assert sum(marker in m.content for m in fake.messages(RU_CLAIMANT)) == 1, marker
@@ -202,10 +211,10 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number = filed.card, filed.number
 
-    answer = await staff_presses(fake, STAFF_MEMBER, card, "Accept")
+    answer = await staff_decides(fake, STAFF_MEMBER, card, "Accept")
     assert f"Recorded: {number} — accepted" in answer.get("text", "")
-    await fake.wait_until(lambda: "· accepted" in (card.text or ""))
-    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over"]
+    await fake.wait_until(lambda: "· accepted" in card.content)
+    assert card.button_texts == ["📨 Forward to seller", "🙋 Take over", "📎 Files"]
     accepted = await fake.wait_for_message(
         CLAIMANT, lambda m: "has been accepted" in m.content, after=filed.receipt
     )
@@ -213,7 +222,7 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
 
     answer = await staff_presses(fake, STAFF_MEMBER, card, "Forward to seller")
     assert f"Recorded: {number} — forwarded to the seller" in answer.get("text", "")
-    await fake.wait_until(lambda: "· forwarded to the seller" in (card.text or ""))
+    await fake.wait_until(lambda: "· forwarded to the seller" in card.content)
     assert card.buttons == []
     forwarded = await fake.wait_for_message(
         CLAIMANT, lambda m: "passed to the seller" in m.content, after=filed.receipt
@@ -224,7 +233,10 @@ async def test_accept_then_forward_to_seller(fake: FakeTelegram, running_bot: Ru
     trail = [(e.action, e.actor_id) for e in await audit_of(running_bot, number)]
     assert trail == [
         ("submitted", CLAIMANT),
+        ("accept-asked", STAFF_MEMBER),
+        ("assigned", STAFF_MEMBER),  # whoever confirms a decision holds the case
         ("accepted", STAFF_MEMBER),
+        ("decision-notified", None),
         ("forwarded", STAFF_MEMBER),
     ]
     assert (await case_of(running_bot, number)).status.value == "forwarded"
@@ -299,5 +311,7 @@ async def test_reject_pressed_twice_still_answers(
     assert "Choose the reason" in first.get("text", "") and "Choose the reason" in second.get(
         "text", ""
     )
-    decided = await staff_presses(fake, STAFF_MEMBER, filed.card, "Documents missing")
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Documents missing")
+    await fake.wait_until(lambda: any("Confirm" in b for b in filed.card.button_texts))
+    decided = await staff_presses(fake, STAFF_MEMBER, filed.card, "Confirm")
     assert f"Recorded: {filed.number} — rejected" in decided.get("text", "")

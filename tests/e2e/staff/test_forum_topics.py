@@ -1,5 +1,6 @@
-"""A staff group that is a forum gets a topic per case (STAFF_TOPICS): the dossier, the files and
-the card in it, and the claimant's answers under the card, in the same topic."""
+"""A staff group that is a forum gets a topic per case (STAFF_TOPICS): the card (the dossier
+PDF's caption) and the files on demand in it, and the claimant's answers under the card, in the
+same topic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.e2e.claimant import pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
-from tests.e2e.staff.conftest import file_complaint, staff_replies
+from tests.e2e.staff.conftest import file_complaint, staff_presses, staff_replies
 from tests.fake_telegram import FakeTelegram
 
 
@@ -32,13 +33,21 @@ async def test_each_case_has_a_topic_with_everything_in_it(
     thread = topics[0].result["message_thread_id"]
     case_messages = [m for m in fake.messages(STAFF_CHAT_ID) if m.message_thread_id == thread]
     assert filed.card in case_messages
-    assert any("Dossier" in (m.text or "") for m in case_messages)
-    names = {m.document.file_name for m in case_messages if m.document}
-    assert {f"{filed.number}.pdf", f"{filed.number}.zip"} <= names
+    # One message: the card is the caption of the dossier PDF (issue 8).
+    assert case_messages == [filed.card]
+    assert filed.card.document is not None
+    assert filed.card.document.file_name == f"{filed.number}.pdf"
     outside = [
         m for m in fake.messages(STAFF_CHAT_ID) if m.message_thread_id != thread and not m.deleted
     ]
-    assert not [m for m in outside if m.text and filed.number in m.text]
+    assert not [m for m in outside if filed.number in m.content]
+
+    # The files on demand come into the topic, under the card.
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Files")
+    album = await fake.wait_for_message(
+        STAFF_CHAT_ID, lambda m: m.document is not None and m is not filed.card, after=0
+    )
+    assert album.message_thread_id == thread
 
     # The question and the answer stay in the case's topic.
     sent = await staff_replies(fake, STAFF_MEMBER, filed.card, "Please send the certificate again.")

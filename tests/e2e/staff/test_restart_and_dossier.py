@@ -34,7 +34,7 @@ async def test_a_notice_queued_before_a_restart_is_sent_once_after_it(
     fake.fail_next("sendMessage", error_code=429, retry_after=30)
     answer = await staff_presses(fake, STAFF_MEMBER, filed.card, "Take")
     assert "You took" in answer.get("text", "")
-    await fake.wait_until(lambda: "· in review" in (filed.card.text or ""))  # not blocked
+    await fake.wait_until(lambda: "· in review" in filed.card.content)  # not blocked
     flooded = await fake.wait_until(
         lambda: [r for r in fake.calls("sendMessage") if r.error_code == 429]
     )
@@ -86,13 +86,23 @@ async def test_the_dossier_pdf_and_zip_received_by_staff(
     filed = await file_complaint(fake, running_bot, CLAIMANT, complaint)
     number = filed.number
     case = await case_of(running_bot, number)
+    # The card is the PDF's caption; the originals come with "📎 Files" (issue 8).
+    await staff_presses(fake, STAFF_MEMBER, filed.card, "Files")
+    await outbox_drained(fake, running_bot)
     documents = {
         m.document.file_name: m.document
         for m in fake.messages(STAFF_CHAT_ID)
         if m.document is not None and m.document.file_name
     }
-    pdf_doc, zip_doc = documents[f"{number}.pdf"], documents[f"{number}.zip"]
-    assert pdf_doc.data is not None and zip_doc.data is not None
+    pdf_doc = documents[f"{number}.pdf"]
+    assert filed.card.document is not None and filed.card.document.file_name == f"{number}.pdf"
+    assert pdf_doc.data is not None
+    # The ZIP composed with it is stored for "📎 Files" (sent when the album would not do).
+    assert running_bot.app is not None
+    storage = running_bot.app.storage
+    zip_sha256 = await storage.cases.dossier_zip(case.id)
+    assert zip_sha256 is not None
+    zip_data = await storage.files.read_async(zip_sha256)
 
     # The PDF: the case number, the listing, each confirmation's wording, each file's sha256.
     reader = PdfReader(io.BytesIO(pdf_doc.data))
@@ -110,7 +120,7 @@ async def test_the_dossier_pdf_and_zip_received_by_staff(
         assert sha in text, sha
 
     # The ZIP: the manifest's hashes are those of the files in it, and of what was sent.
-    with zipfile.ZipFile(io.BytesIO(zip_doc.data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(zip_data)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert manifest["case_number"] == number
         assert (
@@ -125,7 +135,7 @@ async def test_the_dossier_pdf_and_zip_received_by_staff(
         assert {entry["sha256"] for entry in listed} == sent
         names = set(archive.namelist())
         assert names == {"dossier.pdf", "manifest.json", *(e["path"] for e in listed)}
-    # The originals the staff group got one by one are the same bytes.
+    # The originals the staff group got on demand are the same bytes.
     originals = {
         hashlib.sha256(d.data).hexdigest()
         for name, d in documents.items()

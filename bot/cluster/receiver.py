@@ -1,0 +1,58 @@
+"""Webhook mode with several workers: receiving an update only stores it in the inbox (with
+whose it is) and answers 200; the workers handle it (bot/cluster/workers.py). Any worker can
+receive any update; Telegram delivers again what was not answered 200."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from dialogs.model import utcnow
+from storage import Inbox
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def user_of(update: dict[str, Any]) -> int | None:
+    """Whose update this is: the sender of its message, press, … (the chat when there is no
+    sender, e.g. a channel post). The same person aiogram's per-user lock keys on."""
+    for key, event in update.items():
+        if key == "update_id" or not isinstance(event, dict):
+            continue
+        for field in ("from", "from_user", "user", "chat"):
+            who = event.get(field)
+            if isinstance(who, dict) and isinstance(who.get("id"), int):
+                return int(who["id"])
+    return None
+
+
+def add_inbox_route(
+    app: web.Application,
+    path: str,
+    inbox: Inbox,
+    *,
+    secret: str | None,
+    stored: Callable[[], None],
+) -> None:
+    """POST `path`: the update, checked against `secret`, stored; then `stored()` wakes the
+    workers."""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if secret is not None and not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=401)
+        body = await request.text()
+        try:
+            update = json.loads(body)
+            update_id = int(update["update_id"])
+        except (ValueError, KeyError, TypeError):
+            return web.Response(status=400)
+        await inbox.put([(update_id, body)], now=utcnow(), users=[user_of(update)])
+        stored()
+        return web.Response()
+
+    app.router.add_post(path, receive)
