@@ -48,6 +48,7 @@ MAX_BACKOFF_SECONDS = 30
 PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
+REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
 
 
 class RetryLater(Exception):
@@ -212,19 +213,34 @@ class OutboxSender:
         Private chats first (a person's reply before any staff-group traffic); a dossier is
         composed in the background, never ahead of them. A chat that cannot take more now (its
         rate, a 429, an earlier item waiting) is left out of the following windows, so one busy
-        chat never holds back the others."""
-        sent = 0
+        chat never holds back the others.
+
+        The sent marks of a window are committed together, before the next window is read and
+        when the round ends: one commit per window, not per message. A crash in a window
+        re-sends only that window's messages already sent (the at-least-once the outbox has
+        always had, over a few messages instead of one)."""
+        sent: list[tuple[int, dict[str, Any]]] = []  # sent, not yet marked
+        try:
+            return await self._deliver_windows(lane, sent)
+        finally:
+            await self._mark_sent(sent)
+
+    async def _deliver_windows(
+        self, lane: str | None, sent: list[tuple[int, dict[str, Any]]]
+    ) -> int:
+        count = 0
         blocked: set[int] = set()
         while True:
+            await self._mark_sent(sent)  # before reading again: what was sent is not due
             items = await self.storage.outbox.due(
                 self.clock(), skip_chats=blocked, private=_private(lane)
             )
             if not items:
-                return sent
+                return count
             items.sort(key=lambda item: item.chat_id < 0 or item.method == "compose_dossier")
             for item in items:
                 if self._stopping:
-                    return sent
+                    return count
                 if item.chat_id in blocked:
                     continue
                 message = await self._message(item)
@@ -240,17 +256,25 @@ class OutboxSender:
                 loop_now = asyncio.get_running_loop().time()
                 bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
                 if not self._global.ready(loop_now):
-                    return sent
+                    return count
                 # Edits and deletions change messages already counted: only new ones count
                 # against the chat's rate.
                 if not isinstance(message, EDITS) and not bucket.take(loop_now):
                     blocked.add(item.chat_id)
                     continue
                 self._global.take(loop_now)
-                if await self._deliver(item, message):
-                    sent += 1
+                if await self._deliver(item, message, sent):
+                    count += 1
                 else:
                     blocked.add(item.chat_id)
+
+    async def _mark_sent(self, sent: list[tuple[int, dict[str, Any]]]) -> None:
+        """Commit the marks of the messages sent so far, in one transaction."""
+        if not sent:
+            return
+        batch = list(sent)
+        await self.storage.outbox.mark_many_sent(batch, now=self.clock())
+        del sent[: len(batch)]
 
     async def _message(self, item: OutboxItem) -> OutboxMessage | None:
         try:
@@ -301,7 +325,14 @@ class OutboxSender:
         until = self._paused_until.get(chat_id)
         return until is not None and until > self.clock()
 
-    async def _deliver(self, item: OutboxItem, message: OutboxMessage) -> bool:
+    async def _deliver(
+        self,
+        item: OutboxItem,
+        message: OutboxMessage,
+        sent: list[tuple[int, dict[str, Any]]],
+    ) -> bool:
+        """Send one item. Its sent mark joins `sent`, committed with the window's; a message
+        whose result later ones refer to (a card, a topic) is marked at once, with the rest."""
         try:
             call = await self._call_for(message)
             result = await self.transport.call(call.method, call.params)
@@ -326,10 +357,12 @@ class OutboxSender:
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
-        async with self.storage.db.transaction() as conn:
-            if isinstance(result, dict):
+        sent.append((item.id, _as_record(result)))
+        if isinstance(result, dict) and isinstance(message, REMEMBERED):
+            async with self.storage.db.transaction() as conn:
                 await self._remember(conn, item, message, result)
-            await self.storage.outbox.mark_sent(item.id, _as_record(result), conn=conn)
+                await self.storage.outbox.mark_many_sent(sent, now=self.clock(), conn=conn)
+            sent.clear()
         return True
 
     async def _undelivered(self, item: OutboxItem) -> None:

@@ -331,3 +331,67 @@ async def test_erasures_queued_by_the_previous_version_are_still_delivered(
         ("deleteMessages", {"chat_id": GROUP, "message_ids": [5, 6, 7]}),
     ]
     assert await storage.outbox.pending_count() == 0
+
+
+class CountedTransactions:
+    """Counts the transactions opened on a storage's database."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.count = 0
+        begin = storage.db.transaction
+
+        @contextlib.asynccontextmanager
+        async def counted() -> AsyncIterator[Any]:
+            self.count += 1
+            async with begin() as conn:
+                yield conn
+
+        storage.db.transaction = counted  # type: ignore[method-assign]
+
+
+async def test_a_window_of_sends_is_marked_sent_in_one_commit(storage: Storage) -> None:
+    await enqueue(storage, *[(chat, f"m{i}") for i in range(5) for chat in (ANNA, BORIS)])
+    transport = ScriptedTransport()
+    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
+    commits = CountedTransactions(storage)
+
+    assert await sender.deliver_due() == 10
+    assert commits.count == 1  # not one per message
+    assert await storage.outbox.pending_count() == 0
+    assert transport.texts(ANNA) == [f"m{i}" for i in range(5)]
+
+
+async def test_a_crash_mid_window_resends_only_the_unmarked_messages(
+    storage: Storage,
+) -> None:
+    """Sent marks wait for the window's end: a crash before it re-sends that window's sent
+    messages after the restart, and nothing marked before."""
+    await enqueue(storage, (ANNA, "a1"), (ANNA, "a2"))
+    transport = ScriptedTransport()
+    await OutboxSender(storage, transport, rates=FAST_PRIVATE).deliver_due()
+    await enqueue(storage, (ANNA, "a3"), (ANNA, "a4"))
+
+    class Crash(BaseException):
+        pass
+
+    class CrashingTransport(ScriptedTransport):
+        async def call(self, method: str, payload: dict[str, Any]) -> Any:
+            if payload["text"] == "a4":
+                raise Crash  # the process dies: nothing after this runs
+            return await super().call(method, payload)
+
+    crashing = CrashingTransport()
+    sender = OutboxSender(storage, crashing, rates=FAST_PRIVATE)
+    sender._mark_sent = _no_marks  # type: ignore[method-assign]  # a dead process commits nothing
+    with pytest.raises(Crash):
+        await sender.deliver_due()
+    assert crashing.texts(ANNA) == ["a3"]
+
+    restarted = ScriptedTransport()
+    await OutboxSender(storage, restarted, rates=FAST_PRIVATE).deliver_due()
+    assert restarted.texts(ANNA) == ["a3", "a4"]  # a3 again (unmarked), a1 and a2 not
+    assert await storage.outbox.pending_count() == 0
+
+
+async def _no_marks(sent: list[tuple[int, dict[str, Any]]]) -> None:
+    return None
