@@ -86,12 +86,16 @@ class IntakeService:
             allow_private=settings.short_link_allow_private,
         )
 
-    async def context(self, sender: Sender, *, earlier: bool = True) -> Context:
+    async def context(
+        self, sender: Sender, *, earlier: bool = True, new_draft: bool = True
+    ) -> Context:
+        """`earlier`: with the earlier cases' documents; `new_draft`: with the language a new
+        draft would take (both read the claimant's cases: only when they can be used)."""
         return Context(
             user_id=sender.user_id,
             chat_id=sender.chat_id,
             now=self.clock(),
-            lang_hint=await self._language(sender),
+            lang_hint=await self._language(sender) if new_draft else "en",
             platform_name=self.settings.platform_name,
             privacy_policy_url=self.settings.privacy_policy_url,
             link_rules=self.settings.link_rules,
@@ -192,7 +196,10 @@ class IntakeService:
         if await self._applied_before(sender):
             return engine.Outcome(draft)
         ctx = await with_short_links(
-            await self.context(sender, earlier=False), draft, event, self.short_links
+            await self.context(sender, earlier=False, new_draft=draft is None),
+            draft,
+            event,
+            self.short_links,
         )
         outcome = engine.handle(draft, event, ctx)
         if _offers_reuse(draft) or _offers_reuse(outcome.draft):
