@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 U = TypeVar("U")
 RETRY_DELAYS = (1.0, 2.0, 5.0)
 STOP_GRACE_SECONDS = 20.0  # how long a graceful stop waits for the updates in hand
+# While earlier updates are still in hand, a moment between polls lets the next ones gather:
+# one getUpdates and one inbox commit then carry several (an idle bot polls again at once).
+GATHER_SECONDS = 0.01
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,10 @@ class DurablePolling(Generic[U]):
             for update_id, update in batch:  # in order: one user's updates queue as they came
                 self._start(update_id, update)
 
-        await feed_inbox(self.inbox, self.codec, stored, fresh=fresh)
+        def busy() -> bool:
+            return bool(self._tasks)
+
+        await feed_inbox(self.inbox, self.codec, stored, fresh=fresh, busy=busy)
 
     def _start(self, update_id: int, update: U) -> None:
         task = asyncio.create_task(self._handle(update_id, update))
@@ -105,10 +111,12 @@ async def feed_inbox(
     *,
     fresh: Callable[[int], bool] = lambda _: True,
     user_of: Callable[[U], int | None] | None = None,
+    busy: Callable[[], bool] = lambda: False,
 ) -> None:
     """Long-poll for ever: each batch (its `fresh` updates) into the inbox, then `stored(batch)`,
     then confirmed by the next getUpdates. `user_of`: whose each update is (several workers take
-    the inbox user by user)."""
+    the inbox user by user). While updates are `busy` in hand, the next poll waits
+    `GATHER_SECONDS`, so one getUpdates and one inbox commit carry several."""
     offset: int | None = None
     failures = 0
     while True:
@@ -126,6 +134,9 @@ async def feed_inbox(
         ids = [codec.update_id(u) for u in updates]
         batch = [(i, u) for i, u in zip(ids, updates, strict=True) if fresh(i)]
         users = None if user_of is None else [user_of(u) for _, u in batch]
+        was_busy = busy()
         await inbox.put([(i, codec.dump(u)) for i, u in batch], now=utcnow(), users=users)
         stored(batch)
         offset = max(ids) + 1  # confirmed only now that they are kept
+        if was_busy:
+            await asyncio.sleep(GATHER_SECONDS)
