@@ -33,6 +33,7 @@ from bot.staff.desk import CaseDesk
 from bot.telegram.metrics import CountApiCalls, ObserveUpdates
 from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
 from bot.telegram.replies import perform_answer
+from bot.telegram.response_types import keep_response_types
 from bot.telegram.transport import AiogramTransport
 from bot.telegram.updates import updates_router
 from bot.wiring import Services
@@ -58,6 +59,7 @@ class TelegramApp:
     async def create(cls, settings: Settings) -> TelegramApp:
         assert settings.bot_token is not None
         storage = await open_storage(settings)
+        keep_response_types()
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(
                 settings.telegram_api_url.rstrip("/"), is_local=settings.telegram_api_local
