@@ -6,11 +6,10 @@ a handler replayed (an update delivered again, a restart mid-handler) queues not
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
-from bot.dossier import build_dossier_pdf, build_dossier_zip
+from bot.dossier.pool import build_dossier
 from bot.outbox_messages import (
     AlbumItem,
     ComposeDossier,
@@ -151,7 +150,7 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
     staff, lang = compose.chat_id, compose.staff_lang
     topic = case.id if compose.topic else None
     stored: dict[str, AlbumItem] = {}
-    for kind, filename, data in await asyncio.to_thread(_dossier_files, storage, case, lang):
+    for kind, filename, data in await _dossier_files(storage, case, lang):
         stored[kind] = AlbumItem(sha256=await storage.files.put_async(data), filename=filename)
     card = await render_card(storage, case, lang, username=compose.username, limit=CAPTION_LIMIT)
     messages: list[OutboxMessage] = [
@@ -182,15 +181,16 @@ async def dossier_zip(storage: Storage, case: Case, lang: Lang) -> str:
     sha256 = await storage.cases.dossier_zip(case.id)
     if sha256 is not None and storage.files.exists(sha256):
         return sha256
-    built = await asyncio.to_thread(_dossier_files, storage, case, lang)
+    built = await _dossier_files(storage, case, lang)
     sha256 = await storage.files.put_async(built[1][2])
     async with storage.db.transaction() as conn:
         await storage.cases.set_dossier_zip(conn, case.id, sha256)
     return sha256
 
 
-def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:
-    """The PDF and the ZIP of the case as submitted (CPU work: run in a thread)."""
-    pdf = build_dossier_pdf(case, lang=lang, generated_at=case.submitted_at)
-    archive = build_dossier_zip(case, pdf, storage.files.read, generated_at=case.submitted_at)
+async def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:
+    """The PDF and the ZIP of the case as submitted (off the event loop: `bot.dossier.pool`)."""
+    pdf, archive = await build_dossier(
+        case, storage.files.read, lang=lang, generated_at=case.submitted_at
+    )
     return [("PDF", f"{case.number}.pdf", pdf), ("ZIP", f"{case.number}.zip", archive)]

@@ -47,6 +47,7 @@ REPLY_GRACE_SECONDS = 3  # a stop lets the replies of the updates in hand go for
 MAX_BACKOFF_SECONDS = 30
 PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
+PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
 
@@ -145,6 +146,8 @@ class OutboxSender:
         self.poll_seconds = poll_seconds
         self.clock = clock
         self._wakes = {PRIVATE: asyncio.Event(), GROUPS: asyncio.Event()}
+        self._private_idle = asyncio.Event()  # clear while the private lane has work in hand
+        self._private_idle.set()
         self._buckets: dict[int, Bucket] = {}
         self._global = Bucket(self.rates.global_per_second, self.rates.global_per_second)
         self._paused_until: dict[int, datetime] = {}
@@ -198,12 +201,17 @@ class OutboxSender:
         wake = self._wakes[lane]
         while not self._stopping:
             wake.clear()  # before the round: a kick during it starts the next one at once
+            if lane == PRIVATE:
+                self._private_idle.clear()
             try:
                 if lane == GROUPS:
                     await self._prune()
                 await self.deliver_due(lane=lane)
             except Exception:  # the loop must outlive any one bad item or a DB hiccup
                 log.exception("outbox delivery round failed")
+            finally:
+                if lane == PRIVATE:
+                    self._private_idle.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), self.poll_seconds)
 
@@ -297,7 +305,14 @@ class OutboxSender:
         self._composing[item.id] = task
         task.add_done_callback(lambda _: self._composing.pop(item.id, None))
 
+    async def _private_first(self) -> None:
+        """Let the private lane finish what it has in hand (a person's reply before any staff
+        traffic), but wait no longer than `PRIVATE_FIRST_SECONDS`: staff are never starved."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._private_idle.wait(), PRIVATE_FIRST_SECONDS)
+
     async def _composed(self, item: OutboxItem, compose: ComposeDossier) -> None:
+        await self._private_first()
         try:
             await compose_staff_dossier(self.storage, item.id, compose)
         except Exception as failure:
@@ -333,6 +348,8 @@ class OutboxSender:
     ) -> bool:
         """Send one item. Its sent mark joins `sent`, committed with the window's; a message
         whose result later ones refer to (a card, a topic) is marked at once, with the rest."""
+        if item.chat_id < 0:
+            await self._private_first()
         try:
             call = await self._call_for(message)
             result = await self.transport.call(call.method, call.params)
