@@ -47,6 +47,7 @@ REPLY_GRACE_SECONDS = 3  # a stop lets the replies of the updates in hand go for
 MAX_BACKOFF_SECONDS = 30
 PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
+CHATS_AT_ONCE = 8  # chats served side by side in a window (each chat's messages in order)
 PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
@@ -236,6 +237,8 @@ class OutboxSender:
     async def _deliver_windows(
         self, lane: str | None, sent: list[tuple[int, dict[str, Any]]]
     ) -> int:
+        """Window after window; in each, the chats are served side by side (up to
+        `CHATS_AT_ONCE`), each chat's messages one after another, in order."""
         count = 0
         blocked: set[int] = set()
         while True:
@@ -246,35 +249,59 @@ class OutboxSender:
             if not items:
                 return count
             items.sort(key=lambda item: item.chat_id < 0 or item.method == "compose_dossier")
+            chats: dict[int, list[OutboxItem]] = {}
+            for item in items:
+                chats.setdefault(item.chat_id, []).append(item)
+            gate = asyncio.Semaphore(CHATS_AT_ONCE)
+            served = await asyncio.gather(
+                *(self._deliver_chat(queued, blocked, sent, gate) for queued in chats.values())
+            )
+            count += sum(n for n, _ in served)
+            if any(done for _, done in served):
+                return count
+
+    async def _deliver_chat(
+        self,
+        items: list[OutboxItem],
+        blocked: set[int],
+        sent: list[tuple[int, dict[str, Any]]],
+        gate: asyncio.Semaphore,
+    ) -> tuple[int, bool]:
+        """One chat's due messages in order, until one cannot go now. Returns how many were
+        sent, and whether the round is over (stopping, or the global rate spent)."""
+        count = 0
+        async with gate:
             for item in items:
                 if self._stopping:
-                    return count
+                    return count, True
                 if item.chat_id in blocked:
-                    continue
+                    return count, False
                 message = await self._message(item)
                 if message is None:
                     continue
                 if isinstance(message, ComposeDossier):
                     self._compose(item, message)
                     blocked.add(item.chat_id)  # its messages come after it
-                    continue
+                    return count, False
                 if self._paused(item.chat_id):
                     blocked.add(item.chat_id)
-                    continue
+                    return count, False
                 loop_now = asyncio.get_running_loop().time()
                 bucket = self._buckets.setdefault(item.chat_id, self.rates.bucket_for(item.chat_id))
                 if not self._global.ready(loop_now):
-                    return count
+                    return count, True
                 # Edits and deletions change messages already counted: only new ones count
                 # against the chat's rate.
                 if not isinstance(message, EDITS) and not bucket.take(loop_now):
                     blocked.add(item.chat_id)
-                    continue
+                    return count, False
                 self._global.take(loop_now)
                 if await self._deliver(item, message, sent):
                     count += 1
                 else:
                     blocked.add(item.chat_id)
+                    return count, False
+        return count, False
 
     async def _mark_sent(self, sent: list[tuple[int, dict[str, Any]]]) -> None:
         """Commit the marks of the messages sent so far, in one transaction."""
@@ -347,7 +374,7 @@ class OutboxSender:
         sent: list[tuple[int, dict[str, Any]]],
     ) -> bool:
         """Send one item. Its sent mark joins `sent`, committed with the window's; a message
-        whose result later ones refer to (a card, a topic) is marked at once, with the rest."""
+        whose result later ones refer to (a card, a topic) is marked at once."""
         if item.chat_id < 0:
             await self._private_first()
         try:
@@ -374,12 +401,12 @@ class OutboxSender:
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
-        sent.append((item.id, _as_record(result)))
         if isinstance(result, dict) and isinstance(message, REMEMBERED):
             async with self.storage.db.transaction() as conn:
                 await self._remember(conn, item, message, result)
-                await self.storage.outbox.mark_many_sent(sent, now=self.clock(), conn=conn)
-            sent.clear()
+                await self.storage.outbox.mark_sent(item.id, result, now=self.clock(), conn=conn)
+        else:
+            sent.append((item.id, _as_record(result)))
         return True
 
     async def _undelivered(self, item: OutboxItem) -> None:

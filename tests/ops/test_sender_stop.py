@@ -45,17 +45,21 @@ async def test_a_stop_waits_for_the_call_in_flight_and_sends_no_more(tmp_path: P
             while not transport.started:
                 await asyncio.sleep(0.01)
             asyncio.get_running_loop().call_later(0.3, transport.release.set)
-        # The block ended (a stop) while m0 was in flight: it was finished and recorded…
-        assert transport.started == transport.finished == ["m0"]
+        # The block ended (a stop) while calls were in flight (chats are served side by side):
+        # they were finished and recorded, and none was started after the stop…
+        in_flight = list(transport.started)
+        assert in_flight and sorted(transport.finished) == sorted(in_flight)
         pending = await storage.outbox.due(utcnow())
-        assert [item.payload["text"] for item in pending] == ["m1", "m2"]
+        assert [item.payload["text"] for item in pending] == [
+            text for text in ("m0", "m1", "m2") if text not in in_flight
+        ]
 
         # …and the rest goes after the next start.
         again = OutboxSender(storage, transport, poll_seconds=0.05)
         async with again.running():
             while len(transport.finished) < 3:
                 await asyncio.sleep(0.01)
-        assert transport.finished == ["m0", "m1", "m2"]
+        assert sorted(transport.finished) == ["m0", "m1", "m2"]
     finally:
         await storage.close()
 
@@ -75,9 +79,13 @@ async def test_a_stop_finishes_the_call_in_flight_in_each_lane(tmp_path: Path) -
             while len(transport.started) < 2:
                 await asyncio.sleep(0.01)
             asyncio.get_running_loop().call_later(0.3, transport.release.set)
-        assert sorted(transport.started) == sorted(transport.finished) == ["t0", "t1"]
+        in_flight = sorted(transport.started)
+        assert sorted(transport.finished) == in_flight
+        assert {"t0", "t1"} <= set(in_flight)  # one in each lane at least
         pending = await storage.outbox.due(utcnow())
-        assert [item.payload["text"] for item in pending] == ["t2", "t3"]
+        assert [item.payload["text"] for item in pending] == [
+            text for text in ("t0", "t1", "t2", "t3") if text not in in_flight
+        ]
     finally:
         await storage.close()
 
