@@ -31,7 +31,6 @@ from dialogs.replies import Reply
 from storage import Storage
 from storage.database import Connection
 
-MEDIA_GROUP_MAX = 10
 TOPIC_NAME_MAX = 128
 
 
