@@ -53,9 +53,14 @@ async def test_rejection_explains_and_start_again_begins_afresh(
     # The screening question is answered. Its buttons stay (removing them cost a Bot API call
     # per press, issue 6); pressed again, they are out of date and change nothing.
     screening = next(m for m in fake.messages(CLAIMANT) if "Step 1 of 10" in (m.text or ""))
+    baseline = max(m.message_id for m in fake.messages(CLAIMANT))
     again = fake.user_presses(CLAIMANT, screening, text=screening.button_texts[0])
     answer = await fake.wait_for_callback_answer(again)
     assert answer.get("text") == "That button is out of date."
+    # ...and the claimant is shown where they are now: the welcome, the draft having restarted.
+    await fake.wait_for_message(
+        CLAIMANT, lambda m: "Report an intellectual-property" in (m.text or ""), after=baseline
+    )
 
     assert running_bot.app is not None
     drafts = running_bot.app.storage.drafts
@@ -65,7 +70,11 @@ async def test_rejection_explains_and_start_again_begins_afresh(
     # Only the question answered is remembered: /back undoes a mis-tap.
     assert fresh.history == ["screen_listing" if reason == "no_listing" else "screen_matter"]
 
-    again = await anna.presses("Start again", expect="Step 1 of 10")
+    # "Start again" under the rejection still works, though a newer message is below it.
+    fake.user_presses(CLAIMANT, rejection, text="Start again")
+    again = await fake.wait_for_message(
+        CLAIMANT, lambda m: "Step 1 of 10" in (m.text or ""), after=rejection.message_id
+    )
     assert "particular listing" in (again.text or "")
     await anna.presses("Yes, I have the link", expect="What is your complaint about?")
     await anna.presses("My IP right is infringed", expect="Who are you in this complaint?")
