@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import socket
 import tempfile
 import time
 from collections import Counter
@@ -51,16 +52,39 @@ LIFTED_RATES = {
 }
 
 
+# Webhook mode: the fake posts to the port (the URL it is given stands for a TLS proxy).
+WEBHOOK_PATH = "/telegram"
+WEBHOOK_ENV = {
+    "WEBHOOK_URL": "https://bench.invalid",
+    "WEBHOOK_HOST": "127.0.0.1",
+    "WEBHOOK_PATH": WEBHOOK_PATH,
+    "WEBHOOK_SECRET": "bench-webhook-secret",
+}
+
+
 def bot_env(opts: OopOptions) -> dict[str, str]:
     return {**BOT_ENV, **(LIFTED_RATES if opts.rates == "lifted" else {})}
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.asynccontextmanager
 async def _running(
-    module: str, tmp: Path, name: str, env: dict[str, str]
+    module: str, tmp: Path, name: str, opts: OopOptions
 ) -> AsyncIterator[tuple[Load, BotProcess]]:
-    """A fresh fake with the staff group, and `module` polling it from a fresh data dir."""
-    async with FakeTelegram() as fake:
+    """A fresh fake with the staff group, and `module` polling it from a fresh data dir (or, in
+    webhook mode, served its updates by the fake on a port of its own)."""
+    env = bot_env(opts)
+    async with FakeTelegram() as fake, contextlib.AsyncExitStack() as stack:
+        if opts.mode == "webhook":
+            port = _free_port()
+            env = {**env, **WEBHOOK_ENV, "WEBHOOK_PORT": str(port)}
+            target = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+            await stack.enter_async_context(fake.delivering_webhook(target))
         fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
         fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
         load = Load(fake, Arrivals(fake))
@@ -113,11 +137,12 @@ async def _steady(
     name: str,
 ) -> dict[str, Any]:
     """Load for `warmup`, then measure a window of `seconds`: throughput, latency, costs."""
-    async with _running(module, tmp, name, bot_env(opts)) as (load, process):
+    async with _running(module, tmp, name, opts) as (load, process):
         tasks = [asyncio.create_task(u) for u in users(load)]
         try:
             await asyncio.sleep(opts.warmup)
             requests, bot_cpu, own_cpu = len(load.fake.requests), process.cpu(), cpu_seconds()
+            replies = len(load.fake.webhook_replies)
             machine = machine_seconds()
             load.start = time.perf_counter()
             await asyncio.sleep(opts.seconds)
@@ -127,6 +152,7 @@ async def _steady(
                 process.cpu(),
                 cpu_seconds(),
             )
+            replies_end = len(load.fake.webhook_replies)
             machine_end = machine_seconds()
             if process.exited():
                 raise RuntimeError(f"{module} exited during the run")
@@ -149,6 +175,7 @@ async def _steady(
             "bench_process_cpu_per_second": (own_cpu_end - own_cpu) / wall,
             "machine_per_second": {k: (machine_end[k] - v) / wall for k, v in machine.items()},
             **_per_update(load.fake.requests[requests:requests_end], answered),
+            "webhook_replies_per_update": (replies_end - replies) / answered if answered else 0,
             "complaints_submitted": load.submitted,
             "stalled_users": len(load.stalled),
             "stalled_example": load.stalled[0] if load.stalled else None,
@@ -167,7 +194,7 @@ def _echo_users(size: int) -> Callable[[Load], list[Coroutine[Any, Any, None]]]:
 async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """`together` claimants brought to the review, then all pressing Submit in the same instant:
     how long until each one's receipt (the message with the case number) reaches the fake."""
-    async with _running(BOT, tmp, "together", bot_env(opts)) as (load, _):
+    async with _running(BOT, tmp, "together", opts) as (load, _):
         plans = scripts()
         users = [load.new_user(20_000 + k) for k in range(opts.together)]
 
@@ -220,7 +247,7 @@ async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
 
 async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """One claimant at the evidence step sends a padded PDF; the bot's RSS sampled meanwhile."""
-    async with _running(BOT, tmp, "upload", bot_env(opts)) as (load, process):
+    async with _running(BOT, tmp, "upload", opts) as (load, process):
         plan = scripts()[0]
         at = next(
             i
@@ -314,6 +341,7 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             "together": opts.together,
             "upload_mb": opts.upload_mb,
             "rates": opts.rates,
+            "mode": opts.mode,
         },
     )
     for size, runs in data["sizes"].items():
@@ -342,6 +370,12 @@ def report(opts: OopOptions, data: dict[str, Any]) -> Result:
             f"  (+ getUpdates {bot['get_updates_per_update']:.2f} | "
             f"{echo['get_updates_per_update']:.2f})",
         )
+        if opts.mode == "webhook":
+            result.row(
+                "  + methods in webhook responses",
+                f"{bot['webhook_replies_per_update']:.2f} | "
+                f"{echo['webhook_replies_per_update']:.2f}  (no HTTP call of the bot's)",
+            )
         result.row(
             "  updates per user in the window",
             f"{bot['answered'] / size:.1f} | {echo['answered'] / size:.1f}",

@@ -18,6 +18,7 @@ class OopOptions:
     upload_mb: float = 20.0  # the document whose reception is watched (MB = 10**6 bytes)
     receipt_timeout: float = 120.0
     rates: str = "lifted"  # the bot's outbox rates: "lifted" (as the echo's) or "telegram"
+    mode: str = "polling"  # how both bots get updates: "polling" or "webhook"
 
     @classmethod
     def quick(cls) -> OopOptions:
@@ -36,6 +37,11 @@ class OopOptions:
             choices=("lifted", "telegram"),
             help="the bot's outbox rates: lifted like the echo's (default) or Telegram's",
         )
+        group.add_argument(
+            "--mode",
+            choices=("polling", "webhook"),
+            help="both bots long-poll (default) or are sent updates by webhook",
+        )
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> OopOptions:
@@ -47,5 +53,6 @@ class OopOptions:
             "together": args.together,
             "upload_mb": args.upload_mb,
             "rates": args.rates,
+            "mode": args.mode,
         }
         return cls(**{**base.__dict__, **{k: v for k, v in given.items() if v is not None}})

@@ -83,14 +83,18 @@ class BotProcess:
         return self.proc.pid
 
     async def start(self, timeout: float = 30.0) -> None:
-        """Start it and return once it long-polls (its first getUpdates reached the fake)."""
-        polls = len(self.fake.calls("getUpdates"))
+        """Start it and return once it long-polls (its first getUpdates reached the fake) or has
+        set its webhook."""
+        polls = len(self.fake.calls("getUpdates")) + len(self.fake.calls("setWebhook"))
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", self.module, cwd=REPO, env=self.env, stdout=log, stderr=log
             )
         await self.fake.wait_until(
-            lambda: len(self.fake.calls("getUpdates")) > polls or self.exited(),
+            lambda: (
+                len(self.fake.calls("getUpdates")) + len(self.fake.calls("setWebhook")) > polls
+                or self.exited()
+            ),
             timeout,
             message=f"{self.module} did not start polling",
         )

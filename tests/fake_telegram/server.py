@@ -17,7 +17,7 @@ import json
 import logging
 import mimetypes
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any, Self
 
@@ -154,6 +154,7 @@ class FakeTelegram:
         self.short_descriptions: dict[str, str] = {}
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.webhook: dict[str, Any] | None = None
+        self.webhook_replies: list[RecordedRequest] = []  # methods answered in webhook responses
         self.updates: list[dict[str, Any]] = []  # pending (unconfirmed) updates
         # file_id -> event: a download of that file waits until the test sets it
         self.held_downloads: dict[str, asyncio.Event] = {}
@@ -358,6 +359,72 @@ class FakeTelegram:
     def flood(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """Alias: the next `times` calls of `method` get 429 with `retry_after`."""
         self.fail_next(method, error_code=429, retry_after=retry_after, times=times)
+
+    @contextlib.asynccontextmanager
+    async def delivering_webhook(self, target: str) -> AsyncIterator[None]:
+        """While the block runs, act as Telegram with a webhook set: each pending update is
+        POSTed (JSON, with the registered secret token) to `target`, the bot's own server (the
+        registered HTTPS URL standing for a TLS proxy in front of it), up to the registered
+        `max_connections` (40) at once. An update answered 200 is done, else posted again at the
+        next change. A method in the response body is performed as Telegram does: listed in
+        `webhook_replies`, not in `requests` (it is no HTTP call of the bot's)."""
+        import aiohttp
+
+        async with aiohttp.ClientSession() as http:
+            task = asyncio.create_task(self._deliver_webhook(http, target))
+            try:
+                yield
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _deliver_webhook(self, http: Any, target: str) -> None:
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        gate: asyncio.Semaphore | None = None
+        try:
+            while True:
+                if self.webhook:
+                    if gate is None:
+                        gate = asyncio.Semaphore(int(self.webhook.get("max_connections") or 40))
+                    for update in list(self.updates):
+                        if update["update_id"] not in in_flight:
+                            post = self._post_update(http, target, dict(update), gate)
+                            in_flight[update["update_id"]] = asyncio.create_task(post)
+                # Finished posts leave; one that failed is posted again on this round's change.
+                for update_id, task in list(in_flight.items()):
+                    if task.done():
+                        del in_flight[update_id]
+                await self._wait_change(0.5)
+        finally:
+            for task in list(in_flight.values()):
+                task.cancel()
+
+    async def _post_update(
+        self, http: Any, target: str, update: dict[str, Any], gate: asyncio.Semaphore
+    ) -> None:
+        assert self.webhook is not None
+        secret = self.webhook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with gate:
+            try:
+                async with http.post(target, json=update, headers=headers) as response:
+                    if response.status != 200:
+                        return  # posted again at the next change
+                    reply = await _webhook_reply(response)
+            except OSError:
+                return
+        self.updates = [u for u in self.updates if u["update_id"] != update["update_id"]]
+        if reply is not None:
+            name, raw = reply
+            method = self.spec.method(name)
+            if method is not None:
+                params = self.validator.validate(method, raw)
+                handler = self._handlers.get(method["name"].lower())
+                if handler is not None:
+                    await handler(params, raw)
+                self.webhook_replies.append(RecordedRequest(method["name"], params, {}))
+        self._notify()
 
     def drop_next(self, method: str, *, after_delivery: bool = True, times: int = 1) -> None:
         """Close the connection of the next `times` calls of `method` ("*" = any) without an
@@ -1834,3 +1901,22 @@ class FakeTelegram:
             for status in chat.members.values()
             if status in {"creator", "administrator", "member", "restricted"}
         )
+
+
+async def _webhook_reply(response: Any) -> tuple[str, RawRequest] | None:
+    """The method a bot put in its webhook response (aiogram: a multipart form; others: JSON)."""
+    import aiohttp
+
+    if response.content_type.startswith("multipart/"):
+        fields: dict[str, Any] = {}
+        reader = aiohttp.MultipartReader.from_response(response)
+        while (part := await reader.next()) is not None:
+            assert isinstance(part, aiohttp.BodyPartReader)
+            fields[part.name or ""] = await part.text()
+        name = fields.pop("method", None)
+        return None if name is None else (name, RawRequest(params=fields, from_form=True))
+    body = await response.read()
+    data = json.loads(body) if body.strip() else None
+    if isinstance(data, dict) and "method" in data:
+        return data.pop("method"), RawRequest(params=data)
+    return None
