@@ -10,10 +10,10 @@ import pytest
 
 from bot.ptb import PtbApp
 from bot.telegram.app import TelegramApp
-from tests.e2e.conftest import RunningBot, fake, running_bot
+from tests.e2e.conftest import RunningBot, fake, running_bot, start_either_runtime
 from tests.fake_telegram import FakeTelegram
 
-__all__ = ["either_bot", "fake", "running_bot"]
+__all__ = ["either_bot", "fake", "running_bot", "start_either_runtime"]
 
 
 # --- issue 6: one test, both runtimes ------------------------------------------------------------

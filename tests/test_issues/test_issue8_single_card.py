@@ -6,15 +6,12 @@ send still leaving exactly one card."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from bot.ptb import PtbApp
 from bot.staff.card import CAPTION_LIMIT
-from bot.telegram.app import TelegramApp
 from tests.e2e.claimant import Claimant, Complaint, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import (
@@ -37,25 +34,6 @@ OTHER_CLAIMANT = 1002
 StartBot = Callable[..., Awaitable[RunningBot]]
 
 
-@pytest.fixture(params=["aiogram", "ptb"])
-async def start_bot(
-    request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
-) -> AsyncIterator[StartBot]:
-    """The bot on aiogram, then on python-telegram-bot, with settings overrides."""
-    runtime: Any = TelegramApp if request.param == "aiogram" else PtbApp
-    started: list[RunningBot] = []
-
-    async def start(**settings: Any) -> RunningBot:
-        bot = RunningBot(fake, tmp_path / "data", runtime, **settings)
-        await bot.start()
-        started.append(bot)
-        return bot
-
-    yield start
-    for bot in started:
-        await bot.stop()
-
-
 def shown(fake: FakeTelegram, chat_id: int) -> list[SentMessage]:
     return fake.messages(chat_id, include_deleted=False)
 
@@ -65,9 +43,9 @@ def cards_of(fake: FakeTelegram, chat_id: int, number: str) -> list[SentMessage]
 
 
 async def test_one_message_per_case_the_pdf_with_the_card_edited_in_place(
-    fake: FakeTelegram, start_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
-    running = await start_bot()
+    running = await start_either_runtime()
     filed = await file_complaint(fake, running, CLAIMANT)
     card = filed.card
 
@@ -100,10 +78,10 @@ async def test_one_message_per_case_the_pdf_with_the_card_edited_in_place(
 
 
 async def test_files_on_demand_come_under_the_card_once_per_press_for_staff_only(
-    fake: FakeTelegram, start_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
     fake.add_user(OUTSIDER, first_name="Mallory")
-    running = await start_bot()
+    running = await start_either_runtime()
     complaint = Complaint(
         evidence=(("photo", png(1)), ("photo", png(2))),
         rights_docs=(("certificate.pdf", pdf("certificate")),),
@@ -159,12 +137,12 @@ async def file_to(
 
 
 async def test_two_staff_groups_routed_by_right_type_each_acting_on_its_own_cases(
-    fake: FakeTelegram, start_bot: StartBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
     fake.add_user(SECOND_MEMBER, first_name="Olga", language_code="en")
     fake.add_user(OTHER_CLAIMANT, first_name="Boris", language_code="en")
     fake.add_group(SECOND_GROUP, "Patents", members={SECOND_MEMBER: "administrator"})
-    running = await start_bot(staff_routes={"patent": SECOND_GROUP})
+    running = await start_either_runtime(staff_routes={"patent": SECOND_GROUP})
 
     trademark = await file_to(fake, CLAIMANT, STAFF_CHAT_ID)
     patent = await file_to(fake, OTHER_CLAIMANT, SECOND_GROUP, Complaint(right="patent"))
@@ -209,10 +187,10 @@ async def test_two_staff_groups_routed_by_right_type_each_acting_on_its_own_case
     assert not [m for m in shown(fake, STAFF_CHAT_ID) if "Claim 1" in m.content]
 
 
-async def test_staff_groups_in_turn(fake: FakeTelegram, start_bot: StartBot) -> None:
+async def test_staff_groups_in_turn(fake: FakeTelegram, start_either_runtime: StartBot) -> None:
     fake.add_user(OTHER_CLAIMANT, first_name="Boris", language_code="en")
     fake.add_group(SECOND_GROUP, "IP team 2", members={SECOND_MEMBER: "administrator"})
-    running = await start_bot(staff_chat_ids=[SECOND_GROUP])
+    running = await start_either_runtime(staff_chat_ids=[SECOND_GROUP])
     first = await file_to(fake, CLAIMANT, SECOND_GROUP)  # case 1: the second of two, in turn
     second = await file_to(fake, OTHER_CLAIMANT, STAFF_CHAT_ID)
     await outbox_drained(fake, running)
@@ -222,9 +200,9 @@ async def test_staff_groups_in_turn(fake: FakeTelegram, start_bot: StartBot) -> 
 
 @pytest.mark.parametrize("fault", [429, 502])
 async def test_a_fault_on_the_card_send_still_delivers_exactly_one_card(
-    fake: FakeTelegram, start_bot: StartBot, fault: int
+    fake: FakeTelegram, start_either_runtime: StartBot, fault: int
 ) -> None:
-    running = await start_bot()
+    running = await start_either_runtime()
     fake.fail_next("sendDocument", error_code=fault, retry_after=1, times=2)
     filed = await file_complaint(fake, running, CLAIMANT)
     await outbox_drained(fake, running)
