@@ -26,7 +26,7 @@ from bot.staff.routing import staff_chat_of
 from bot.telegram_text import split_message
 from dialogs.i18n import texts
 from dialogs.model import utcnow
-from storage import Storage
+from storage import OutboxItem, Storage
 from storage import personal_data as pd
 from storage.database import Connection, fetch_one, from_iso
 
@@ -178,6 +178,36 @@ async def _clear_staff_chat(
     return old
 
 
+async def deletion_given_up(storage: Storage, settings: Settings, item: OutboxItem) -> bool:
+    """The outbox gave up on deleting an erased case's messages (Telegram refused: "message
+    can't be deleted", the 48 hours were over by the time it went): the same fallback as for
+    messages known to be old. True when it was such a deletion."""
+    prefix, _, rest = item.dedupe_key.partition(":")
+    case_ref, _, what = rest.partition(":erase:messages:")
+    if prefix != "case" or not what or not case_ref.isdigit():
+        return False
+    case_id = int(case_ref)
+    ids = [int(i) for i in item.payload.get("message_ids", [])]
+    async with storage.db.transaction() as conn:
+        number = await _number(conn, case_id)
+        row = await fetch_one(conn, "SELECT staff_message_id FROM cases WHERE id = ?", (case_id,))
+        card = row["staff_message_id"] if row else None
+        await _tell_staff(
+            conn,
+            storage,
+            settings,
+            item.chat_id,
+            case_id,
+            number,
+            ids,
+            card,
+            utcnow(),
+            key=f"case:{case_id}:erase:refused:{item.id}",
+        )
+    log.warning("case %s: %d staff-group message(s) left to delete by hand", number, len(ids))
+    return True
+
+
 async def _tell_staff(
     conn: Connection,
     storage: Storage,
@@ -188,11 +218,13 @@ async def _tell_staff(
     old: list[int],
     card: int | None,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> None:
     """The card, if it is among them, becomes a neutral note without buttons; the group is
     told which messages to delete by hand. Neither is the case's (the erasure forgets those)."""
     t = texts(settings.staff_lang)
-    key = f"case:{case_id}:erase"
+    key = key or f"case:{case_id}:erase"
     if card in old:
         note = CardEdit(
             chat_id=staff,

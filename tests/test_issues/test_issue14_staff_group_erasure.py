@@ -99,3 +99,47 @@ async def test_erasing_a_case_clears_the_staff_group_or_says_what_to_delete_by_h
     # Erased again (the retention job, say): nothing more is queued or said.
     again = await erase_user(app.storage, app.settings, OLD, by="test")
     assert again.cases == [] and again.by_hand == {}
+
+
+async def test_a_deletion_telegram_refuses_as_too_old_falls_back_to_the_same(
+    fake: FakeTelegram, either_bot: RunningBot
+) -> None:
+    """The bot's records say the messages are fresh, Telegram says they are 48 hours old (the
+    deletion waited in the outbox while the bot was down, say): refused with a 400, given up,
+    and then the card is neutralised and the group told, as above."""
+    app = either_bot.app
+    case = await file_case(app.storage, app.settings, OLD, seed=3, shared=False)
+    app.outbox.kick()
+    messages = await dossier_sent(fake, case.number)
+    ids = {m.message_id for m in messages}
+    for m in messages:
+        m.date -= TWO_DAYS  # in Telegram only
+    card = next(m for m in messages if m.reply_markup)
+    fake.fail_next("deleteMessages", error_code=502)  # a bad gateway first: tried again
+
+    result = await run_cli("erase", "--case", case.number, env=bot_env(fake, either_bot.data_dir))
+    assert result.code == 0, result.out + result.err
+    app.outbox.kick()
+    await fake.wait_until(
+        lambda: any(
+            not c.ok and "can't be deleted" in (c.description or "") for c in fake.requests
+        ),
+        15,
+    )
+
+    def report() -> list[SentMessage]:
+        return [
+            m
+            for m in fake.messages(STAFF_CHAT_ID)
+            if "delete" in m.content and case.number in m.content and m.message_id not in ids
+        ]
+
+    await fake.wait_until(report, 15, dump_chat=STAFF_CHAT_ID)
+    await fake.wait_until(lambda: "erased" in card.content, 15, dump_chat=STAFF_CHAT_ID)
+    assert not any(m.deleted for m in messages)
+    assert CLAIMANT_NAME not in card.content and CLAIMANT_EMAIL not in card.content
+    (told,) = report()
+    internal = str(STAFF_CHAT_ID)[4:]
+    links = {e["url"] for e in told.entities if e.get("type") == "text_link"}
+    assert {f"https://t.me/c/{internal}/{i}" for i in ids} <= links
+    assert len(fake.calls("deleteMessages")) == 2  # the 502, then the refusal: not retried
