@@ -14,18 +14,29 @@ Only aiogram's runtime runs as a cluster (python-telegram-bot's runs one process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from bot.cluster.leases import (
+    CONFIRMED_FOR,
+    IDLE_TIMEOUT,
+    RETRY_SECONDS,
+    exclusive,
+    lease_confirmed,
+)
 from bot.notifications import queue
 from bot.outbox_messages import Text
 from storage import Storage
-from tests.backends import TEST_DATABASE_URL
+from storage.backends.postgres import PostgresDatabase
+from tests.backends import TEST_DATABASE_URL, Backend
 from tests.cluster.conftest import CLUSTER_SKIP
 from tests.cluster.harness import Cluster, Worker, add_people, fresh_database
 from tests.cluster.tcp_proxy import TcpProxy
@@ -155,3 +166,66 @@ async def test_a_cut_off_sender_stops_before_its_successor_sends(
         assert cut_off_last < successor  # the cut-off sender had stopped
         assert set(counts) == set(queued_at)
         assert len(twice) <= len(USERS)  # at most the last one per chat before the cut
+
+
+async def test_a_blackholed_holder_stops_acting_before_another_takes_the_lease(
+    backend: Backend,
+) -> None:
+    """The lease alone, in one process: the holder's database is blackholed; its job is told
+    the lease is not confirmed (and stopped) before the other holder's job starts."""
+    if backend.name != "postgres":
+        pytest.skip("PostgreSQL only: on SQLite there is one process")
+    assert TEST_DATABASE_URL is not None
+    pg = urlsplit(TEST_DATABASE_URL)
+    proxy = await TcpProxy(pg.hostname or "127.0.0.1", pg.port or 5432).start()
+    cut_off = await PostgresDatabase.connect(
+        via(TEST_DATABASE_URL, proxy.port), schema=backend.schema
+    )
+    direct = await backend.database()
+    events: list[tuple[float, str]] = []
+
+    def job(name: str) -> Callable[[], AbstractAsyncContextManager[None]]:
+        @contextlib.asynccontextmanager
+        async def run() -> AsyncIterator[None]:
+            async def act() -> None:  # what the sender does before each message
+                while True:
+                    if not lease_confirmed():
+                        events.append((time.monotonic(), f"{name} unconfirmed"))
+                        return
+                    await asyncio.sleep(0.05)
+
+            events.append((time.monotonic(), f"{name} started"))
+            acting = asyncio.create_task(act())
+            try:
+                yield
+            finally:
+                acting.cancel()
+                events.append((time.monotonic(), f"{name} stopped"))
+
+        return run
+
+    try:
+        async with exclusive(cut_off, "sender/14", job("first")):
+            await wait_for(lambda: events, 10, "the first took no lease")
+            async with exclusive(direct, "sender/14", job("second")):
+                await asyncio.sleep(1.5)
+                assert [e for _, e in events] == ["first started"]
+                cut_at = time.monotonic()
+                proxy.blackhole()
+                await wait_for(
+                    lambda: any(e == "second started" for _, e in events),
+                    TAKEOVER_SECONDS,
+                    f"no takeover: {events}",
+                )
+    finally:
+        await proxy.stop()
+        await direct.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(cut_off.close(), 5)
+    at = {e: t - cut_at for t, e in events}
+    print({e: round(t, 1) for e, t in at.items()})
+    # It stopped acting when the lease was unconfirmed or the job stopped, whichever came first.
+    first_done = min(at.get("first unconfirmed", at["first stopped"]), at["first stopped"])
+    assert first_done <= CONFIRMED_FOR + 0.5
+    assert at["first stopped"] < at["second started"]
+    assert at["second started"] >= IDLE_TIMEOUT - RETRY_SECONDS - 0.5  # not before the server
