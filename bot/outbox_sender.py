@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.cluster.leases import lease_confirmed
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
     BotCall,
@@ -272,7 +273,8 @@ class OutboxSender:
         count = 0
         async with gate:
             for item in items:
-                if self._stopping:
+                # Cut off from the database, another worker may send soon: not this one.
+                if self._stopping or not lease_confirmed():
                     return count, True
                 if item.chat_id in blocked:
                     return count, False
