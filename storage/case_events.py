@@ -13,6 +13,15 @@ from pydantic_core import to_json
 from dialogs.model import Case, utcnow
 from storage.database import Connection, Database, Row, from_iso, opt_from_iso, to_iso
 
+# The version of the event body's shape: raised when a field changes meaning or goes away
+# (added fields do not raise it). Each type's JSON Schema is in the API's OpenAPI document.
+SCHEMA_VERSION = 1
+
+
+def event_type(kind: str) -> str:
+    """The event's `type`, as Standard Webhooks name them: `case.taken`, `case.decision`, …"""
+    return f"case.{kind}"
+
 
 class CaseEvent(BaseModel):
     id: int
@@ -26,6 +35,8 @@ class CaseEvent(BaseModel):
     def body(self) -> bytes:
         """The JSON delivered: the same bytes on every attempt (the signature is over them)."""
         document = {
+            "type": event_type(self.kind),
+            "schema_version": SCHEMA_VERSION,
             "event_id": self.id,
             "kind": self.kind,
             "case_id": self.case_id,
