@@ -126,6 +126,24 @@ class CaseEvents:
                 (error[:500], to_iso(retry_at), event_id),
             )
 
+    async def after(self, event_id: int, limit: int, *, settled: datetime) -> list[CaseEvent]:
+        """The events after `event_id`, oldest first (the events feed). A gap in the ids may be
+        a transaction not yet committed (PostgreSQL hands out ids before commit): the page
+        stops before an event that follows a gap and was recorded after `settled`, so a reader
+        never steps over an event committed a moment later."""
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM case_events WHERE id > ? ORDER BY id LIMIT ?", (event_id, limit)
+            )
+        events: list[CaseEvent] = []
+        previous = event_id
+        for event in map(_event, rows):
+            if event.id != previous + 1 and event.created_at > settled:
+                break
+            events.append(event)
+            previous = event.id
+        return events
+
     async def for_case(self, case_id: int) -> list[CaseEvent]:
         async with self._db.read() as conn:
             rows = await conn.execute_fetchall(
