@@ -19,7 +19,15 @@ from bot.api.auth import Gate, actor_of
 from bot.api.errors import ApiError, not_found
 from bot.api.models import Problem
 from bot.api.openapi import document
-from bot.api.routes import ENDPOINTS, Api, Call, Endpoint, parse_query
+from bot.api.routes import (
+    ENDPOINTS,
+    Api,
+    Call,
+    Endpoint,
+    Query,
+    listing_index,
+    parse_query,
+)
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
 from storage.api_keys import ApiKeys
@@ -89,7 +97,9 @@ class Server:
                 if found is None:
                     raise not_found()
                 case = found
-            query = parse_query(endpoint.query, request) if endpoint.query else None
+            if "n" in request.match_info:
+                listing_index(request)  # a listing that cannot be: 404 before anything
+            query = parse_query(endpoint.query or Query, request)  # unknown parameters: 422
             if not endpoint.acts:
                 call = Call(request, actor_of(key), case, None, query)
                 result = await endpoint.handler(self.api, call)

@@ -245,7 +245,7 @@ class Api:
 
     async def listing_outcome(self, call: Call) -> OutcomeResult:
         assert call.case is not None and isinstance(call.body, OutcomeRequest)
-        index = _listing_index(call.request)
+        index = listing_index(call.request)
         reported = Reported(index, call.body.outcome, call.body.at, call.actor.name)
         try:
             case, changed = await self.desk.report_outcomes(call.case, call.actor, [reported])
@@ -255,7 +255,7 @@ class Api:
         return OutcomeResult(changed=bool(changed), case=await case_detail(self.storage, case))
 
 
-def _listing_index(request: web.Request) -> int:
+def listing_index(request: web.Request) -> int:
     raw = request.match_info["n"]
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
         raise ApiError(404, "not_found", "No such listing (listings are numbered from 1).")
@@ -392,4 +392,12 @@ def parse_query(model: type[BaseModel], request: web.Request) -> BaseModel:
     return model.model_validate(values)
 
 
-__all__ = ["ENDPOINTS", "Api", "Call", "Endpoint", "ValidationError", "parse_query"]
+__all__ = [
+    "ENDPOINTS",
+    "Api",
+    "Call",
+    "Endpoint",
+    "ValidationError",
+    "listing_index",
+    "parse_query",
+]

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.telegram.app import TelegramApp
-from dialogs.model import Case, Draft, utcnow
+from dialogs.model import Case, Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 from storage.api_keys import ApiKeys, Scope
 from tests.backends import TEST_DATABASE_URL, Backend, free_port
@@ -83,13 +83,35 @@ class ApiBot:
     async def key(self, scope: Scope, name: str | None = None) -> str:
         return await ApiKeys(self.storage.db).create(name or uuid.uuid4().hex[:12], scope)
 
-    async def new_case(self, user_id: int, links: list[str] | None = None, **answers: str) -> Case:
-        """A case filed straight into the store (for listing many)."""
+    async def new_case(
+        self,
+        user_id: int,
+        links: list[str] | None = None,
+        *,
+        with_file: bool = False,
+        **answers: str,
+    ) -> Case:
+        """A case filed straight into the store (for listing many); `with_file`: with a
+        certificate in the file store."""
+        files = []
+        if with_file:
+            data = b"%PDF-1.4 certificate of user " + str(user_id).encode()
+            sha256 = await self.storage.files.put_async(data)
+            files.append(
+                StoredFile(
+                    sha256=sha256,
+                    name="certificate.pdf",
+                    mime="application/pdf",
+                    size=len(data),
+                    section=FileSection.RIGHTS_DOCS,
+                )
+            )
         draft = Draft(
             user_id=user_id,
             chat_id=user_id,
             links=links or LINKS[:1],
             answers={"right_type": "trademark", **answers},
+            files=files,
         )
         async with self.storage.db.transaction() as conn:
             return await self.storage.cases.submit(conn, draft, now=utcnow())
