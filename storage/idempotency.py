@@ -1,6 +1,6 @@
 """Answers to API requests made with an `Idempotency-Key`: the first request with a key claims
-it, and its answer is kept; a retry (same key, endpoint and body) gets that answer again and
-changes nothing; the same key with another request is refused."""
+it, and its answer is kept (24 hours); a retry (same key, endpoint and body) gets that answer
+again and changes nothing; the same key with another request is refused."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dialogs.model import utcnow
 from storage.database import Database, from_iso, to_iso
 
 IN_FLIGHT_FOR = timedelta(minutes=1)  # a claim whose request died is taken again after this
+KEPT_FOR = timedelta(hours=24)  # an answer is given again for retries within this long
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Idempotency:
         the answer kept for it (`Mismatch`, `InFlight` when it cannot be given)."""
         now = now or utcnow()
         async with self._db.transaction() as conn:
+            await conn.execute(  # answers past their time are forgotten as new ones come
+                "DELETE FROM api_idempotency WHERE key_id = ? AND created_at < ?",
+                (key_id, to_iso(now - KEPT_FOR)),
+            )
             result = await conn.execute(
                 "INSERT INTO api_idempotency (key_id, idempotency_key, endpoint, body_hash,"
                 " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
