@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from bot.staff.workflow import OTHER_REASON, REJECT_REASONS
+from bot.staff.workflow import REJECT_REASONS
 from dialogs.model import CaseStatus, FileSection
 from storage.listing_outcomes import ListingOutcome
 
@@ -16,7 +16,6 @@ MAX_LIMIT = 200  # cases or events a page
 DEFAULT_LIMIT = 50
 RejectReason = Literal["out_of_scope", "documents_missing", "no_authority", "not_platform_listing"]
 assert set(RejectReason.__args__) == set(REJECT_REASONS)  # type: ignore[attr-defined]
-OTHER = OTHER_REASON
 
 
 class Strict(BaseModel):

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -100,7 +100,6 @@ class Endpoint:
     query: type[BaseModel] | None = None
     media: str = "application/json"  # of the response
     status: int = 200
-    refusals: tuple[int, ...] = field(default=())
 
     @property
     def acts(self) -> bool:
@@ -165,10 +164,7 @@ class Api:
         cases, next_at = await pages.page(where, after=after, limit=query.limit)
         return CasePage(
             cases=[
-                await case_summary(
-                    self.storage, c, await self.storage.cases.claimant_username(c.id)
-                )
-                for c in cases
+                case_summary(c, await self.storage.cases.claimant_username(c.id)) for c in cases
             ],
             next_cursor=encode_cursor(next_at) if next_at else None,
         )
@@ -347,7 +343,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Take the case",
         ActionResult,
         TakeRequest,
-        refusals=(409,),
     ),
     Endpoint(
         "POST",
@@ -357,7 +352,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Ask the claimant a question (in Telegram)",
         QuestionResult,
         QuestionRequest,
-        refusals=(409,),
     ),
     Endpoint(
         "POST",
@@ -367,7 +361,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Accept or reject (every listing, or each)",
         ActionResult,
         DecideRequest,
-        refusals=(409,),
     ),
     Endpoint(
         "POST",
@@ -377,7 +370,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Report what became of an accepted listing",
         OutcomeResult,
         OutcomeRequest,
-        refusals=(409,),
     ),
 )
 

@@ -19,7 +19,7 @@ from storage import Storage
 DECISION_ENTRIES = (*CONFIRMED, RULE[Action.UNDO].audit, RULE[Action.FORWARD].audit)
 
 
-async def case_summary(storage: Storage, case: Case, username: str | None = None) -> CaseSummary:
+def case_summary(case: Case, username: str | None = None) -> CaseSummary:
     return CaseSummary(
         id=case.id,
         number=case.number,
@@ -78,7 +78,7 @@ async def case_detail(storage: Storage, case: Case) -> CaseDetail:
         for e in trail
         if e.action in DECISION_ENTRIES
     ]
-    summary = await case_summary(storage, case, await storage.cases.claimant_username(case.id))
+    summary = case_summary(case, await storage.cases.claimant_username(case.id))
     return CaseDetail(
         **summary.model_dump(),
         answers=case.draft.answers,
