@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+from bot.staff.outcomes import summary
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
 from bot.telegram_text import visible_length
@@ -72,6 +73,9 @@ async def render_card(
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
     essentials.extend(await _decision_lines(storage, case, t, conn))
+    if reported := await storage.listing_outcomes.current(case.id, conn=conn):
+        total = len(draft.links)
+        essentials.append(t("staff-card-outcomes", summary=summary(t, reported, total)))
     essentials.extend(_matter_lines(case, t))
     details = []
     record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)

@@ -32,6 +32,9 @@ EXPECTED_TABLES = {
     "inbox",
     "case_events",
     "adding_evidence",
+    "api_keys",
+    "api_idempotency",
+    "listing_outcomes",
 }
 
 
