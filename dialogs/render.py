@@ -45,13 +45,16 @@ def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
     }
 
 
-def seller_contacts_named(draft: Draft, t: Texts) -> str:
-    """The contacts the claimant lets the seller see, as words ("name, email")."""
-    step = STEPS["seller_contacts"]
+def picked_named(draft: Draft, step: Step, t: Texts) -> str:
+    """A PICK step's options now on, as words: the contacts the seller may see, "name, email"."""
     picked = step.picked(draft)
     if not picked:
-        return t.plain("seller_contacts-none")
+        return t.plain(f"{step.id}-none")
     return ", ".join(t.plain(f"val-{step.id}-{option}") for option in picked)
+
+
+def seller_contacts_named(draft: Draft, t: Texts) -> str:
+    return picked_named(draft, STEPS["seller_contacts"], t)
 
 
 def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args: object) -> Button:
@@ -110,7 +113,7 @@ def display_value(
         case Kind.CHOICE | Kind.TEXT:
             return html.escape(plain_answer(draft, step, t))
         case Kind.PICK:
-            return html.escape(seller_contacts_named(draft, t))
+            return html.escape(picked_named(draft, step, t))
         case Kind.LINKS:
             shown = draft.links if all_links else draft.links[:MAX_LINKS_SHOWN]
             lines = [f"{i}. {link_line(draft, link)}" for i, link in enumerate(shown, 1)]
