@@ -75,12 +75,12 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 def check_description(raw: str) -> Valid[str] | Invalid:
     """A description of the infringement: free text that is a sentence, not "ok"."""
     verdict = check_free_text(raw)
-    if isinstance(verdict, Invalid):
+    if isinstance(verdict, Invalid) and verdict.code == ERR_TEXT_TOO_LONG:
         return verdict
-    words = _WORD_RE.findall(verdict.value)
+    words = _WORD_RE.findall(normalise_text(raw))
     letters = sum(len(w) for w in words)
     if len(words) < DESCRIPTION_MIN_WORDS or letters < DESCRIPTION_MIN_LETTERS:
-        return invalid(ERR_TEXT_VAGUE)
+        return invalid(ERR_TEXT_VAGUE)  # "ok", "+", "нарушение": ask for a sentence
     return verdict
 
 
