@@ -8,6 +8,7 @@ a draft saved before the choice existed still loads and submits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -97,34 +98,51 @@ def test_the_seller_notice_honours_the_choice_and_staff_see_everything(lang, wit
 
 # A draft as the version before issue 15 saved it: at the review, everything answered, the
 # disclosure notice confirmed, no choice of contacts (it did not exist).
-OLD_DRAFT = """{"user_id": 1001, "chat_id": 1001, "lang": "en", "step": "review",
- "answers": {"screen_listing": "yes", "screen_matter": "infringement", "role": "holder",
-  "right_type": "copyright", "work_description": "A photo of a red fox, taken in 2020",
-  "rights_holder": "Acme LLC", "infringement_description": "They use our photo",
-  "claim_subject": "remove_listings", "contact_name": "Ivan Petrov",
-  "contact_email": "ivan@example.com", "contact_phone": "+79161234567"},
- "links": ["https://aliexpress.ru/item/1005001234567890.html"], "link_sources": {},
- "files": [
-  {"sha256": "%s", "name": "a.png", "mime": "image/png", "size": 1, "section": "evidence"},
-  {"sha256": "%s", "name": "b.pdf", "mime": "application/pdf", "size": 1,
-   "section": "rights_docs"},
-  {"sha256": "%s", "name": "c.pdf", "mime": "application/pdf", "size": 1,
-   "section": "authority_docs"}],
- "confirmations": {%s}, "history": ["welcome"], "editing_section": null, "features": [],
- "revision": 40, "created_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:30:00Z"}
-""" % (
-    "a" * 64,
-    "b" * 64,
-    "c" * 64,
-    ", ".join(
-        f'"{key}": {{"key": "{key}", "text": "…", "lang": "en", "at": "2026-11-01T10:29:00Z"}}'
-        for key in (
-            "disclosure",
-            "confirm_data_processing",
-            "confirm_third_party",
-            "confirm_authorised",
-        )
-    ),
+OLD_DRAFT = json.dumps(
+    {
+        "user_id": 1001,
+        "chat_id": 1001,
+        "lang": "en",
+        "step": "review",
+        "answers": {
+            "screen_listing": "yes",
+            "screen_matter": "infringement",
+            "role": "holder",
+            "right_type": "copyright",
+            "work_description": "A photo of a red fox, taken in 2020",
+            "rights_holder": "Acme LLC",
+            "infringement_description": "They use our photo",
+            "claim_subject": "remove_listings",
+            "contact_name": "Ivan Petrov",
+            "contact_email": "ivan@example.com",
+            "contact_phone": "+79161234567",
+        },
+        "links": ["https://aliexpress.ru/item/1005001234567890.html"],
+        "link_sources": {},
+        "files": [
+            {"sha256": c * 64, "name": name, "mime": "application/pdf", "size": 1, "section": sec}
+            for c, name, sec in (
+                ("a", "a.pdf", "evidence"),
+                ("b", "b.pdf", "rights_docs"),
+                ("c", "c.pdf", "authority_docs"),
+            )
+        ],
+        "confirmations": {
+            key: {"key": key, "text": "…", "lang": "en", "at": "2026-11-01T10:29:00Z"}
+            for key in (
+                "disclosure",
+                "confirm_data_processing",
+                "confirm_third_party",
+                "confirm_authorised",
+            )
+        },
+        "history": ["welcome"],
+        "editing_section": None,
+        "features": [],
+        "revision": 40,
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-01T10:30:00Z",
+    }
 )
 
 
