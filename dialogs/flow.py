@@ -68,9 +68,8 @@ def several_rights(draft: Draft) -> bool:
 
 def fewer_documents_than_rights(draft: Draft) -> bool:
     """several registrations, fewer documents of rights"""
-    return several_rights(draft) and len(draft.files_in(FileSection.RIGHTS_DOCS)) < numbers_cited(
-        draft
-    )
+    documents = len(draft.files_in(FileSection.RIGHTS_DOCS))
+    return several_rights(draft) and documents < numbers_cited(draft)
 
 
 def _offices_fit_numbers(draft: Draft, offices: str) -> Invalid | None:
@@ -79,7 +78,7 @@ def _offices_fit_numbers(draft: Draft, offices: str) -> Invalid | None:
 
 
 def _numbers_read(numbers: str) -> dict[str, object]:
-    """ "2 numbers: 654321, 765432", told back as soon as they are read."""
+    """What was read, told back at once: "2 numbers: 654321, 765432"."""
     lines = [n for n in numbers.splitlines() if n]
     return {"count": len(lines), "numbers": ", ".join(lines)}
 
@@ -167,6 +166,7 @@ FLOW: tuple[Step, ...] = (
         options=(Option("same"), Option("each")),
         when=several_rights,
         depends_on=("right_type", "rights_number"),
+        shown_in="rights_number",
     ),
     Step(
         "rights_jurisdiction",

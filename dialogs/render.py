@@ -11,7 +11,7 @@ from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Context, EarlierDocuments
 from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS, STEPS, numbers_cited
-from dialogs.i18n import LANGS, Texts
+from dialogs.i18n import LANGS, Texts, texts
 from dialogs.model import Draft, FileSection, StoredFile
 from dialogs.progress import TOTAL_SECTIONS, is_answered, missing_steps, reported_steps
 from dialogs.replies import Button, Reply
@@ -41,7 +41,8 @@ def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
         "numbers": "\n".join(f"{i}. {n}" for i, n in enumerate(numbers, 1)),
         "layout": draft.answers.get("offices_same", "one") if len(numbers) > 1 else "one",
         "documents": len(draft.files_in(FileSection.RIGHTS_DOCS)),
-        "seller_contacts": "",  # filled in by `with_seller_contacts` where a text names them
+        # The contacts the seller may see, named in the consent to their transfer.
+        "seller_contacts": seller_contacts_named(draft, texts(draft.lang)),
     }
 
 
@@ -155,8 +156,6 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool
     if step.kind is Kind.REVIEW:
         return render_review(draft, t, tz=ZoneInfo(ctx.time_zone))
     args = catalog_args(draft, ctx)
-    if step.id.startswith("confirm_") or step.kind is Kind.PICK:
-        args["seller_contacts"] = seller_contacts_named(draft, t)
     if brief and step.kind in (Kind.LINKS, Kind.FILES):
         return Reply(_saved_so_far(draft, step, t), tuple(_collection_rows(draft, step, ctx, t)))
     body = progress_header(step, t) + t(f"ask-{step.id}", **args)
@@ -289,8 +288,7 @@ def removal_picker(draft: Draft, step: Step, t: Texts) -> Reply:
 
 def confirmation_wording(step: Step, draft: Draft, ctx: Context, t: Texts) -> str:
     """The exact statement shown for a confirmation, as stored with it."""
-    args = {**catalog_args(draft, ctx), "seller_contacts": seller_contacts_named(draft, t)}
-    return t.plain(f"confirm-{step.id}", **args)
+    return t.plain(f"confirm-{step.id}", **catalog_args(draft, ctx))
 
 
 def summary(

@@ -63,6 +63,10 @@ def _keys_from_flow() -> set[str]:
         keys |= {f"val-{step.id}-{option.id}" for option in step.options if not option.reject}
         if step.kind is Kind.CONFIRM:
             keys |= {f"confirm-{step.id}", f"btn-confirm-{step.id}"}
+        if step.echo is not None:  # what an accepted answer was read as (issue 15)
+            keys.add(f"echo-{step.id}")
+        if step.kind is Kind.PICK:  # every option switched off
+            keys.add(f"{step.id}-none")
     return keys
 
 
