@@ -284,3 +284,22 @@ async def test_on_both_runtimes_numbers_as_typed_offices_paired_documents_asked(
     assert "Rospatent\nRospatent" not in card.content
     [case] = await running.app.storage.cases.list_for_user(CLAIMANT)
     assert case.draft.answers["rights_docs_cover"] == "covers"
+
+
+async def test_on_both_runtimes_a_switch_to_copyright_names_the_cleared_numbers(
+    fake: FakeTelegram, start_either_runtime: StartBot
+) -> None:
+    await start_either_runtime()
+    anna = Claimant(fake, CLAIMANT)
+    complaint = Complaint(
+        rights_number="654321 765432",
+        rights_docs=(("a.pdf", pdf("a")), ("b.pdf", pdf("b"))),
+    )
+    await anna.reaches("review", complaint)
+    await anna.presses("✏️ The right", expect="Which right has been infringed?")
+    asked = await anna.presses("Copyright", expect="Describe the work or other right")
+    assert "trade name" in (asked.text or "")
+    assert any(
+        "cleared: Registration / patent numbers (654321, 765432)" in (m.text or "")
+        for m in fake.messages(CLAIMANT)
+    )

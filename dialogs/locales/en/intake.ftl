@@ -118,7 +118,7 @@ ask-rights_number = { $right_type ->
 ask-rights_jurisdiction = { $layout ->
     [each] In which country or office is each one registered? Send one office per line, in this order:
     { $numbers }
-    [same] In which country or office are all { $rights } registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
+    [same] In which country or office are all { $rights } registrations? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
    *[one] In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
   }
 ask-work_description =
