@@ -46,6 +46,13 @@ class CaseEvent(BaseModel):
         return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 
+def _filer(case: Case) -> dict[str, str | None]:
+    """Who filed: the right holder, a representative, or a licensee and its licence."""
+    answers = case.draft.answers
+    role = answers.get("role")
+    return {"role": role, "licence": answers.get("licence_kind") if role == "licensee" else None}
+
+
 def _event(row: Row) -> CaseEvent:
     return CaseEvent(
         id=row["id"],
@@ -76,6 +83,7 @@ class CaseEvents:
             "case_number": case.number,
             "status": case.status.value,
             "assignee": case.assignee_name,
+            "filer": _filer(case),
             "data": data or {},
         }
         new_id = await conn.insert(

@@ -88,6 +88,7 @@ staff-stats-none = —
 staff-card-right = Right: { $right } · filed by { $role }
 staff-card-holder = Holder: { $holder } · rights cited: { $cited }
 staff-card-files = Listings: { $listings } · files: { $files }
+staff-card-docs-cover = 📄 { $rights } rights, { $documents } documents: the claimant confirms they cover every right cited
 staff-card-missing = ⚠️ Missing: { $missing }
 staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
 staff-card-listings-count = { $count } listings (see the dossier above)

@@ -89,6 +89,7 @@ staff-stats-none = —
 staff-card-right = Право: { $right } · подаёт { $role }
 staff-card-holder = Правообладатель: { $holder } · права: { $cited }
 staff-card-files = Объявлений: { $listings } · файлы: { $files }
+staff-card-docs-cover = 📄 Прав: { $rights }, документов: { $documents }; заявитель подтверждает, что они подтверждают все указанные права
 staff-card-missing = ⚠️ Не хватает: { $missing }
 staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
 staff-card-listings-count = Объявлений: { $count } (см. досье выше)
