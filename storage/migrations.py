@@ -223,6 +223,21 @@ ALTER TABLE cases ADD COLUMN staff_card_caption INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN dossier_zip TEXT;
 """
 
+# What Telegram said about chats (storage/chat_states.py): a staff group upgraded to a
+# supergroup answers with its new id; a claimant who blocked the bot cannot be reached.
+_V12_CHAT_STATES = """
+CREATE TABLE chat_migrations (
+    chat_id     INTEGER PRIMARY KEY,
+    new_chat_id INTEGER NOT NULL,
+    migrated_at TEXT    NOT NULL
+);
+CREATE TABLE unreachable_chats (
+    chat_id INTEGER PRIMARY KEY,
+    since   TEXT    NOT NULL,
+    reason  TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -240,6 +255,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
     Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
     Migration(11, "each case's staff group, caption card and dossier ZIP", _V11_STAFF_CHAT),
+    Migration(
+        12, "staff groups moved to supergroups, claimants who blocked the bot", _V12_CHAT_STATES
+    ),
 )
 
 
