@@ -18,6 +18,7 @@ from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
 from storage import Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection
 
 DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
@@ -69,6 +70,8 @@ async def render_card(
             username=f"@{username}" if username else "—",
         ),
     ]
+    if await ChatStates(storage.db).is_unreachable(case.chat_id, conn):  # blocked the bot
+        essentials.append(t("staff-card-unreachable"))
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
     essentials.extend(await _decision_lines(storage, case, t, conn))

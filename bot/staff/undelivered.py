@@ -1,10 +1,20 @@
 """Files of a case that Telegram would not take into the staff group (a 400 for a document or an
 album, or a payload that failed every try). They are in the dossier's ZIP all the same; the case
-card names them so staff know to look there. Recorded in the audit trail, framework-free."""
+card names them so staff know to look there. Recorded in the audit trail, framework-free.
+What Telegram finds too large (413) even so is named in the group with how to get it."""
 
 from __future__ import annotations
 
-from bot.outbox_messages import Album, Document, OutboxMessage, legacy_message, parse_message
+from bot.outbox_messages import (
+    Album,
+    Document,
+    OutboxMessage,
+    StaffCard,
+    Text,
+    legacy_message,
+    parse_message,
+)
+from dialogs.i18n import Texts
 from dialogs.model import Case
 from storage import OutboxItem, Storage
 from storage.database import Connection
@@ -49,3 +59,24 @@ async def undelivered_names(storage: Storage, case_id: int) -> list[str]:
             for file in entry.detail.get("files", []):
                 seen.setdefault(file["sha256"], file["name"])
     return list(seen.values())
+
+
+def too_large_notice(case: Case, message: OutboxMessage, t: Texts) -> Text | None:
+    """What Telegram would not take (413) named in the staff group, with how to get it: by
+    `python -m bot export` on the server. Under the card, unless the card itself was refused."""
+    if isinstance(message, Document):
+        names = [message.filename]
+    elif isinstance(message, Album):
+        names = [d.filename for d in message.documents]
+    elif isinstance(message, StaffCard) and message.document is not None:
+        names = [message.document.filename]
+    else:
+        return None
+    under = None if isinstance(message, StaffCard) else case.id
+    text = t("staff-too-large", number=case.number, names=", ".join(names))
+    return Text(
+        chat_id=message.chat_id,
+        text=text,
+        reply_to_card_of=under,
+        topic_of=getattr(message, "topic_of", None),
+    )

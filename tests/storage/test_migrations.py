@@ -32,6 +32,8 @@ EXPECTED_TABLES = {
     "inbox",
     "case_events",
     "adding_evidence",
+    "chat_migrations",
+    "unreachable_chats",
 }
 
 
