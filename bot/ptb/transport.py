@@ -89,7 +89,7 @@ class PtbTransport:
 # any status it does not name is a NetworkError with Telegram's description, as for 413.
 _STATUS: tuple[tuple[type[TelegramError], int], ...] = (
     (BadRequest, 400),  # before NetworkError: a subclass of it
-    (InvalidToken, 401),  # (PTB's name for 401 and 404 alike)
+    (InvalidToken, 401),  # PTB's name for 401 and 404 alike: told apart by the description
     (Forbidden, 403),
     (EndPointNotFound, 404),
     (Conflict, 409),
@@ -103,7 +103,11 @@ def answer_of(failure: TelegramError) -> Answer:
         return Answer(429, failure.message, retry_after=_seconds(failure.retry_after))
     if isinstance(failure, ChatMigrated):
         return Answer(400, failure.message, migrate_to_chat_id=failure.new_chat_id)
+    if isinstance(failure, EndPointNotFound) and isinstance(failure.__cause__, InvalidToken):
+        failure = failure.__cause__  # what `do_api_request` makes of 401 (and 404) answers
     status = next((code for kind, code in _STATUS if isinstance(failure, kind)), None)
+    if isinstance(failure, InvalidToken) and "not found" in failure.message.lower():
+        status = 404
     if isinstance(failure, NetworkError) and not isinstance(failure, BadRequest | TimedOut):
         if TOO_LARGE in failure.message.lower() or "(413)" in failure.message:
             status = 413

@@ -1144,12 +1144,17 @@ class FakeTelegram:
         return raw
 
     async def _handle_api(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+        method_name = request.match_info["method"]
+        method = self.spec.method(method_name)
+        if request.match_info["token"] != self.token:  # revoked (`rotate_token`) or wrong
+            if method is not None:  # recorded, so tests see what a refused bot kept trying
+                self.requests.append(
+                    RecordedRequest(method["name"], {}, {}, ok=False, error_code=401)
+                )
+                self._notify()
             return _json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401
             )
-        method_name = request.match_info["method"]
-        method = self.spec.method(method_name)
         if method is None:
             return await self._handle_not_found(request)
         record = RecordedRequest(method=method["name"], params={}, files={})
