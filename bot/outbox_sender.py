@@ -392,8 +392,9 @@ class OutboxSender:
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
-        if item.chat_id in (self._unreachable or ()):  # unblocked: a message got through
-            self._unreachable.discard(item.chat_id)  # type: ignore[union-attr]
+        unreachable = await self._unreachable_chats()
+        if item.chat_id in unreachable:  # unblocked: a message got through
+            unreachable.discard(item.chat_id)
             await self.chats.reachable_again(item.chat_id)
         if isinstance(result, dict) and isinstance(message, REMEMBERED):
             async with self.storage.db.transaction() as conn:
@@ -437,8 +438,7 @@ class OutboxSender:
         if failure.error_class is ErrorClass.BLOCKED and item.chat_id > 0:
             async with self.storage.db.transaction() as conn:
                 await self.chats.mark_unreachable(conn, item.chat_id, failure.reason, self.clock())
-            if self._unreachable is not None:
-                self._unreachable.add(item.chat_id)
+            (await self._unreachable_chats()).add(item.chat_id)
         await self._undelivered(item)
         if failure.error_class in (ErrorClass.BLOCKED, ErrorClass.TOO_LARGE) and self.on_refused:
             try:
@@ -464,12 +464,17 @@ class OutboxSender:
         """The call with a migrated group's new id in place of its old one."""
         if self._moved is None:
             self._moved = await self.chats.migrations()
-        if self._unreachable is None:
-            self._unreachable = await self.chats.unreachable()
-        new = self._moved.get(call.params.get("chat_id"))  # type: ignore[arg-type]
+        chat = call.params.get("chat_id")
+        new = self._moved.get(chat) if isinstance(chat, int) else None
         if new is None:
             return call
         return BotCall(call.method, {**call.params, "chat_id": new})
+
+    async def _unreachable_chats(self) -> set[int]:
+        """The claimants marked unreachable (read once, then kept in step)."""
+        if self._unreachable is None:
+            self._unreachable = await self.chats.unreachable()
+        return self._unreachable
 
     async def _undelivered(self, item: OutboxItem) -> None:
         if self.on_undelivered is not None:

@@ -21,11 +21,8 @@ that in a class, the same on aiogram and python-telegram-bot; the sender acts on
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import StrEnum
-
-log = logging.getLogger(__name__)
 
 NETWORK_RETRY_SECONDS = 1.0  # doubled by the sender for each further failure
 

@@ -29,7 +29,6 @@ from bot.outbox_messages import (
     OutboxMessage,
     Text,
     keyboard_from_markup,
-    parse_message,
 )
 from bot.send_errors import ErrorClass, SendFailed
 from bot.settings import Settings
@@ -37,7 +36,11 @@ from bot.staff.card import render_card
 from bot.staff.decisions import confirm_markup
 from bot.staff.reasons import decision_notice
 from bot.staff.routing import staff_chat_of
-from bot.staff.undelivered import claimant_files_in, record_undelivered, too_large_notice
+from bot.staff.undelivered import (
+    claimant_files_in,
+    record_undelivered,
+    too_large_replacements,
+)
 from bot.staff.workflow import (
     ACCEPTED_MARK,
     OTHER_REASON,
@@ -676,11 +679,10 @@ class CaseDesk:
         case = None if item.case_id is None else await self.storage.cases.get(item.case_id)
         if failure.error_class is not ErrorClass.TOO_LARGE or case is None or item.chat_id > 0:
             return
-        message = parse_message(item.method, item.payload)
-        notice = too_large_notice(case, message, texts(self.settings.staff_lang))
-        if notice is not None:
-            async with self.storage.db.transaction() as conn:
-                await self._queue(conn, notice, f"case:{case.id}:too-large:{item.id}", case.id)
+        instead = too_large_replacements(item, case, texts(self.settings.staff_lang))
+        async with self.storage.db.transaction() as conn:
+            for i, message in enumerate(instead):
+                await self._queue(conn, message, f"case:{case.id}:too-large:{item.id}:{i}", case.id)
 
     async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)

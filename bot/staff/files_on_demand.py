@@ -4,7 +4,7 @@ accepts), one document for a single file, else the dossier's ZIP (also once Tele
 some of them: the card names those), in parts of at most `ZIP_PART_BYTES` when it is larger.
 Queued through the outbox in the press's transaction; files Telegram refuses are named on the
 card (`undelivered`), and a part Telegram still finds too large is named under it with how to
-get it (`bot.staff.undelivered.too_large_notice`)."""
+get it (`bot.staff.undelivered.too_large_replacements`)."""
 
 from __future__ import annotations
 

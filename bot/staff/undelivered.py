@@ -31,12 +31,17 @@ def _shas(message: OutboxMessage) -> list[str]:
     return []
 
 
+def message_of(item: OutboxItem) -> OutboxMessage | None:
+    """The message an outbox item holds (also one queued by the version before typed ones)."""
+    try:
+        return parse_message(item.method, item.payload)
+    except ValueError:
+        return legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+
+
 def claimant_files_in(item: OutboxItem, case: Case) -> list[dict[str, str]]:
     """The claimant's files an outbox item carried (not the dossier's own PDF and ZIP)."""
-    try:
-        message: OutboxMessage | None = parse_message(item.method, item.payload)
-    except ValueError:
-        message = legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+    message = message_of(item)
     if message is None:
         return []
     names = {f.sha256: f.name for f in case.draft.files}
@@ -61,22 +66,22 @@ async def undelivered_names(storage: Storage, case_id: int) -> list[str]:
     return list(seen.values())
 
 
-def too_large_notice(case: Case, message: OutboxMessage, t: Texts) -> Text | None:
-    """What Telegram would not take (413) named in the staff group, with how to get it: by
-    `python -m bot export` on the server. Under the card, unless the card itself was refused."""
+def too_large_replacements(item: OutboxItem, case: Case, t: Texts) -> list[OutboxMessage]:
+    """What goes instead of what Telegram would not take (413), never the same upload again:
+    a card refused with its dossier PDF goes as a text card; then, under the card, a notice
+    naming what could not be sent and how to get it (`python -m bot export` on the server)."""
+    message = message_of(item)
+    replacements: list[OutboxMessage] = []
     if isinstance(message, Document):
         names = [message.filename]
     elif isinstance(message, Album):
         names = [d.filename for d in message.documents]
     elif isinstance(message, StaffCard) and message.document is not None:
         names = [message.document.filename]
+        replacements.append(message.model_copy(update={"document": None}))
     else:
-        return None
-    under = None if isinstance(message, StaffCard) else case.id
+        return []
     text = t("staff-too-large", number=case.number, names=", ".join(names))
-    return Text(
-        chat_id=message.chat_id,
-        text=text,
-        reply_to_card_of=under,
-        topic_of=getattr(message, "topic_of", None),
-    )
+    topic = getattr(message, "topic_of", None)
+    notice = Text(chat_id=message.chat_id, text=text, reply_to_card_of=case.id, topic_of=topic)
+    return [*replacements, notice]

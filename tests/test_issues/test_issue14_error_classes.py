@@ -332,3 +332,23 @@ async def test_what_telegram_still_finds_too_large_is_named_once_and_never_sent_
     assert [r.method for r in too_large] == ["sendMediaGroup", "sendDocument"]
     given_up = [r for r in await outbox_rows(bot) if r["gave_up_at"] is not None]
     assert [r["attempts"] for r in given_up] == [1, 1]
+
+
+async def test_a_card_whose_dossier_pdf_is_too_large_comes_as_text_with_the_notice(
+    fake: FakeTelegram, start_either_runtime: StartBot
+) -> None:
+    bot = await start_either_runtime()
+    fake.max_upload_size = 1_000  # less than any dossier PDF
+    filed = await file_complaint(fake, bot, CLAIMANT)
+    card = filed.card
+    assert card.document is None and card.text is not None  # the card, as a text
+    assert "🙋 Take" in card.button_texts
+    notice = await fake.wait_for_message(
+        STAFF_CHAT_ID, lambda m: "would not take" in m.content, after=0, timeout=10
+    )
+    assert f"{filed.number}.pdf" in notice.content
+    assert notice.reply_to_message_id == card.message_id
+    await outbox_drained(fake, bot)
+    assert [r.method for r in fake.requests if r.error_code == 413] == ["sendDocument"]
+    answer = await staff_presses(fake, STAFF_MEMBER, card, "Take")  # staff act on it as ever
+    assert f"You took {filed.number}" in answer.get("text", "")
