@@ -21,7 +21,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.notifications import queue
-from bot.outbox_messages import Document, Text
+from bot.outbox_messages import Document, Text, bot_call
 from bot.send_errors import ErrorClass, SendFailed
 from bot.staff import files_on_demand
 from bot.staff.routing import migrated_staff_groups
@@ -82,8 +82,6 @@ async def test_each_answer_of_telegram_falls_in_its_class_on_both_runtimes(
     fake.add_group(BASIC_GROUP, "Old staff", members={STAFF_MEMBER: "administrator"})
     fake.add_group(-1009, "Gone", members={fake.bot_id: "kicked"})
     big = Document(chat_id=STAFF_CHAT_ID, sha256=await files.put_async(b"x" * 4096), filename="a")
-    from bot.outbox_messages import bot_call
-
     upload = bot_call(big)
 
     async def answer(method: str, params: dict[str, Any]) -> SendFailed:
