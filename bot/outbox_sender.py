@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.cluster.leases import lease_confirmed
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
     BotCall,
@@ -273,7 +274,9 @@ class OutboxSender:
         count = 0
         async with gate:
             for item in items:
-                if self._stopping or token_refusal.reason:
+                # Cut off from the database, another worker may send soon: not this one.
+                # Refused the token (401): nothing goes until a restart with a valid one.
+                if self._stopping or not lease_confirmed() or token_refusal.reason:
                     return count, True
                 if item.chat_id in blocked:
                     return count, False
