@@ -18,6 +18,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, generate_latest
 
 from bot.ops.logs import note
+from bot.send_errors import token_refusal
 from dialogs.model import utcnow
 from storage import Storage
 
@@ -31,6 +32,7 @@ OUTBOX_OLDEST = Gauge("bot_outbox_oldest_age_seconds", "Age of the oldest waitin
 CASES = Gauge("bot_cases", "Cases by status", ["status"])
 FUNNEL_REACHED = Gauge("bot_funnel_reached", "Conversations that reached each step", ["step"])
 FUNNEL_STOPPED = Gauge("bot_funnel_stopped", "Unfinished conversations now at each step", ["step"])
+TOKEN_REFUSED = Gauge("bot_token_refused", "1 while Telegram refuses the bot token (401)")
 
 
 @asynccontextmanager
@@ -60,6 +62,7 @@ def api_call(method: str, *, flooded: bool = False) -> None:
 async def refresh(storage: Storage) -> None:
     from bot.ops.stats import figures
 
+    TOKEN_REFUSED.set(1 if token_refusal.reason else 0)
     found = await figures(storage)
     OUTBOX_BACKLOG.set(found.outbox_backlog)
     age = (utcnow() - found.outbox_oldest).total_seconds() if found.outbox_oldest else 0
@@ -76,6 +79,10 @@ async def refresh(storage: Storage) -> None:
 
 def add_routes(app: web.Application, storage: Storage) -> None:
     async def healthz(request: web.Request) -> web.Response:
+        if token_refusal.reason:  # nothing is sent until a restart with a valid token
+            return web.Response(
+                status=503, text=f"Telegram refused the bot token: {token_refusal.reason}\n"
+            )
         try:
             async with storage.db.read() as conn:
                 await conn.execute_fetchall("SELECT 1")

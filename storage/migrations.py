@@ -263,6 +263,21 @@ CREATE INDEX listing_outcomes_untold ON listing_outcomes (case_id) WHERE told_at
 CREATE INDEX cases_created ON cases (submitted_at, id);
 """
 
+# What Telegram said about chats (storage/chat_states.py): a staff group upgraded to a
+# supergroup answers with its new id; a claimant who blocked the bot cannot be reached.
+_V13_CHAT_STATES = """
+CREATE TABLE chat_migrations (
+    chat_id     INTEGER PRIMARY KEY,
+    new_chat_id INTEGER NOT NULL,
+    migrated_at TEXT    NOT NULL
+);
+CREATE TABLE unreachable_chats (
+    chat_id INTEGER PRIMARY KEY,
+    since   TEXT    NOT NULL,
+    reason  TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -281,6 +296,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
     Migration(11, "each case's staff group, caption card and dossier ZIP", _V11_STAFF_CHAT),
     Migration(12, "case API keys, idempotent requests and listing outcomes", _V12_CASE_API),
+    Migration(
+        13, "staff groups moved to supergroups, claimants who blocked the bot", _V13_CHAT_STATES
+    ),
 )
 
 

@@ -21,6 +21,7 @@ from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
 from dialogs.render import plain_answer, with_role
 from storage import Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection
 
 DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
@@ -73,6 +74,8 @@ async def render_card(
             username=f"@{username}" if username else "—",
         ),
     ]
+    if await ChatStates(storage.db).is_unreachable(case.chat_id, conn):  # blocked the bot
+        essentials.append(t("staff-card-unreachable"))
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
     essentials.extend(await _decision_lines(storage, case, t, conn))

@@ -30,13 +30,18 @@ from bot.outbox_messages import (
     Text,
     keyboard_from_markup,
 )
+from bot.send_errors import ErrorClass, SendFailed
 from bot.settings import Settings
 from bot.staff.card import render_card
 from bot.staff.decisions import confirm_markup
 from bot.staff.outcomes import outcome_notice
 from bot.staff.reasons import decision_notice
 from bot.staff.routing import staff_chat_of
-from bot.staff.undelivered import claimant_files_in, record_undelivered
+from bot.staff.undelivered import (
+    claimant_files_in,
+    record_undelivered,
+    too_large_replacements,
+)
 from bot.staff.workflow import (
     ACCEPTED_MARK,
     OTHER_REASON,
@@ -726,6 +731,23 @@ class CaseDesk:
         # Drawn once that is committed: the card is rendered from committed reads.
         async with self.storage.db.transaction() as conn:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
+
+    async def send_refused(self, item: OutboxItem, failure: SendFailed) -> None:
+        """Telegram refused an item for good (`bot.send_errors`): a claimant who blocked the
+        bot is shown on the cards of their cases; what was too large is named to staff."""
+        if failure.error_class is ErrorClass.BLOCKED:
+            for theirs in await self.storage.cases.list_for_user(item.chat_id):
+                if await self.storage.cases.staff_message(theirs.id) is not None:
+                    async with self.storage.db.transaction() as conn:
+                        await self._edit_card(conn, theirs, f"unreachable:{item.id}")
+            return
+        case = None if item.case_id is None else await self.storage.cases.get(item.case_id)
+        if failure.error_class is not ErrorClass.TOO_LARGE or case is None or item.chat_id > 0:
+            return
+        instead = too_large_replacements(item, case, texts(self.settings.staff_lang))
+        async with self.storage.db.transaction() as conn:
+            for i, message in enumerate(instead):
+                await self._queue(conn, message, f"case:{case.id}:too-large:{item.id}:{i}", case.id)
 
     async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)

@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "api_keys",
     "api_idempotency",
     "listing_outcomes",
+    "chat_migrations",
+    "unreachable_chats",
 }
 
 

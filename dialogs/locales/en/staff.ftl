@@ -125,3 +125,9 @@ staff-files-sent = 📎 { $number }: { $count ->
   } on the way, under the card.
 staff-files-none = { $number } has no files.
 staff-files-zip = 📎 { $number } · the { $count } files in one ZIP (the dossier PDF, manifest.json with sha256, the originals by section)
+
+## Issue 14: what Telegram refused.
+
+staff-card-unreachable = 🚫 The claimant has blocked the bot: messages to them are not delivered.
+staff-files-zip-part = 📎 { $number } · ZIP part { $part } of { $parts }: unpack all parts into one folder
+staff-too-large = ⚠️ { $number }: Telegram would not take { $names } (over its upload limit). On the server: <code>python -m bot export { $number }</code>

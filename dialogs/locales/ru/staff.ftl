@@ -131,3 +131,9 @@ staff-files-zip = 📎 { $number } · { $count ->
     [few] { $count } файла
    *[other] { $count } файлов
   } одним ZIP (PDF досье, manifest.json с sha256, оригиналы по разделам)
+
+## Issue 14: what Telegram refused.
+
+staff-card-unreachable = 🚫 Заявитель заблокировал бота: сообщения ему не доставляются.
+staff-files-zip-part = 📎 { $number } · ZIP, часть { $part } из { $parts }: распакуйте все части в одну папку
+staff-too-large = ⚠️ { $number }: Telegram не принял { $names } (больше предела загрузки). На сервере: <code>python -m bot export { $number }</code>
