@@ -34,6 +34,7 @@ from dialogs.replies import Button, Reply
 QUIT = {"/quit", "/exit"}
 FILE_PREFIXES = ("file:", "/file ")
 LINE_WIDTH = 80
+TYPED = ""  # the data of a reply-keyboard key: pressing it sends its label as text
 _BOLD = re.compile(r"</?b>")
 _TAG = re.compile(r"<[^>]+>")
 _COMMAND = re.compile(r"/(\w+)(?:@\w+)?(?:\s+(.*))?")  # /start, /back, /case IP-2026-…
@@ -101,9 +102,10 @@ class Terminal:
         return texts(draft.lang if draft else pick_lang(self.sender.language_code))
 
     def show(self, replies: list[Reply]) -> None:
-        # A phone's "share my number" keyboard means nothing here: the number is typed.
-        replies = [reply for reply in replies if reply.contact_button is None]
+        # A phone's "share my number" key means nothing here (the number is typed); the
+        # keyboard's other keys (Back, Skip…) send their label, as in Telegram.
         rows = [row for reply in replies for row in reply.buttons]
+        rows += [(Button(key, TYPED),) for reply in replies for key in reply.reply_keys]
         for reply in replies:
             self.say("\n" + plain(reply.text))
         if rows:
@@ -153,7 +155,8 @@ class Terminal:
         if paths is not None:
             await self.offer(paths)
         elif line.isdigit() and 1 <= int(line) <= len(self.menu):
-            await self.send(Press(self.menu[int(line) - 1].data))
+            chosen = self.menu[int(line) - 1]
+            await self.send(Text(chosen.label) if chosen.data == TYPED else Press(chosen.data))
         elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in CASE_COMMANDS:
             await self.case_command(command[1].lower(), command[2] or "")
         elif command := _COMMAND.fullmatch(line):

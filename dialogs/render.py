@@ -303,7 +303,16 @@ def render_receipt(
     days: int = DEFAULT_ANSWER_DAYS,
     tz: tzinfo = DISPLAY_TZ,
 ) -> Reply:
-    """The claimant's receipt: the case number, when to expect an answer, what was filed."""
+    """The claimant's receipt: the case number, when to expect an answer, and what was filed in
+    a line (the right, the holder, how many listings and files; the review showed it all, and
+    /case shows it again), so it fits one phone screen."""
     receipt = t("receipt", number=number, days=days)
-    text = receipt + "\n\n" + summary(draft, t, include_confirmations=False, tz=tz)
-    return Reply(text)
+    right = draft.answers.get("right_type")
+    filed = t(
+        "receipt-filed",
+        right=t.plain(f"val-right_type-{right}") if right else t.plain("not-answered"),
+        holder=draft.answers.get("rights_holder") or t.plain("not-answered"),
+        listings=len(draft.links),
+        files=t.plain("files-count", count=len(draft.files)),
+    )
+    return Reply(receipt + "\n\n" + filed)

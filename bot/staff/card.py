@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
 from bot.telegram_text import visible_length
 from dialogs.filenames import shown_name
+from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
+from dialogs.render import DISPLAY_TZ, local_time, plain_answer
 from storage import Storage
 from storage.database import Connection
 
@@ -47,11 +50,13 @@ async def render_card(
     username: str | None = None,
     limit: int = CAPTION_LIMIT,
     conn: Connection | None = None,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> Card:
     """Everything needed to decide, in at most `limit` visible characters (a caption's 1024:
     the card is the dossier PDF's caption): the essentials first, then the details, then the
     listings — the lower parts shortened first when space runs out. With `conn`, drawn as
-    the transaction making a change sees the case."""
+    the transaction making a change sees the case. Times in `tz` (TIME_ZONE), as claimants
+    see theirs."""
     t = texts(lang)
     draft = case.draft
     username = username or await storage.cases.claimant_username(case.id)
@@ -61,7 +66,7 @@ async def render_card(
             number=case.number,
             status=t.plain(f"status-{case.status.value}"),
         ),
-        t("staff-card-submitted", at=case.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        t("staff-card-submitted", at=local_time(case.submitted_at, tz)),
         t(
             "staff-card-claimant",
             name=draft.answers.get("contact_name", "—"),
@@ -71,7 +76,7 @@ async def render_card(
     ]
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
-    essentials.extend(await _decision_lines(storage, case, t, conn))
+    essentials.extend(await _decision_lines(storage, case, t, conn, tz))
     essentials.extend(_matter_lines(case, t))
     details = []
     record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
@@ -122,6 +127,7 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     lines = [
         t("staff-card-right", right=kind, role=t.plain(f"val-role-{role}") if role else "—"),
         t("staff-card-holder", holder=answers.get("rights_holder", "—"), cited=cited or "—"),
+        t("staff-card-claim", claim=_claim(case, t) or "—"),
         t("staff-card-files", listings=len(case.draft.links), files=files),
     ]
     missing = [t.plain(f"label-{step.id}") for step in missing_steps(case.draft)]
@@ -135,8 +141,16 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     return lines
 
 
+def _claim(case: Case, t: Texts) -> str:
+    """What the claimant asks the platform to do, in their words when they chose "other"."""
+    draft = case.draft
+    chosen = plain_answer(draft, STEPS["claim_subject"], t)
+    own = draft.answers.get("claim_subject_other", "")
+    return f"{chosen}: {own}" if chosen and own else chosen or own
+
+
 async def _decision_lines(
-    storage: Storage, case: Case, t: Texts, conn: Connection | None
+    storage: Storage, case: Case, t: Texts, conn: Connection | None, tz: tzinfo
 ) -> list[str]:
     """After a decision: who, when and why."""
     if case.status not in DECIDED:
@@ -158,7 +172,7 @@ async def _decision_lines(
             "staff-card-decided",
             decision=t.plain(f"status-{case.status.value}"),
             who=last.actor_name or "—",
-            at=last.at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=local_time(last.at, tz),
             reason=why or "—",
         )
     ]

@@ -73,7 +73,11 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     storage = desk.storage
     # Files Telegram refused before (named on the card) come in the ZIP from then on.
     fits = fits_an_album(case.draft.files) and not await undelivered_names(storage, case.id)
-    zip_sha256 = None if fits else await dossier_zip(storage, case, desk.settings.staff_lang)
+    zip_sha256 = (
+        None
+        if fits
+        else await dossier_zip(storage, case, desk.settings.staff_lang, desk.settings.tz)
+    )
     update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
         if update_id is not None:

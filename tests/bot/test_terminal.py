@@ -285,7 +285,7 @@ def test_python_m_bot_without_token_runs_the_terminal(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "Report an intellectual-property infringement on AliExpress" in done.stdout
+    assert "infringement of exclusive rights in AliExpress listings" in done.stdout
     assert "Do you have a direct link" in done.stdout
     assert FAREWELL in done.stdout
 
@@ -333,8 +333,8 @@ async def test_the_chosen_language_is_kept_for_the_next_complaint(
     receipt = answer_to(out, "1", -1)
     assert "Жалоба подана." in receipt and "в течение 10 рабочих дней" in receipt
     again = await run(settings, "/quit")
-    assert "Сообщить о нарушении исключительных прав" in again
-    assert "Report an intellectual-property infringement" not in again
+    assert "Жалоба на нарушение исключительных прав" in again
+    assert "A complaint about an infringement of exclusive rights" not in again
 
 
 async def test_the_receipt_promises_the_configured_answer_time(

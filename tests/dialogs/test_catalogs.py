@@ -149,6 +149,10 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "confirmed-at": [{"at": "2024-05-01 15:00 MSK"}],
     "declined": [{"step": "confirm_third_party"}],
     "receipt": [{"number": "IP-2024-000001", "days": d} for d in (1, 2, 5, 10)],
+    "receipt-filed": [
+        {"right": "trademark", "holder": "Acme", "listings": n, "files": "2 files"}
+        for n in (1, 2, 5, 21)
+    ],
     "err-link-too-long": [{"limit": "2048"}],
     "err-link-other-site": [{"host": "google.com"}],
     "err-link-not-listing": [{"kind": k} for k in ("search", "store", "home", "other")],

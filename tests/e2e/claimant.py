@@ -154,7 +154,7 @@ LISTING = "https://aliexpress.ru/item/1005001234567890.html"
 
 # A distinctive part of each step's prompt (English), as the claimant reads it.
 PROMPTS: dict[str, str] = {
-    "welcome": "Report an intellectual-property infringement",
+    "welcome": "A complaint about an infringement of exclusive rights",
     "screen_listing": "particular listing",
     "screen_matter": "What is your complaint about?",
     "role": "Who are you in this complaint?",

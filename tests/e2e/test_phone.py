@@ -60,7 +60,7 @@ async def test_a_deep_link_from_the_listing_page_fills_it_in(
     # A payload that is no listing: the plain welcome, nothing filled in.
     fake.user_sends_command(CLAIMANT + 1, "start", "promo2026")
     await fake.wait_for_message(
-        CLAIMANT + 1, lambda m: "Report an intellectual-property" in (m.text or ""), after=0
+        CLAIMANT + 1, lambda m: "A complaint about an infringement" in (m.text or ""), after=0
     )
     other = await running.app.storage.drafts.load(CLAIMANT + 1)
     assert other.links == [] and other.step == "welcome"
