@@ -577,12 +577,23 @@ def _links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None) ->
         **{
             i.canonical: i.raw
             for i in verdict.items
-            if i.status == "accepted" and i.via_short_link and i.canonical
+            if i.status == "accepted" and i.canonical and _pasted_otherwise(i.raw, i.canonical)
         },
     }
     links = [*draft.links, *verdict.accepted]
     updated = draft.model_copy(update={"links": links, "link_sources": sources})
     return Outcome(updated, [_with_status(report, updated, ctx, t)], changed=True)
+
+
+def _pasted_otherwise(raw: str, canonical: str) -> bool:
+    """The link was pasted in another form than the one kept (a short link, the mobile site,
+    a sku_id picking a variant): staff see that form too. Not for a missing "https://" or a
+    trailing slash."""
+
+    def bare(link: str) -> str:
+        return link.strip().split("://", 1)[-1].rstrip("/")
+
+    return bare(raw) != bare(canonical)
 
 
 def _with_status(note: str, draft: Draft, ctx: Context, t: Texts) -> Reply:

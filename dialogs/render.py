@@ -265,6 +265,13 @@ def summary(
         if section.id == "confirmations" and not include_confirmations:
             continue
         lines = [f"<b>{section.number}. {t('section-' + section.id)}</b>"]
+        confirmed = [draft.confirmations.get(s.id) for s in section_steps if s.kind is Kind.CONFIRM]
+        if confirmed and len(confirmed) == len(section_steps) and all(confirmed):
+            # All given: one line, not one a statement (the review fits two phone screens).
+            latest = max(c.at for c in confirmed if c is not None)
+            lines.append(t("confirmed-all", count=len(confirmed), at=local_time(latest, tz)))
+            parts.append("\n".join(lines))
+            continue
         for step in section_steps:
             value = display_value(draft, step, t, all_links=all_links, tz=tz) or t("not-answered")
             label = t(f"label-{step.id}")

@@ -147,6 +147,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "resume-offer": [{"section": "Contacts"}],
     "welcome-back": [{"date": "2024-05-01"}],
     "confirmed-at": [{"at": "2024-05-01 15:00 MSK"}],
+    "confirmed-all": [{"at": "2024-05-01 15:00 MSK", "count": n} for n in (1, 4, 5)],
     "declined": [{"step": "confirm_third_party"}],
     "receipt": [{"number": "IP-2024-000001", "days": d} for d in (1, 2, 5, 10)],
     "receipt-filed": [

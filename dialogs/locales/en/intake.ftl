@@ -201,6 +201,10 @@ label-confirm_good_faith = Statement of good faith
 btn-decline = I do not confirm
 declined = Without this confirmation the platform cannot consider the complaint. Your answers stay saved: confirm when you are ready, or /cancel to discard.
 confirmed-at = confirmed { $at }
+confirmed-all = { $count ->
+    [one] Confirmed { $at }.
+   *[other] All { $count } confirmed, { $at }.
+  }
 
 ## Review and submission
 
