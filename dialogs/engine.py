@@ -619,11 +619,17 @@ def _upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
     return Outcome(updated, [_with_status(received, updated, ctx, t)], changed=True)
 
 
-def show_current(draft: Draft | None, ctx: Context, *, album: int = 0) -> Outcome:
-    """The current step drawn again; after an album, prefixed with how many files arrived."""
+def show_current(
+    draft: Draft | None, ctx: Context, *, album: int = 0, received: int = 0
+) -> Outcome:
+    """The current step drawn again; after an album, prefixed with how many files arrived;
+    after `received` files sent at once (not an album), how many, and the step's state."""
     if draft is None:
         return handle(None, Command("start"), ctx)
     t = texts(draft.lang)
+    if received and current_step(draft).kind is Kind.FILES:
+        note = t("files-received", count=received)
+        return Outcome(draft, [_with_status(note, draft, ctx, t)], changed=False)
     before = [Reply(t("album-received", count=album))] if album else []
     return _show(draft, ctx, changed=False, before=before)
 

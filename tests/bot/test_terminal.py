@@ -128,7 +128,8 @@ async def test_full_trademark_complaint_by_a_representative(
     assert "Received “listing.png”" in out
     receipt = answer_to(out, "1", -1)
     assert "Your complaint is filed." in receipt
-    assert "Organisation: Petrov & Partners" in receipt  # entities unescaped
+    assert "Organisation: Petrov & Partners" in out  # in the review; entities unescaped
+    assert "Organisation:" not in receipt  # the receipt does not repeat it all (issue 15)
     number = CASE_NUMBER.search(receipt)
     assert number is not None
     assert out.rstrip().endswith(FAREWELL)

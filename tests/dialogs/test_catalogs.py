@@ -111,6 +111,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "file-received": [{"name": "a.pdf", "count": n} for n in (1, 2, 5)],
     "file-duplicate": [{"name": "a.pdf"}],
     "album-received": COUNTS,
+    "files-received": COUNTS,
     "files-count": COUNTS,
     "files-more": COUNTS,
     "links-more": COUNTS,

@@ -153,6 +153,10 @@ album-received = 📎 Received { $count ->
     [one] { $count } file
    *[other] { $count } files
   } from the album.
+files-received = 📎 Received { $count ->
+    [one] { $count } file
+   *[other] { $count } files
+  }.
 files-count = { $count ->
     [0] no files
     [one] { $count } file
@@ -353,8 +357,9 @@ btn-reuse-no = No
 ## The terminal runtime
 
 terminal-howto =
-    <b>How to use it here:</b> type a button's number to press it (e.g. 1); type text to answer; send a file with “file: /path/to/file.pdf” (several joined by “;”); /back, /cancel, /help, /language, /status, /case NUMBER work as in Telegram; /quit (or Ctrl-D) leaves — your answers are saved.
+    <b>How to use it here:</b> type a button's number to press it (e.g. 1); type text to answer; send a file with “file: /path/to/file.pdf” (several joined by “;”); /back, /cancel, /help, /language, /status, /case NUMBER, /withdraw NUMBER, /mydata work as in Telegram; /quit (or Ctrl-D) leaves — your answers are saved.
 terminal-farewell = Your answers are saved; run again to continue.
+terminal-after-submit = Next: /status shows your cases, /case NUMBER one of them with what you can still do; /start begins another complaint; /quit leaves.
 terminal-no-file = No such file: { $paths }
 
 ## Issue 6: a user sending faster than a person can.

@@ -153,6 +153,7 @@ ask-authority_docs = { $role ->
 file-received = 📎 Получен файл «{ $name }».
 file-duplicate = «{ $name }» уже приложен к этому шагу.
 album-received = 📎 Из альбома получено файлов: { $count }.
+files-received = 📎 Получено файлов: { $count }.
 files-count = { $count ->
     [0] нет файлов
     [one] { $count } файл
@@ -345,8 +346,9 @@ btn-reuse-no = Нет
 ## Терминальный режим
 
 terminal-howto =
-    <b>Как пользоваться:</b> чтобы нажать кнопку, введите её номер (например, 1); ответ — просто текстом; файл — «file: /путь/к/файлу.pdf» (несколько — через «;»); /back, /cancel, /help, /language, /status, /case НОМЕР — как в Telegram; /quit (или Ctrl-D) — выйти, ответы сохранятся.
+    <b>Как пользоваться:</b> чтобы нажать кнопку, введите её номер (например, 1); ответ — просто текстом; файл — «file: /путь/к/файлу.pdf» (несколько — через «;»); /back, /cancel, /help, /language, /status, /case НОМЕР, /withdraw НОМЕР, /mydata — как в Telegram; /quit (или Ctrl-D) — выйти, ответы сохранятся.
 terminal-farewell = Ваши ответы сохранены; запустите снова, чтобы продолжить.
+terminal-after-submit = Дальше: /status — ваши дела, /case НОМЕР — одно дело и что с ним ещё можно сделать; /start — новая жалоба; /quit — выйти.
 terminal-no-file = Нет такого файла: { $paths }
 
 ## Issue 6: a user sending faster than a person can.
