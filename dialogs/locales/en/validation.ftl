@@ -29,7 +29,7 @@ err-regnum-invalid = This does not look like a registration or patent number. Se
 err-regnum-too-long = The number is too long (at most { $max } characters).
 err-regnum-too-many = { $count } numbers are too many for one complaint (at most { $max }). Please file another complaint for the rest.
 err-offices-count = { $numbers } numbers, but { $offices } offices. Send one office for all, or one per number in the same order.
-err-file-empty = This file is empty (0 bytes): there is nothing in it to read. Send the document itself, e.g. open it and save it again as PDF.
+err-file-empty = The file is empty (0 bytes): there is nothing in it to read. Send the document itself, e.g. open it and save it again as PDF.
 err-file-too-big = The file is { $size_mb } MB; the limit is { $limit_mb } MB. Please compress it or split it into parts.
 err-file-type = This file's content is { $detected }, which is not accepted here. Accepted: { $allowed }.
 
