@@ -97,9 +97,11 @@ def readable_detail(detail: Mapping[str, Any]) -> str:
         if key == "key" or value in (None, "", [], {}):
             continue
         if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
+            value = ", ".join(
+                f"({readable_detail(v)})" if isinstance(v, Mapping) else str(v) for v in value
+            )
         elif isinstance(value, Mapping):
-            value = readable_detail(value)
+            value = f"({readable_detail(value)})"
         parts.append(f"{key.replace('_', ' ')}: {value}")
     return "; ".join(parts)
 
