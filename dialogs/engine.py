@@ -163,8 +163,14 @@ def _keyboard_left(before: Draft, outcome: Outcome) -> Outcome:
         if not reply.has_markup:
             replies[i] = replace(reply, remove_keyboard=True)
             return replace(outcome, replies=replies)
-    went_back = after is not None and _position(after.step) < _position(before.step)
-    note = texts(before.lang)("phone-left-back" if went_back else "phone-left-skip")
+    t = texts(before.lang)
+    kept = after.answers.get(left.id) if after is not None else None
+    if after is not None and _position(after.step) < _position(before.step):
+        note = t("phone-left-back")
+    elif after is not None and kept:  # "Keep the saved answer"
+        note = t("contact-saved", value=left.shown(after, kept) if left.shown else kept)
+    else:
+        note = t("phone-left-skip")
     return replace(outcome, replies=[Reply(note, remove_keyboard=True), *replies])
 
 

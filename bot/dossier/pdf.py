@@ -235,7 +235,7 @@ class _Writer:
         height = max(label_height, value_height) + 0.8
 
         def draw() -> None:
-            top = self.pdf.get_y()
+            top, page = self.pdf.get_y(), self.pdf.page
             self.pdf.set_font(_FONT_FAMILY, "", _LABEL_PT)
             self.pdf.set_text_color(*_GREY)
             self.pdf.set_xy(self.pdf.l_margin, top + 0.6)
@@ -245,7 +245,9 @@ class _Writer:
             self.pdf.set_text_color(*color)
             self.pdf.multi_cell(value_width, _LINE_MM, _clean(shown), align="L")
             self.pdf.set_text_color(*_BLACK)
-            self.pdf.set_xy(self.pdf.l_margin, top + height)
+            # A value longer than a page ran onto the next one: go on below where it ended.
+            below = top + height if self.pdf.page == page else self.pdf.get_y() + 0.8
+            self.pdf.set_xy(self.pdf.l_margin, below)
 
         self._block(height, draw)
 

@@ -190,7 +190,7 @@ async def test_a_partial_decision_is_told_listing_by_listing_in_both_languages(
     assert "принято" in notice_ru.content and "отклонено" in notice_ru.content
     assert "Что вы можете сделать" in notice_ru.content
     await outbox_drained(fake, bot)
-    assert told(fake, RU_CLAIMANT, "по каждому объявлению") == 1
+    assert told(fake, RU_CLAIMANT, "по каждой карточке товара") == 1
 
 
 async def test_a_case_nobody_takes_is_reminded_once(
