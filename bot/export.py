@@ -4,12 +4,12 @@ submitted since a date, to a folder."""
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.dossier import AuditEntry as AuditRow
 from bot.dossier import write_dossier
+from bot.dossier.pdf import readable_detail
 from bot.settings import Settings, open_storage
 from dialogs.model import Case
 from storage import AuditEntry
@@ -25,11 +25,12 @@ def parse_since(value: str) -> datetime | None:
 
 
 def audit_row(entry: AuditEntry) -> AuditRow:
-    """A stored audit entry as the dossier lists it: who (name and Telegram id), what, when."""
+    """A stored audit entry as the dossier lists it: who (name and Telegram id), what, when,
+    and the detail as words, not JSON."""
     who = entry.actor_name or ""
     if entry.actor_id is not None:
-        who = f"{who} [{entry.actor_id}]".strip()
-    detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else None
+        who = f"{who} (id {entry.actor_id})".strip()
+    detail = readable_detail(entry.detail) if entry.detail else None
     return AuditRow(actor_name=who, action=entry.action, at=entry.at, detail=detail)
 
 
@@ -59,7 +60,13 @@ async def export_command(
         for case in cases:
             audit = [audit_row(e) for e in await storage.audit.for_case(case.id)]
             pdf_path, zip_path = await asyncio.to_thread(
-                write_dossier, case, out, storage.files.read, audit=audit, lang=settings.staff_lang
+                write_dossier,
+                case,
+                out,
+                storage.files.read,
+                audit=audit,
+                lang=settings.staff_lang,
+                tz=settings.tz,
             )
             print(pdf_path)
             print(zip_path)

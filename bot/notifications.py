@@ -6,8 +6,9 @@ a handler replayed (an update delivered again, a restart mid-handler) queues not
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.dossier.pool import build_dossier
 from bot.outbox_messages import (
@@ -26,7 +27,7 @@ from bot.staff.routing import route_case
 from bot.telegram_text import reply_parts, split_message
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
-from dialogs.render import render_receipt
+from dialogs.render import DISPLAY_TZ, render_receipt
 from dialogs.replies import Reply
 from storage import Storage
 from storage.chat_states import ChatStates
@@ -70,6 +71,7 @@ def reply_messages(chat_id: int, replies: list[Reply]) -> list[Text]:
             text=text,
             keyboard=keyboard_of(reply) if with_keyboard else None,
             contact_button=reply.contact_button if with_keyboard else None,
+            reply_keys=list(reply.reply_keys) if with_keyboard else [],
             remove_keyboard=reply.remove_keyboard and with_keyboard,
         )
         for reply in replies
@@ -137,6 +139,7 @@ async def enqueue_staff_dossier(
         staff_lang=settings.staff_lang,
         username=username,
         topic=settings.staff_topics,
+        time_zone=settings.time_zone,
     )
     await queue(conn, storage, compose, key=f"case:{case.id}:dossier", case_id=case.id)
 
@@ -151,9 +154,17 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
     staff, lang = compose.chat_id, compose.staff_lang
     topic = case.id if compose.topic else None
     stored: dict[str, AlbumItem] = {}
-    for kind, filename, data in await _dossier_files(storage, case, lang):
+    tz = ZoneInfo(compose.time_zone)
+    for kind, filename, data in await _dossier_files(storage, case, lang, tz):
         stored[kind] = AlbumItem(sha256=await storage.files.put_async(data), filename=filename)
-    card = await render_card(storage, case, lang, username=compose.username, limit=CAPTION_LIMIT)
+    card = await render_card(
+        storage,
+        case,
+        lang,
+        username=compose.username,
+        limit=CAPTION_LIMIT,
+        tz=tz,
+    )
     messages: list[OutboxMessage] = [
         StaffCard(
             chat_id=staff,
@@ -176,22 +187,24 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
         await storage.outbox.mark_sent(item_id, {"composed": len(messages)}, conn=conn)
 
 
-async def dossier_zip(storage: Storage, case: Case, lang: Lang) -> str:
+async def dossier_zip(storage: Storage, case: Case, lang: Lang, tz: tzinfo = DISPLAY_TZ) -> str:
     """The sha256 of the case's dossier ZIP as composed for staff; built again (in a thread)
     when it never was or retention has since removed it."""
     sha256 = await storage.cases.dossier_zip(case.id)
     if sha256 is not None and storage.files.exists(sha256):
         return sha256
-    built = await _dossier_files(storage, case, lang)
+    built = await _dossier_files(storage, case, lang, tz)
     sha256 = await storage.files.put_async(built[1][2])
     async with storage.db.transaction() as conn:
         await storage.cases.set_dossier_zip(conn, case.id, sha256)
     return sha256
 
 
-async def _dossier_files(storage: Storage, case: Case, lang: Lang) -> list[tuple[str, str, bytes]]:
+async def _dossier_files(
+    storage: Storage, case: Case, lang: Lang, tz: tzinfo
+) -> list[tuple[str, str, bytes]]:
     """The PDF and the ZIP of the case as submitted (off the event loop: `bot.dossier.pool`)."""
     pdf, archive = await build_dossier(
-        case, storage.files.read, lang=lang, generated_at=case.submitted_at
+        case, storage.files.read, lang=lang, generated_at=case.submitted_at, tz=tz
     )
     return [("PDF", f"{case.number}.pdf", pdf), ("ZIP", f"{case.number}.zip", archive)]

@@ -47,6 +47,7 @@ class Text(_Message):
     reply_to_message_id: int | None = None  # a reply to this message (known when queued)
     message_thread_id: int | None = None  # in this forum topic (known when queued)
     contact_button: str | None = None  # a reply keyboard sharing the phone number, by label
+    reply_keys: list[str] = []  # below it, keys that send their label (Back, Skip, Keep)
     remove_keyboard: bool = False  # that reply keyboard taken away again
 
 
@@ -146,6 +147,7 @@ class ComposeDossier(_Message):
     staff_lang: Lang
     username: str | None = None
     topic: bool = False
+    time_zone: str = "Europe/Moscow"  # TIME_ZONE: the card's and the dossier's times
 
 
 OutboxMessage = Annotated[
@@ -250,7 +252,8 @@ def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
             markup = markup_of(message.keyboard)
             if isinstance(message, Text) and message.contact_button is not None:
                 contact = {"text": message.contact_button, "request_contact": True}
-                markup = {"keyboard": [[contact]], "resize_keyboard": True}
+                keys = [[{"text": key}] for key in message.reply_keys]
+                markup = {"keyboard": [[contact], *keys], "resize_keyboard": True}
                 markup["one_time_keyboard"] = True
             elif isinstance(message, Text) and message.remove_keyboard:
                 markup = {"remove_keyboard": True}

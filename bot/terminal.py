@@ -20,12 +20,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.claimant_cases import ClaimantCases
-from bot.commands import CASE_COMMANDS
+from bot.claimant_cases import (
+    ANSWER_PREFIX,
+    CASE_PREFIX,
+    WITHDRAW_COMMAND,
+    ClaimantCases,
+)
+from bot.commands import CASE_COMMANDS, PRIVACY_COMMANDS
 from bot.intake import IntakeService, OfferedFile, Sender
+from bot.mydata import MyData
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from dialogs import engine
+from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Command, Event, Press, Text
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import utcnow
@@ -34,6 +41,7 @@ from dialogs.replies import Button, Reply
 QUIT = {"/quit", "/exit"}
 FILE_PREFIXES = ("file:", "/file ")
 LINE_WIDTH = 80
+TYPED = ""  # the data of a reply-keyboard key: pressing it sends its label as text
 _BOLD = re.compile(r"</?b>")
 _TAG = re.compile(r"<[^>]+>")
 _COMMAND = re.compile(r"/(\w+)(?:@\w+)?(?:\s+(.*))?")  # /start, /back, /case IP-2026-…
@@ -90,6 +98,8 @@ class Terminal:
         self.output = output
         self.menu: list[Button] = []
         self.cases = ClaimantCases(CaseDesk(service.storage, service.settings), service)
+        self.mydata = MyData(service.storage, service.settings)
+        self.presses = 0  # a key for each press or line handed to the case services
 
     def say(self, text: str) -> None:
         self.output.write(text + "\n")
@@ -101,9 +111,10 @@ class Terminal:
         return texts(draft.lang if draft else pick_lang(self.sender.language_code))
 
     def show(self, replies: list[Reply]) -> None:
-        # A phone's "share my number" keyboard means nothing here: the number is typed.
-        replies = [reply for reply in replies if reply.contact_button is None]
+        # A phone's "share my number" key means nothing here (the number is typed); the
+        # keyboard's other keys (Back, Skip…) send their label, as in Telegram.
         rows = [row for reply in replies for row in reply.buttons]
+        rows += [(Button(key, TYPED),) for reply in replies for key in reply.reply_keys]
         for reply in replies:
             self.say("\n" + plain(reply.text))
         if rows:
@@ -112,27 +123,59 @@ class Terminal:
 
     async def send(self, event: Event) -> None:
         outcome = await self.service.handle(self.sender, event)
+        if isinstance(event, Press) and _language_chosen(event.data):
+            self.say("\n" + plain((await self.texts())("terminal-howto")))  # in the new language
         await self.after(outcome)
 
     async def after(self, outcome: engine.Outcome) -> None:
         self.show(outcome.replies)
         await self.deliver_outbox()
+        if outcome.submit:  # the review's buttons are spent: after the receipt, what next
+            self.menu = []
+            self.say("\n" + plain((await self.texts())("terminal-after-submit")))
 
     async def deliver_outbox(self) -> None:
-        """Messages queued for this user (the receipt, staff requests) are printed here."""
+        """Messages queued for this user (the receipt, staff requests, a case's buttons) are
+        printed here, with their buttons."""
         outbox = self.service.storage.outbox
         for item in await outbox.due(utcnow(), limit=1000):
             if item.chat_id == self.sender.chat_id and item.method == "text":
-                self.show([Reply(str(item.payload.get("text", "")))])
+                keyboard = item.payload.get("keyboard") or []
+                rows = tuple(
+                    tuple(Button(b["text"], b["callback_data"]) for b in row) for row in keyboard
+                )
+                self.show([Reply(str(item.payload.get("text", "")), rows)])
                 await outbox.mark_sent(item.id, {"delivered_to": "terminal"})
 
+    def key(self) -> str:
+        self.presses += 1
+        return f"terminal:{utcnow().isoformat()}:{self.presses}"
+
     async def case_command(self, name: str, args: str) -> None:
-        """/status and /case N: the claimant's filed cases, as in Telegram."""
-        if name == "status":
-            reply = await self.cases.status(self.sender)
+        """/status, /case N and /withdraw N: the claimant's filed cases, as in Telegram."""
+        if name == WITHDRAW_COMMAND:
+            await self.cases.withdraw_command(self.sender, args, self.key())
+        elif name == "status":
+            self.show([await self.cases.status(self.sender)])
         else:
-            reply = await self.cases.case(self.sender, args)
-        self.show([reply])
+            self.show([await self.cases.case(self.sender, args)])
+        await self.deliver_outbox()
+
+    async def case_press(self, data: str) -> None:
+        """A button of a filed case (withdraw, add evidence, finish) or of a staff question."""
+        if data.startswith(f"{CASE_PREFIX}:"):
+            refusal = await self.cases.press_case(self.sender, data, self.key())
+        else:
+            refusal = await self.cases.press(self.sender, data, self.key())
+        if refusal:
+            self.say("\n" + plain(refusal))
+        await self.deliver_outbox()
+
+    async def my_data(self) -> None:
+        """/mydata: what is held about this user, as in Telegram."""
+        user = self.sender
+        await self.mydata.request(user.user_id, user.chat_id, user.language_code, None)
+        await self.deliver_outbox()
 
     async def offer(self, paths: list[Path]) -> None:
         missing = [str(p) for p in paths if not p.is_file()]
@@ -140,26 +183,54 @@ class Terminal:
             t = await self.texts()
             self.say(t.plain("terminal-no-file", paths=", ".join(missing) or "—"))
             return
-        for i, path in enumerate(paths):
-            offered = local_file(path)
-            if i < len(paths) - 1:  # like an album: one full answer, after the last file
-                offered = replace(offered, quiet=True)
+        if len(paths) == 1:
+            await self.after(await self.service.offer_file(self.sender, local_file(paths[0])))
+            return
+        # Several files are answered once, like an album: how many were received, then the
+        # step (a refusal of one of them is said as it comes).
+        saved = 0
+        for path in paths:
+            offered = replace(local_file(path), quiet=True)
             outcome = await self.service.offer_file(self.sender, offered)
-            await self.after(outcome)
+            saved += outcome.changed
+            self.show([r for r in outcome.replies if r.text.startswith("⚠️")])
+        draft = await self.service.storage.drafts.load(self.sender.user_id)
+        context = await self.service.context(self.sender)
+        await self.after(engine.show_current(draft, context, received=saved))
 
     async def line(self, line: str) -> None:
         draft = await self.service.storage.drafts.load(self.sender.user_id)
-        paths = file_paths(line, at_files_step=engine.expected_file_section(draft) is not None)
-        if paths is not None:
+        pending = await self.cases.answering(self.sender.user_id)  # adding to a filed case
+        at_files_step = pending is not None or engine.expected_file_section(draft) is not None
+        paths = file_paths(line, at_files_step=at_files_step)
+        if pending is not None and not _COMMAND.fullmatch(line) and not line.isdigit():
+            items: list[Path | None] = list(paths) if paths else [None]  # a text: no file
+            for path in items:
+                offered = local_file(path) if path is not None and path.is_file() else None
+                text = "" if path is not None else line
+                await self.cases.answer(self.sender, pending, text, offered, self.key())
+            await self.deliver_outbox()
+        elif paths is not None:
             await self.offer(paths)
         elif line.isdigit() and 1 <= int(line) <= len(self.menu):
-            await self.send(Press(self.menu[int(line) - 1].data))
+            chosen = self.menu[int(line) - 1]
+            if chosen.data.startswith((f"{CASE_PREFIX}:", f"{ANSWER_PREFIX}:")):
+                await self.case_press(chosen.data)
+            else:
+                await self.send(Text(chosen.label) if chosen.data == TYPED else Press(chosen.data))
         elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in CASE_COMMANDS:
             await self.case_command(command[1].lower(), command[2] or "")
+        elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in PRIVACY_COMMANDS:
+            await self.my_data()
         elif command := _COMMAND.fullmatch(line):
             await self.send(Command(command[1].lower()))
         else:
             await self.send(Text(line))
+
+
+def _language_chosen(data: str) -> bool:
+    pressed = ButtonData.decode(data)
+    return pressed is not None and pressed.verb is Verb.LANGUAGE
 
 
 async def read_line(stream: TextIO) -> str:

@@ -72,7 +72,7 @@ def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
         )
         outcome = _dispatch(fresh, event, ctx)
         return outcome if outcome.changed else replace(outcome, draft=fresh, changed=True)
-    outcome = _dispatch(draft, event, ctx)
+    outcome = _keyboard_left(draft, _dispatch(draft, event, ctx))
     if _coming_back(draft, event, ctx):
         t = texts(draft.lang)
         notice = Reply(
@@ -132,11 +132,50 @@ def _show(
 ) -> Outcome:
     t = texts(draft.lang)
     step = current_step(draft)
-    replies = [*(before or []), render_step(draft, step, ctx, t)]
-    if step.shares_contact:
-        offer = Reply(t("share-contact-hint"), contact_button=t.plain("btn-share-contact"))
-        replies.append(offer)
-    return Outcome(draft, replies, changed, toast=toast)
+    shown = render_step(draft, step, ctx, t)
+    if step.shares_contact:  # one message: the question, and the keyboard sharing the number
+        shown = Reply(
+            shown.text + "\n\n" + t("share-contact-hint"),
+            contact_button=t.plain("btn-share-contact"),
+            reply_keys=tuple(b.label for row in shown.buttons for b in row),
+        )
+    return Outcome(draft, [*(before or []), shown], changed, toast=toast)
+
+
+def _reply_key(draft: Draft, step: Step, raw: str, ctx: Context) -> str | None:
+    """The button a reply-keyboard key stands for ("⬅️ Back" typed by the keyboard), if any."""
+    drawn = render_step(draft, step, ctx, texts(draft.lang))
+    return next((b.data for row in drawn.buttons for b in row if b.label == raw.strip()), None)
+
+
+def _keyboard_left(before: Draft, outcome: Outcome) -> Outcome:
+    """Leaving the phone step by any way but the number (/back, Back, Skip, discarding): its
+    "share" keyboard is taken away, by the first reply without buttons of its own, else by a
+    short note of where the claimant went."""
+    left = STEPS.get(before.step, STEPS["welcome"])
+    if not left.shares_contact or any(r.remove_keyboard for r in outcome.replies):
+        return outcome
+    after = outcome.draft
+    if after is not None and current_step(after).shares_contact:
+        return outcome
+    replies = list(outcome.replies)
+    for i, reply in enumerate(replies):
+        if not reply.has_markup:
+            replies[i] = replace(reply, remove_keyboard=True)
+            return replace(outcome, replies=replies)
+    t = texts(before.lang)
+    kept = after.answers.get(left.id) if after is not None else None
+    if after is not None and _position(after.step) < _position(before.step):
+        note = t("phone-left-back")
+    elif after is not None and kept:  # "Keep the saved answer"
+        note = t("contact-saved", value=left.shown(after, kept) if left.shown else kept)
+    else:
+        note = t("phone-left-skip")
+    return replace(outcome, replies=[Reply(note, remove_keyboard=True), *replies])
+
+
+def _position(step_id: str) -> int:
+    return next(i for i, step in enumerate(FLOW) if step.id == step_id)
 
 
 def _go(draft: Draft, step: Step) -> Draft:
@@ -506,7 +545,11 @@ def _reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
     if earlier is None:
         return _stale(draft, ctx)
     have = {f.sha256 for f in draft.files_in(earlier.section)}
-    added = [f for f in earlier.files if f.sha256 not in have]
+    added = [
+        f.model_copy(update={"from_case": f.from_case or case_number})
+        for f in earlier.files
+        if f.sha256 not in have
+    ]
     updated = draft.model_copy(update={"files": [*draft.files, *added]})
     note = Reply(t("files-reused", count=len(added), number=case_number))
     return _show(updated, ctx, changed=bool(added), before=[note])
@@ -535,6 +578,8 @@ def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
     match step.kind:
         case Kind.TEXT:
             assert step.validator is not None
+            if step.shares_contact and (pressed := _reply_key(draft, step, raw, ctx)):
+                return _press(draft, pressed, ctx)
             verdict = step.validator(raw)
             if isinstance(verdict, Invalid):
                 return _refuse(draft, ctx, verdict)
@@ -574,12 +619,23 @@ def _links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None) ->
         **{
             i.canonical: i.raw
             for i in verdict.items
-            if i.status == "accepted" and i.via_short_link and i.canonical
+            if i.status == "accepted" and i.canonical and _pasted_otherwise(i.raw, i.canonical)
         },
     }
     links = [*draft.links, *verdict.accepted]
     updated = draft.model_copy(update={"links": links, "link_sources": sources})
     return Outcome(updated, [_with_status(report, updated, ctx, t)], changed=True)
+
+
+def _pasted_otherwise(raw: str, canonical: str) -> bool:
+    """The link was pasted in another form than the one kept (a short link, the mobile site,
+    a sku_id picking a variant): staff see that form too. Not for a missing "https://" or a
+    trailing slash."""
+
+    def bare(link: str) -> str:
+        return link.strip().split("://", 1)[-1].rstrip("/")
+
+    return bare(raw) != bare(canonical)
 
 
 def _with_status(note: str, draft: Draft, ctx: Context, t: Texts) -> Reply:
@@ -605,11 +661,17 @@ def _upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
     return Outcome(updated, [_with_status(received, updated, ctx, t)], changed=True)
 
 
-def show_current(draft: Draft | None, ctx: Context, *, album: int = 0) -> Outcome:
-    """The current step drawn again; after an album, prefixed with how many files arrived."""
+def show_current(
+    draft: Draft | None, ctx: Context, *, album: int = 0, received: int = 0
+) -> Outcome:
+    """The current step drawn again; after an album, prefixed with how many files arrived;
+    after `received` files sent at once (not an album), how many, and the step's state."""
     if draft is None:
         return handle(None, Command("start"), ctx)
     t = texts(draft.lang)
+    if received and current_step(draft).kind is Kind.FILES:
+        note = t("files-received", count=received)
+        return Outcome(draft, [_with_status(note, draft, ctx, t)], changed=False)
     before = [Reply(t("album-received", count=album))] if album else []
     return _show(draft, ctx, changed=False, before=before)
 

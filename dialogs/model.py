@@ -37,6 +37,7 @@ class StoredFile(BaseModel):
     section: FileSection
     telegram_file_id: str | None = None
     received_at: datetime = Field(default_factory=utcnow)
+    from_case: str | None = None  # reused from this earlier case (its number), not uploaded
 
 
 class Confirmation(BaseModel):

@@ -307,11 +307,18 @@ def summary(
         if section.id == "confirmations" and not include_confirmations:
             continue
         lines = [f"<b>{section.number}. {t('section-' + section.id)}</b>"]
+        confirmed = [draft.confirmations.get(s.id) for s in section_steps if s.kind is Kind.CONFIRM]
+        all_confirmed = bool(confirmed) and all(confirmed)
         for step in section_steps:
+            if all_confirmed and step.kind is Kind.CONFIRM:
+                continue  # all given: one line below, not one a statement (two phone screens)
             value = display_value(draft, step, t, all_links=all_links, tz=tz) or t("not-answered")
             label = t(f"label-{step.id}")
             separator = "\n" if step.kind is Kind.LINKS else " "
             lines.append(f"{label}:{separator}{value}")
+        if all_confirmed:
+            latest = max(c.at for c in confirmed if c is not None)
+            lines.append(t("confirmed-all", count=len(confirmed), at=local_time(latest, tz)))
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
@@ -345,7 +352,16 @@ def render_receipt(
     days: int = DEFAULT_ANSWER_DAYS,
     tz: tzinfo = DISPLAY_TZ,
 ) -> Reply:
-    """The claimant's receipt: the case number, when to expect an answer, what was filed."""
+    """The claimant's receipt: the case number, when to expect an answer, and what was filed in
+    a line (the right, the holder, how many listings and files; the review showed it all, and
+    /case shows it again), so it fits one phone screen."""
     receipt = t("receipt", number=number, days=days)
-    text = receipt + "\n\n" + summary(draft, t, include_confirmations=False, tz=tz)
-    return Reply(text)
+    right = draft.answers.get("right_type")
+    filed = t(
+        "receipt-filed",
+        right=t.plain(f"val-right_type-{right}") if right else t.plain("not-answered"),
+        holder=draft.answers.get("rights_holder") or t.plain("not-answered"),
+        listings=len(draft.links),
+        files=t.plain("files-count", count=len(draft.files)),
+    )
+    return Reply(receipt + "\n\n" + filed)

@@ -10,10 +10,11 @@ Public API:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from dialogs.model import Case, Lang
+from dialogs.render import DISPLAY_TZ
 
 from .archive import (
     DossierIntegrityError,
@@ -45,6 +46,7 @@ def write_dossier(
     *,
     lang: Lang = "en",
     generated_at: datetime | None = None,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> tuple[Path, Path]:
     """Write ``<number>.pdf`` and ``<number>.zip`` for ``case`` into ``out_dir``.
 
@@ -52,7 +54,7 @@ def write_dossier(
     leaves no half-made dossier behind. Returns ``(pdf_path, zip_path)``.
     """
     generated = generated_at or datetime.now(UTC)
-    pdf = build_dossier_pdf(case, audit=list(audit), lang=lang, generated_at=generated)
+    pdf = build_dossier_pdf(case, audit=list(audit), lang=lang, generated_at=generated, tz=tz)
     archive = build_dossier_zip(case, pdf, read_file, generated_at=generated)
 
     out_dir = Path(out_dir)

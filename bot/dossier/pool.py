@@ -19,9 +19,10 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from dialogs.model import Case, Lang
+from dialogs.render import DISPLAY_TZ
 
 from .archive import build_dossier_zip
 from .pdf import build_dossier_pdf
@@ -62,8 +63,10 @@ def shutdown() -> None:
         _pool = None
 
 
-async def build_pdf(case: Case, *, lang: Lang, generated_at: datetime | None) -> bytes:
-    job = functools.partial(build_dossier_pdf, case, lang=lang, generated_at=generated_at)
+async def build_pdf(
+    case: Case, *, lang: Lang, generated_at: datetime | None, tz: tzinfo = DISPLAY_TZ
+) -> bytes:
+    job = functools.partial(build_dossier_pdf, case, lang=lang, generated_at=generated_at, tz=tz)
     try:
         return await asyncio.get_running_loop().run_in_executor(_executor(), job)
     except (BrokenProcessPool, OSError) as failure:
@@ -78,9 +81,10 @@ async def build_dossier(
     *,
     lang: Lang,
     generated_at: datetime | None,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> tuple[bytes, bytes]:
     """The PDF (in the worker process) and the ZIP (in a thread) of a case."""
-    pdf = await build_pdf(case, lang=lang, generated_at=generated_at)
+    pdf = await build_pdf(case, lang=lang, generated_at=generated_at, tz=tz)
     archive = await asyncio.to_thread(
         build_dossier_zip, case, pdf, read_file, generated_at=generated_at
     )

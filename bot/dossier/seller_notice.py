@@ -15,15 +15,15 @@ Drawn with the staff dossier's machinery (`bot.dossier.pdf`: fonts, page, layout
 from __future__ import annotations
 
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from dialogs.flow import FLOW
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
-from dialogs.render import plain_answer, with_role
+from dialogs.render import DISPLAY_TZ, plain_answer, with_role
 
 from .archive import safe_filename
-from .pdf import _DossierPDF, _is_web_link, _iso_utc, _load_fonts, _Writer
+from .pdf import _DossierPDF, _is_web_link, _load_fonts, _Writer, shown_time
 
 DISCLOSURE = "disclosure"  # the confirmation step whose notice permits disclosure
 RIGHT_STEPS = (  # the offices are shown beside the registration numbers
@@ -57,9 +57,10 @@ def build_seller_notice(
     lang: Lang = "ru",
     generated_at: datetime | None = None,
     listings: list[str] | None = None,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> bytes:
     """The notice for the seller; about `listings` (those the complaint was accepted for)
-    or, without them, every listing of the complaint."""
+    or, without them, every listing of the complaint; times in ``tz`` (TIME_ZONE)."""
     t = texts(lang)
 
     def label(key: str, **args: object) -> str:
@@ -84,7 +85,7 @@ def build_seller_notice(
         w.text(label("intro"))
         w.gap(3)
         w.field(t.plain("pdf-case-number"), case.number)
-        w.field(t.plain("pdf-submitted"), _iso_utc(case.submitted_at))
+        w.field(t.plain("pdf-submitted"), shown_time(case.submitted_at, tz))
 
         links = draft.links if listings is None else listings
         w.heading(label("listings", count=len(links)))

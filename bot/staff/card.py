@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from bot.staff.outcomes import summary
@@ -19,7 +20,7 @@ from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
-from dialogs.render import plain_answer, with_role
+from dialogs.render import DISPLAY_TZ, local_time, plain_answer, with_role
 from storage import Storage
 from storage.chat_states import ChatStates
 from storage.database import Connection
@@ -52,11 +53,13 @@ async def render_card(
     username: str | None = None,
     limit: int = CAPTION_LIMIT,
     conn: Connection | None = None,
+    tz: tzinfo = DISPLAY_TZ,
 ) -> Card:
     """Everything needed to decide, in at most `limit` visible characters (a caption's 1024:
     the card is the dossier PDF's caption): the essentials first, then the details, then the
     listings — the lower parts shortened first when space runs out. With `conn`, drawn as
-    the transaction making a change sees the case."""
+    the transaction making a change sees the case. Times in `tz` (TIME_ZONE), as claimants
+    see theirs."""
     t = texts(lang)
     draft = case.draft
     username = username or await storage.cases.claimant_username(case.id)
@@ -66,7 +69,7 @@ async def render_card(
             number=case.number,
             status=t.plain(f"status-{case.status.value}"),
         ),
-        t("staff-card-submitted", at=case.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        t("staff-card-submitted", at=local_time(case.submitted_at, tz)),
         t(
             "staff-card-claimant",
             name=draft.answers.get("contact_name", "—"),
@@ -78,7 +81,7 @@ async def render_card(
         essentials.append(t("staff-card-unreachable"))
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
-    essentials.extend(await _decision_lines(storage, case, t, conn))
+    essentials.extend(await _decision_lines(storage, case, t, conn, tz))
     if reported := await storage.listing_outcomes.current(case.id, conn=conn):
         total = len(draft.links)
         essentials.append(t("staff-card-outcomes", summary=summary(t, reported, total)))
@@ -130,6 +133,7 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     lines = [
         t("staff-card-right", right=kind, role=with_role(case.draft, t) or "—"),
         t("staff-card-holder", holder=answers.get("rights_holder", "—"), cited=cited or "—"),
+        t("staff-card-claim", claim=_claim(case, t) or "—"),
         t("staff-card-files", listings=len(case.draft.links), files=files),
     ]
     if answers.get("rights_docs_cover"):  # fewer documents than rights, said to cover them all
@@ -151,8 +155,16 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     return lines
 
 
+def _claim(case: Case, t: Texts) -> str:
+    """What the claimant asks the platform to do, in their words when they chose "other"."""
+    draft = case.draft
+    chosen = plain_answer(draft, STEPS["claim_subject"], t)
+    own = draft.answers.get("claim_subject_other", "")
+    return f"{chosen}: {own}" if chosen and own else chosen or own
+
+
 async def _decision_lines(
-    storage: Storage, case: Case, t: Texts, conn: Connection | None
+    storage: Storage, case: Case, t: Texts, conn: Connection | None, tz: tzinfo
 ) -> list[str]:
     """After a decision: who, when and why."""
     if case.status not in DECIDED:
@@ -174,7 +186,7 @@ async def _decision_lines(
             "staff-card-decided",
             decision=t.plain(f"status-{case.status.value}"),
             who=last.actor_name or "—",
-            at=last.at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=local_time(last.at, tz),
             reason=why or "—",
         )
     ]

@@ -12,12 +12,11 @@ from typing import Any
 
 from bot.staff.card import staff_button_data
 from bot.staff.workflow import ACCEPTED_MARK, REJECT_REASONS, Action, Decision
-from dialogs.i18n import Texts, cut
+from dialogs.i18n import Texts
 
 MARK_ACCEPT = "+"
 # Callback data holds at most 64 bytes: "st:mark:NN:" and one character a listing.
 PER_LISTING_MAX = 48
-LINK_CHARS = 28  # of each listing on its button
 
 
 def confirm_markup(t: Texts, decision: Decision) -> dict[str, Any]:
@@ -58,15 +57,15 @@ def toggled(marks: str, index: int) -> str:
 
 
 def listings_markup(t: Texts, links: list[str], marks: str) -> dict[str, Any]:
-    """One button per listing showing its outcome (pressed: the next one), then Next / Back."""
+    """One button per listing showing its number and outcome ("12 · Not a platform listing"; the
+    card above lists the links by number; pressed: the next outcome), then Next / Back."""
     rows = []
-    for i, (link, mark) in enumerate(zip(links, marks, strict=True)):
+    for i, mark in enumerate(marks[: len(links)]):
         if mark == MARK_ACCEPT:
             outcome = t.plain("staff-listing-accepted")
         else:
             outcome = t.plain(f"staff-reason-{REJECT_REASONS[int(mark)]}")
-        short = cut(link.split("://", 1)[-1], LINK_CHARS)
-        text = t.plain("staff-listing-btn", index=i + 1, link=short, outcome=outcome)
+        text = t.plain("staff-listing-btn", index=i + 1, outcome=outcome)
         rows.append([{"text": text, "callback_data": staff_button_data("mark", f"{i}:{marks}")}])
     next_ = {
         "text": t.plain("staff-btn-listings-next"),

@@ -253,6 +253,7 @@ class CaseDesk:
             lang=self.settings.seller_lang,
             generated_at=self.clock(),
             listings=links,
+            tz=self.settings.tz,
         )
         sha256 = await self.storage.files.put_async(notice)
         detail: dict[str, Any] = {
@@ -753,7 +754,9 @@ class CaseDesk:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
-        card = await render_card(self.storage, case, self.settings.staff_lang, conn=conn)
+        card = await render_card(
+            self.storage, case, self.settings.staff_lang, conn=conn, tz=self.settings.tz
+        )
         message = CardEdit(
             chat_id=staff,
             case_id=case.id,

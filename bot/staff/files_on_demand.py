@@ -108,7 +108,8 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     fits = fits_an_album(case.draft.files) and not await undelivered_names(storage, case.id)
     parts = None
     if not fits:
-        parts = await zip_parts(storage, await dossier_zip(storage, case, desk.settings.staff_lang))
+        zipped = await dossier_zip(storage, case, desk.settings.staff_lang, desk.settings.tz)
+        parts = await zip_parts(storage, zipped)
     update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
         if update_id is not None:

@@ -55,11 +55,14 @@ def check_phone(raw: str, default_region: str | None = "RU") -> Valid[str] | Inv
     """A valid phone number, normalised to E.164 (``+79161234567``).
 
     Numbers without ``+`` are read as national numbers of ``default_region`` (``8 916 ...``
-    in Russia). Letters (vanity numbers, extensions) are refused.
+    in Russia). ``00`` in front is the international prefix dialled in most countries
+    (``0049 30 1234567`` is ``+49 30 1234567``). Letters (vanity numbers, extensions) are refused.
     """
     text = raw.strip()
     if not text or len(text) > PHONE_MAX_LEN or not _PHONE_CHARS_RE.match(text):
         return invalid(ERR_PHONE_INVALID)
+    if text.startswith("00"):
+        text = "+" + text[2:].lstrip(" -.")
     if not text.startswith("+") and default_region is None:
         return invalid(ERR_PHONE_NEED_COUNTRY)
     try:

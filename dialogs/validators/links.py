@@ -303,10 +303,26 @@ def _check_entry(
     if target is None:
         return invalid(ERR_LINK_SHORT), True
     landed = check_link(target, rules)
-    if isinstance(landed, Invalid) and landed.code in (ERR_LINK_OTHER_SITE, ERR_LINK_SHORT):
-        host = (_parse(target) or URL("https://unknown")).host or "?"
-        return invalid(ERR_LINK_SHORT_ELSEWHERE, host=host), True
+    if isinstance(landed, Invalid) and landed.code in (
+        ERR_LINK_OTHER_SITE,
+        ERR_LINK_SHORT,
+        ERR_LINK_NOT_URL,  # a private or non-web address: say which, not "not a web link"
+    ):
+        return invalid(ERR_LINK_SHORT_ELSEWHERE, host=_where(target)), True
     return landed, True
+
+
+def _where(target: str) -> str:
+    """The host a link leads to (``localhost``, ``10.0.0.7``), or the address itself when it
+    has none (``mailto:…``), cut short."""
+    parsed = _parse(target)
+    if parsed is not None and parsed.host:
+        return parsed.host
+    try:
+        host = URL(target).host
+    except (ValueError, TypeError):
+        host = None
+    return host or (target if len(target) <= 60 else target[:59] + "…")
 
 
 def parse_links(

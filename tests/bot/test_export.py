@@ -95,7 +95,7 @@ def test_export_one_case_as_a_subprocess(data_dir: Path, tmp_path: Path) -> None
     assert "IP-2024-000001" in text
     for action in ("submitted", "taken", "rejected"):
         assert action in text, action
-    assert "Sergey[501]" in text  # who acted, by name and id
+    assert "Sergey(id501)" in text  # who acted, by name and id (issue 15: in words)
     check_zip(archive, "IP-2024-000001")
 
 

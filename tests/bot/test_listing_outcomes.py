@@ -102,4 +102,4 @@ def test_the_summary_in_both_languages() -> None:
         "1 of 3 listings was removed on 5 December; 1 was removed on 6 December; 1 was not found"
     )
     ru = summary(texts("ru"), {1: reported[1], 3: reported[3]}, 2)
-    assert ru == "1 из 2 объявлений удалено 5 декабря; 1 не найдено"
+    assert ru == "1 из 2 карточек товаров удалена 5 декабря; 1 не найдена"

@@ -129,6 +129,7 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "file-received": [{"name": "a.pdf", "count": n} for n in (1, 2, 5)],
     "file-duplicate": [{"name": "a.pdf"}],
     "album-received": COUNTS,
+    "files-received": COUNTS,
     "files-count": COUNTS,
     "files-more": COUNTS,
     "links-more": COUNTS,
@@ -165,8 +166,13 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "resume-offer": [{"section": "Contacts"}],
     "welcome-back": [{"date": "2024-05-01"}],
     "confirmed-at": [{"at": "2024-05-01 15:00 MSK"}],
+    "confirmed-all": [{"at": "2024-05-01 15:00 MSK", "count": n} for n in (1, 4, 5)],
     "declined": [{"step": "confirm_third_party"}],
     "receipt": [{"number": "IP-2024-000001", "days": d} for d in (1, 2, 5, 10)],
+    "receipt-filed": [
+        {"right": "trademark", "holder": "Acme", "listings": n, "files": "2 files"}
+        for n in (1, 2, 5, 21)
+    ],
     "err-link-too-long": [{"limit": "2048"}],
     "err-link-other-site": [{"host": "google.com"}],
     "err-link-not-listing": [{"kind": k} for k in ("search", "store", "home", "other")],

@@ -20,7 +20,7 @@ def test_a_listing_link_starts_the_complaint_with_it(payload: str) -> None:
     assert s.draft is not None and s.draft.links == [LINK]
     assert s.draft.answers == {"screen_listing": "yes"}
     text = all_text(outcome)
-    assert "Report an intellectual-property infringement" in text  # the welcome, read first
+    assert "A complaint about an infringement of exclusive rights" in text  # the welcome
     assert f"The listing {LINK} is added" in text
     assert "What is your complaint about?" in last(outcome).text
     # /back leads to the question the link answered.
@@ -33,7 +33,7 @@ def test_an_invalid_payload_is_ignored_with_the_welcome(payload: str) -> None:
     s = Session()
     outcome = s.send(Command("start", payload))
     assert s.step == "welcome" and s.draft is not None and s.draft.links == []
-    assert "Report an intellectual-property infringement" in last(outcome).text
+    assert "A complaint about an infringement of exclusive rights" in last(outcome).text
 
 
 def test_a_complaint_under_way_gets_the_listing_added() -> None:

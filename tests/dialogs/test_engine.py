@@ -771,7 +771,9 @@ def test_review_lists_every_answer_and_offers_submit():
     ):
         assert label in review.text
     assert LINK in review.text and "rights_docs.pdf" in review.text
-    assert "confirmed 2024-05-01 15:00 MSK" in review.text  # stored 12:00 UTC, shown in Moscow
+    # All four on one line (issue 15: the review fits two phone screens); stored 12:00 UTC,
+    # shown in Moscow.
+    assert "All 4 confirmed, 2024-05-01 15:00 MSK" in review.text
     assert "Everything needed is here" in review.text
     assert datas(review)[0] == "u:review:"
     assert "e:review:screening" not in datas(review)

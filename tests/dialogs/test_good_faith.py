@@ -45,9 +45,9 @@ def test_times_are_shown_in_the_configured_zone_and_stored_in_utc():
     stored = s.draft.confirmations["confirm_data_processing"].at
     assert stored.tzinfo is not None and stored.utcoffset() == UTC.utcoffset(None)
     review = handle(s.draft, Command("help"), s.ctx).replies[-1].text
-    assert "confirmed 2024-05-01 15:00 MSK" in review
+    assert "confirmed, 2024-05-01 15:00 MSK" in review  # all on one line (issue 15)
     london = replace(s.ctx, time_zone="Europe/London")
     assert (
-        "confirmed 2024-05-01 13:00 BST"
+        "confirmed, 2024-05-01 13:00 BST"
         in handle(s.draft, Command("help"), london).replies[-1].text
     )

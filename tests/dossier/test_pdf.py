@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from bot.dossier import AuditEntry, build_dossier_pdf
 from dialogs.model import Case, Confirmation, Draft, FileSection, StoredFile
+from dialogs.render import local_time
 
 # A realistic submitted case with Cyrillic and Latin answers and three stored files.
 # test_archive.py reuses these helpers.
@@ -182,12 +183,12 @@ def test_contains_case_facts(case: Case, pdf: bytes) -> None:
         "ivan.petrov@example.com",
         str(case.user_id),
         "RU123456",
-        "2024-05-17T09:30:15Z",  # submitted
-        "2024-05-18T12:00:00Z",  # generated
+        "2024-05-17 12:30 MSK",  # submitted, in TIME_ZONE as claimants see times (issue 15)
+        "2024-05-18 15:00 MSK",  # generated
         "<b>bold</b>&unescaped",  # user text shown verbatim
         "Удалитькарточкитоваров",
         "АннаСмирнова",
-        "info_requested",
+        "info requested",
     ]:
         assert _squash(expected) in flat, expected
 
@@ -203,8 +204,8 @@ def test_confirmations_exact_wording_and_time(case: Case, pdf: bytes) -> None:
     flat = _squash(_text(pdf))
     for key, text in CONFIRMATION_TEXTS.items():
         assert _squash(text) in flat, key
-        at = case.draft.confirmations[key].at.isoformat().replace("+00:00", "Z")
-        assert at in flat
+        at = local_time(case.draft.confirmations[key].at)  # in TIME_ZONE (issue 15)
+        assert _squash(at) in flat
 
 
 def test_every_file_hash_in_full(case: Case, pdf: bytes) -> None:

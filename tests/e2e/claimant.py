@@ -158,7 +158,7 @@ LISTING = "https://aliexpress.ru/item/1005001234567890.html"
 
 # A distinctive part of each step's prompt (English), as the claimant reads it.
 PROMPTS: dict[str, str] = {
-    "welcome": "Report an intellectual-property infringement",
+    "welcome": "A complaint about an infringement of exclusive rights",
     "screen_listing": "particular listing",
     "screen_matter": "What is your complaint about?",
     "role": "Who are you in this complaint?",
@@ -303,8 +303,8 @@ class _Player:
             "confirm_third_party": "I confirm",
             "confirm_authorised": "I confirm",
         }
-        if step == "contact_phone" and not k.phone:
-            return await c.presses("Skip", expect=expect)
+        if step == "contact_phone" and not k.phone:  # Skip is a key of the reply keyboard
+            return await c.says("Skip", expect=expect)
         if step == "seller_contacts":
             for option in k.seller_contacts:
                 await c.presses(SELLER_CONTACT_BUTTONS[option], expect=PROMPTS[step])

@@ -29,7 +29,7 @@ async def test_copyright_path_in_russian_switching_to_english(
 ) -> None:
     fake.add_user(RU_CLAIMANT, first_name="Ольга", language_code="ru")
     olga = Claimant(fake, RU_CLAIMANT)
-    await olga.says("/start", expect="Сообщить о нарушении исключительных прав")
+    await olga.says("/start", expect="Жалоба на нарушение исключительных прав")
     await olga.presses("Начать", expect="Шаг 1 из 10")
     await olga.presses("Да, ссылки есть", expect="О чём ваша жалоба?")
     await olga.presses("Нарушены мои права", expect="Кто вы в этой жалобе?")

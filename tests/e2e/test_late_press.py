@@ -31,7 +31,7 @@ async def test_a_press_too_old_to_answer_still_moves_on(
     fake: FakeTelegram, either_bot: RunningBot
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
-    await anna.says("/start", expect="Report an intellectual-property infringement")
+    await anna.says("/start", expect="A complaint about an infringement of exclusive rights")
     fake.fail_next("answerCallbackQuery", error_code=400, description=TOO_OLD)
     await anna.presses("Start", expect="Step 1 of 10")
     assert fake.calls("answerCallbackQuery")[-1].error_code == 400

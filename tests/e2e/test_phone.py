@@ -21,8 +21,11 @@ async def test_the_phone_step_offers_to_share_the_number(
     offer = await fake.wait_for_message(
         CLAIMANT, lambda m: "keyboard" in (m.reply_markup or {}), after=0
     )
-    [[button]] = offer.reply_markup["keyboard"]  # type: ignore[index]
+    [button], *others = offer.reply_markup["keyboard"]  # type: ignore[index]
     assert button == {"text": "📱 Share my phone number", "request_contact": True}
+    # The question itself carries the keyboard (issue 15: one message a step), Back below.
+    assert "Your phone number" in (offer.text or "")
+    assert others == [[{"text": "⬅️ Back"}]]
     assert offer.reply_markup.get("one_time_keyboard") is True  # type: ignore[union-attr]
 
     baseline = anna._baseline()
@@ -60,7 +63,7 @@ async def test_a_deep_link_from_the_listing_page_fills_it_in(
     # A payload that is no listing: the plain welcome, nothing filled in.
     fake.user_sends_command(CLAIMANT + 1, "start", "promo2026")
     await fake.wait_for_message(
-        CLAIMANT + 1, lambda m: "Report an intellectual-property" in (m.text or ""), after=0
+        CLAIMANT + 1, lambda m: "A complaint about an infringement" in (m.text or ""), after=0
     )
     other = await running.app.storage.drafts.load(CLAIMANT + 1)
     assert other.links == [] and other.step == "welcome"

@@ -40,7 +40,7 @@ async def test_rejection_explains_and_start_again_begins_afresh(
 ) -> None:
     choice, why, what_to_do = REJECTIONS[reason]
     anna = Claimant(fake, CLAIMANT)
-    await anna.says("/start", expect="Report an intellectual-property infringement")
+    await anna.says("/start", expect="A complaint about an infringement of exclusive rights")
     await anna.presses("Start", expect="Step 1 of 10")
     if reason != "no_listing":
         await anna.presses("Yes, I have the link", expect="What is your complaint about?")
@@ -59,7 +59,7 @@ async def test_rejection_explains_and_start_again_begins_afresh(
     assert answer.get("text") == "That button is out of date."
     # ...and the claimant is shown where they are now: the welcome, the draft having restarted.
     await fake.wait_for_message(
-        CLAIMANT, lambda m: "Report an intellectual-property" in (m.text or ""), after=baseline
+        CLAIMANT, lambda m: "A complaint about an infringement" in (m.text or ""), after=baseline
     )
 
     assert running_bot.app is not None
@@ -92,7 +92,7 @@ async def test_rejected_then_start_again_twice_and_stale_start_again(
     """The "Start again" of an earlier rejection, pressed once the new complaint is under way,
     is out of date: it does not throw away the answers given since."""
     anna = Claimant(fake, CLAIMANT)
-    await anna.says("/start", expect="Report an intellectual-property infringement")
+    await anna.says("/start", expect="A complaint about an infringement of exclusive rights")
     await anna.presses("Start", expect="Step 1 of 10")
     await anna.presses("Yes, I have the link", expect="What is your complaint about?")
     rejection = await anna.presses("Resale: first sold", expect="What you can do:")

@@ -12,7 +12,7 @@ async def test_representative_files_a_trademark_complaint(
     fake: FakeTelegram, running_bot: RunningBot
 ) -> None:
     anna = Claimant(fake, CLAIMANT)
-    await anna.says("/start", expect="Report an intellectual-property infringement")
+    await anna.says("/start", expect="A complaint about an infringement of exclusive rights")
     await anna.presses("Start", expect="Step 1 of 10")
     await anna.presses("Yes, I have the link", expect="What is your complaint about?")
     await anna.presses("My IP right is infringed", expect="Step 2 of 10")

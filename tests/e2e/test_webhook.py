@@ -69,7 +69,7 @@ async def test_updates_posted_to_the_webhook_are_answered(
     start = fake.user_sends_text(CLAIMANT, "/start")
     assert await post(webhook_bot, dict(start), SECRET) == 200
     welcome = await fake.wait_for_message(CLAIMANT, after=0)
-    assert "Report an intellectual-property infringement" in (welcome.text or "")
+    assert "A complaint about an infringement of exclusive rights" in (welcome.text or "")
 
     forged = fake.user_sends_text(CLAIMANT, "/help")
     assert await post(webhook_bot, dict(forged), "wrong-secret") in REFUSED

@@ -22,7 +22,7 @@ from tests.fake_telegram import FakeTelegram
 
 __all__ = ["start_api"]
 
-RU_SUMMARY = "2 из 3 объявлений удалены 5 декабря; 1 не найдено"
+RU_SUMMARY = "2 из 3 карточек товаров удалены 5 декабря; 1 не найдена"
 EN_SUMMARY = "2 of 3 listings were removed on 5 December; 1 was not found"
 
 
@@ -91,7 +91,7 @@ async def test_accepted_through_the_api_and_listing_outcomes_told_once(
     assert LINKS[0] in notice.content and LINKS[2] in notice.content
     assert "не найдено" in notice.content.splitlines()[-1]
     await asyncio.sleep(3)  # longer than the reports take to settle: nothing else comes
-    told = [m for m in fake.messages(CLAIMANT) if "что стало с объявлениями" in m.content]
+    told = [m for m in fake.messages(CLAIMANT) if "что стало с карточками товаров" in m.content]
     assert len(told) == 1, [m.content for m in told]
 
     detail = (await api.read.get(f"/api/v1/cases/{case_id}")).body

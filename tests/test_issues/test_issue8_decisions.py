@@ -143,15 +143,15 @@ async def decide_per_listing(fake: FakeTelegram, card: SentMessage) -> None:
     """The first listing accepted, the second rejected for missing documents, the third not
     a listing of the platform."""
     await staff_presses(fake, STAFF_MEMBER, card, "Per listing")
-    await buttons_become(fake, card, "1.", "2.", "3.", "Next")
+    await buttons_become(fake, card, "1 · ", "2 · ", "3 · ", "Next")
     for index, presses in ((2, 2), (3, 4)):  # accept → out of scope → documents missing…
         for _ in range(presses):
             before = list(card.button_texts)
-            await staff_presses(fake, STAFF_MEMBER, card, f"{index}. ")
+            await staff_presses(fake, STAFF_MEMBER, card, f"{index} · ")
             await fake.wait_until(lambda: card.button_texts != before, 5)  # noqa: B023
     texts = card.button_texts
     assert "accept" in texts[0] and "Documents missing" in texts[1], texts
-    assert "Not a listing of the platform" in texts[2], texts
+    assert "Not a platform listing" in texts[2], texts
     await staff_presses(fake, STAFF_MEMBER, card, "Next")
     await buttons_become(fake, card, "Confirm the outcomes", "Cancel")
     await staff_presses(fake, STAFF_MEMBER, card, "Confirm the outcomes")
@@ -185,12 +185,12 @@ async def test_a_partial_decision_is_told_listing_by_listing_in_both_languages(
     filed_ru = await file_complaint(fake, bot, RU_CLAIMANT, several, russian=True)
     await decide_per_listing(fake, filed_ru.card)
     notice_ru = await fake.wait_for_message(
-        RU_CLAIMANT, lambda m: "по каждому объявлению" in m.content, after=filed_ru.receipt
+        RU_CLAIMANT, lambda m: "по каждой карточке товара" in m.content, after=filed_ru.receipt
     )
     assert "принято" in notice_ru.content and "отклонено" in notice_ru.content
     assert "Что вы можете сделать" in notice_ru.content
     await outbox_drained(fake, bot)
-    assert told(fake, RU_CLAIMANT, "по каждому объявлению") == 1
+    assert told(fake, RU_CLAIMANT, "по каждой карточке товара") == 1
 
 
 async def test_a_case_nobody_takes_is_reminded_once(

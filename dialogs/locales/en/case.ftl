@@ -22,7 +22,7 @@ case-rejected =
 case-forwarded = 📨 Your complaint <b>{ $number }</b> has been passed to the seller of the listing, as the platform's rules provide.
 reject-reason-out_of_scope = the matter is not one the platform considers (see the rules on intellectual property).
 reject-reason-documents_missing = documents evidencing the rights are missing or insufficient.
-reject-reason-no_authority = no sufficient authority to act for the rights holder.
+reject-reason-no_authority = the authority to act for the right holder is not shown or not sufficient.
 reject-reason-not_platform_listing = the links are not listings of the platform.
 reject-reason-other = see the note below.
 

@@ -4,8 +4,8 @@ pdf-title = IP complaint dossier { $number }
 pdf-page = Page
 pdf-case-number = Case number
 pdf-status = Status
-pdf-submitted = Submitted (UTC)
-pdf-generated = Generated (UTC)
+pdf-submitted = Submitted
+pdf-generated = Generated
 pdf-assignee = Assignee
 pdf-claimant-lang = Claimant's language
 pdf-telegram-user = Telegram user id
@@ -14,7 +14,7 @@ pdf-not-provided = not provided
 pdf-not-recorded = NOT RECORDED
 pdf-no-links = No listing links
 pdf-confirmation-text = Exact wording shown
-pdf-confirmation-at = Confirmed at (UTC)
+pdf-confirmation-at = Confirmed at
 pdf-confirmation-lang = Language
 pdf-files = Files ({ $count })
 pdf-no-files = No files
@@ -27,6 +27,19 @@ pdf-bytes = bytes
 pdf-audit = Audit trail
 pdf-audit-who = Who
 pdf-audit-detail = Detail
+pdf-audit-when = When
+pdf-audit-what = What
+
+## Issue 15: the dossier in the third person, compact; reused files and pasted links marked.
+
+pdf-section-rights_docs = Documents of the rights
+pdf-section-authority = Documents of the claimant's authority
+pdf-section-contacts = The claimant's contact details
+pdf-file-from = from case { $number }
+pdf-file-name = File, its place in the archive
+pdf-file-kind = Section, type (by content), size
+pdf-link-pasted = pasted as
+pdf-confirmed = Confirmed { $at } · { $lang }
 
 ## The notice for the seller (PDF), in the seller's language (issue 8).
 

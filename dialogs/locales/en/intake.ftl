@@ -18,23 +18,18 @@ section-review = Review
 ## Welcome
 
 ask-welcome =
-    <b>Report an intellectual-property infringement on { $platform }</b>
+    <b>A complaint about an infringement of exclusive rights in { $platform } listings</b>
 
-    I will guide you through a complete complaint, one step at a time ({ $total } steps, about 10–15 minutes). Your answers are saved as you go: you can stop and come back later.
+    { $total } steps, 10–15 minutes. Answers are saved as you go: you can stop and come back.
 
     <b>Have at hand</b>
-    • a direct link to each infringing listing on { $platform };
-    • evidence of the infringement: photos, screenshots, test-purchase documents;
-    • documents of your rights:
-      – trademark (incl. counterfeits): the trademark certificate;
-      – patent: the patent for the invention, industrial design or utility model;
-      – copyright and other: original files, contracts with the author or right holder (author's order, alienation, licence), a certificate of deposit;
-    • documents of your authority: your own proof as the right holder, or a power of attorney if you represent the right holder;
+    • a link to each infringing listing;
+    • evidence: photos, screenshots, test-purchase documents;
+    • documents of the rights: the trademark certificate, the patent, or for copyright the original files, contracts, a certificate of deposit;
+    • documents of your authority (for a representative, the power of attorney);
     • your contact details.
 
-    The platform does not give legal opinions or advice on applying or interpreting the law.
-
-    Commands: /back — previous step, /cancel — discard, /help, /language, /status — your cases.
+    The platform gives no legal advice. /help lists the commands.
 btn-start = Start
 lang-en = English
 lang-ru = Русский
@@ -92,7 +87,7 @@ btn-start-again = Start again
 
 ask-role =
     Who are you in this complaint?
-    • <b>The right holder</b>: the owner of the right, or its employee or director.
+    • <b>The right holder</b>: the owner of the right (a company, a sole proprietor or the author), or its employee or director.
     • <b>A representative</b>: a lawyer, patent attorney or agent acting for the right holder under a power of attorney.
     • <b>A licensee</b>: you use the right under a licence agreement with the right holder (exclusive or not).
 opt-role-holder = I am the right holder
@@ -179,6 +174,10 @@ album-received = 📎 Received { $count ->
     [one] { $count } file
    *[other] { $count } files
   } from the album.
+files-received = 📎 Received { $count ->
+    [one] { $count } file
+   *[other] { $count } files
+  }.
 files-count = { $count ->
     [0] no files
     [one] { $count } file
@@ -204,19 +203,21 @@ ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916
 share-contact-hint = Or tap “Share my phone number” below.
 btn-share-contact = 📱 Share my phone number
 contact-saved = ☎️ Phone saved: { $value }
+phone-left-back = ⬅️ Back to the previous step.
+phone-left-skip = ⏭ The phone number is skipped.
 ## Disclosure and confirmations
 
 ask-disclosure = <b>Before you confirm</b>
 confirm-disclosure = To protect the interests of both parties, the platform may redirect your request to the seller who listed the disputed item. The information, materials and data you submit may be disclosed to the third parties against whom you complain.
 btn-confirm-disclosure = I understand
 ask-confirm_data_processing = <b>Confirmation 1 of 3</b>
-confirm-confirm_data_processing = I consent to the processing of my personal data given in this complaint for the purposes of resolving my matter, including passing the contact details I chose ({ $seller_contacts }) to the seller complained about, and agree to the platform's privacy policy ({ $privacy_url }).
+confirm-confirm_data_processing = I consent to the processing of my personal data given in this request for the purposes of resolving it, including passing the contact details I chose ({ $seller_contacts }) to the seller complained about, under the personal data law (in Russia, Federal Law No. 152-FZ of 27.07.2006), and accept the platform's privacy policy ({ $privacy_url }).
 btn-confirm-confirm_data_processing = I confirm
 ask-confirm_third_party = <b>Confirmation 2 of 3</b>
 confirm-confirm_third_party = I confirm that I have obtained the relevant consents from third parties to provide the platform with these materials and information.
 btn-confirm-confirm_third_party = I confirm
 ask-confirm_authorised = <b>Confirmation 3 of 3</b>
-confirm-confirm_authorised = I confirm that I am authorised by the rights holder to represent their interests.
+confirm-confirm_authorised = I confirm that I am authorised by the right holder to represent their interests.
 btn-confirm-confirm_authorised = I confirm
 ask-confirm_good_faith = <b>Statement of good faith</b>
 confirm-confirm_good_faith = I confirm that I believe in good faith that the information and allegations in this notice are accurate and complete.
@@ -225,6 +226,10 @@ label-confirm_good_faith = Statement of good faith
 btn-decline = I do not confirm
 declined = Without this confirmation the platform cannot consider the complaint. Your answers stay saved: confirm when you are ready, or /cancel to discard.
 confirmed-at = confirmed { $at }
+confirmed-all = { $count ->
+    [one] Confirmed { $at }.
+   *[other] All { $count } confirmed, { $at }.
+  }
 
 ## Review and submission
 
@@ -250,6 +255,10 @@ receipt =
         [one] { $days } working day
        *[other] { $days } working days
       }; you will be told of each decision. /status shows your cases.
+receipt-filed = <b>Filed:</b> { $right } · { $holder } · { $listings ->
+    [one] { $listings } listing
+   *[other] { $listings } listings
+  } · { $files }
 submit-failed = We could not file the complaint just now; your answers are saved. Please press “Submit” again in a minute.
 
 val-screen_listing-yes = yes
@@ -289,7 +298,7 @@ label-contact_phone = Phone
 label-disclosure = Disclosure notice
 label-confirm_data_processing = Data processing and privacy policy
 label-confirm_third_party = Third-party consents
-label-confirm_authorised = Authorised by the rights holder
+label-confirm_authorised = Authorised by the right holder
 
 ## Navigation
 
@@ -320,6 +329,8 @@ help =
     /start — start, or continue where you stopped
     /status — your filed cases and their state
     /case NUMBER — one case in full, e.g. /case IP-2026-000042
+    /withdraw NUMBER — withdraw a complaint before a decision
+    /mydata — what we hold about you
     The platform does not give legal opinions or advice.
 ## Input of the wrong kind
 
@@ -367,8 +378,9 @@ btn-reuse-no = No
 ## The terminal runtime
 
 terminal-howto =
-    <b>How to use it here:</b> type a button's number to press it (e.g. 1); type text to answer; send a file with “file: /path/to/file.pdf” (several joined by “;”); /back, /cancel, /help, /language, /status, /case NUMBER work as in Telegram; /quit (or Ctrl-D) leaves — your answers are saved.
+    <b>How to use it here:</b> type a button's number to press it (e.g. 1); type text to answer; send a file with “file: /path/to/file.pdf” (several joined by “;”); /back, /cancel, /help, /language, /status, /case NUMBER, /withdraw NUMBER, /mydata work as in Telegram; /quit (or Ctrl-D) leaves — your answers are saved.
 terminal-farewell = Your answers are saved; run again to continue.
+terminal-after-submit = Next: /status shows your cases, /case NUMBER one of them with what you can still do; /start begins another complaint; /quit leaves.
 terminal-no-file = No such file: { $paths }
 
 ## Issue 6: a user sending faster than a person can.

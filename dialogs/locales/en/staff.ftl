@@ -44,7 +44,7 @@ staff-answer-file = 💬 { $number } · the claimant's answer
 staff-reason-out_of_scope = Out of scope
 staff-reason-documents_missing = Documents missing
 staff-reason-no_authority = No authority
-staff-reason-not_platform_listing = Not a listing of the platform
+staff-reason-not_platform_listing = Not a platform listing
 staff-reason-other = Other (write it)
 staff-btn-cancel = ↩️ Back
 
@@ -66,7 +66,7 @@ staff-evidence-file = 📎 { $number } · evidence added by the claimant
     { $name }
     sha256: <code>{ $sha256 }</code>
 staff-seller-notice = 📨 { $number } · the notice for the seller (PDF)
-staff-find-usage = Send /find and a case number, a listing link, the claimant's Telegram id or @username, a rights holder or a registration number.
+staff-find-usage = Send /find and a case number, a listing link, the claimant's Telegram id or @username, a right holder or a registration number.
 staff-find-title = 🔎 <b>Cases for “{ $query }”</b>: { $count }
 staff-find-none = 🔎 No case matches “{ $query }”.
 staff-case-line = { $number } · { $status } · { $date } · { $holder } · { $assignee }
@@ -90,6 +90,7 @@ staff-card-holder = Holder: { $holder } · rights cited: { $cited }
 staff-card-files = Listings: { $listings } · files: { $files }
 staff-card-docs-cover = 📄 { $rights } rights, { $documents } documents: the claimant confirms they cover every right cited
 staff-card-missing = ⚠️ Missing: { $missing }
+staff-card-claim = Claim: { $claim }
 staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
 staff-card-listings-count = { $count } listings (see the dossier above)
 
@@ -105,7 +106,7 @@ staff-btn-confirm_listings = ✔️ Confirm the outcomes
 staff-btn-cancel_decision = ✖️ Cancel
 staff-btn-listings-next = ➡️ Next
 staff-listing-accepted = ✅ accept
-staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-listing-btn = { $index } · { $outcome }
 staff-confirm-hint = Confirm on the card, or cancel.
 staff-listings-hint = Press a listing to change its outcome, then Next.
 staff-listings-too-many = Too many listings to mark one by one here; decide the case as a whole.

@@ -32,7 +32,7 @@ err-offices-count = { $numbers } numbers, but { $offices } offices. Send one off
 err-offices-one = You chose one office for all, but sent { $offices }. Send just the one office, or press “⬅️ Back” to choose different offices.
 err-regnum-unsure = Is “{ $piece }” one number or several? Please send each number on its own line, or separate them with commas.
 err-text-vague = Please write a sentence that says what the listings do, e.g. “They sell bags with our logo that we did not make”.
-err-file-empty = The file is empty. Please send it again.
+err-file-empty = The file is empty (0 bytes): there is nothing in it to read. Send the document itself, e.g. open it and save it again as PDF.
 err-file-too-big = The file is { $size_mb } MB; the limit is { $limit_mb } MB. Please compress it or split it into parts.
 err-file-type = This file's content is { $detected }, which is not accepted here. Accepted: { $allowed }.
 

@@ -4,8 +4,8 @@ pdf-title = Досье жалобы { $number }
 pdf-page = Страница
 pdf-case-number = Номер дела
 pdf-status = Статус
-pdf-submitted = Подано (UTC)
-pdf-generated = Сформировано (UTC)
+pdf-submitted = Подано
+pdf-generated = Сформировано
 pdf-assignee = Ответственный
 pdf-claimant-lang = Язык заявителя
 pdf-telegram-user = Telegram id пользователя
@@ -14,7 +14,7 @@ pdf-not-provided = не указано
 pdf-not-recorded = НЕ ЗАПИСАНО
 pdf-no-links = Нет ссылок на карточки товаров
 pdf-confirmation-text = Точный показанный текст
-pdf-confirmation-at = Подтверждено (UTC)
+pdf-confirmation-at = Подтверждено
 pdf-confirmation-lang = Язык
 pdf-files = Файлы ({ $count })
 pdf-no-files = Нет файлов
@@ -27,15 +27,28 @@ pdf-bytes = байт
 pdf-audit = Журнал действий
 pdf-audit-who = Кто
 pdf-audit-detail = Подробности
+pdf-audit-when = Когда
+pdf-audit-what = Что
+
+## Issue 15: the dossier in the third person, compact; reused files and pasted links marked.
+
+pdf-section-rights_docs = Документы о правах
+pdf-section-authority = Документы о полномочиях заявителя
+pdf-section-contacts = Контактные данные заявителя
+pdf-file-from = из дела { $number }
+pdf-file-name = Файл, его место в архиве
+pdf-file-kind = Раздел, тип (по содержимому), размер
+pdf-link-pasted = как вставлено
+pdf-confirmed = Подтверждено { $at } · { $lang }
 
 ## The notice for the seller (PDF), in the seller's language (issue 8).
 
-seller-title = Уведомление о жалобе на нарушение интеллектуальных прав { $number }
-seller-intro = Платформа получила жалобу на то, что перечисленные ниже объявления нарушают интеллектуальные права. По правилам платформы она передаётся вам вместе со сведениями, раскрытие которых заявитель допустил.
-seller-listings = Объявления, на которые подана жалоба ({ $count })
+seller-title = Уведомление о жалобе на нарушение исключительных прав { $number }
+seller-intro = Платформа получила жалобу на то, что перечисленные ниже карточки товаров нарушают исключительные права. По правилам платформы она передаётся вам вместе со сведениями, раскрытие которых заявитель допустил.
+seller-listings = Карточки товаров, на которые подана жалоба ({ $count })
 seller-rights = Права, на которые ссылается заявитель
 seller-contacts = Контактные данные заявителя
 seller-contacts-withheld = Не раскрываются: заявитель не дал согласия на их раскрытие.
 seller-not-disclosed = Не раскрываются
 seller-next = Что вы можете сделать
-seller-next-text = Вы можете связаться с заявителем, чтобы урегулировать вопрос, или направить платформе документы, подтверждающие, что ваши объявления не нарушают эти права. Указывайте номер дела в ответе.
+seller-next-text = Вы можете связаться с заявителем, чтобы урегулировать вопрос, или направить платформе документы, подтверждающие, что ваши карточки товаров не нарушают эти права. Указывайте номер дела в ответе.

@@ -1,23 +1,23 @@
-# Что стало с объявлениями принятой жалобы, по сообщению маркетплейса.
+# Что стало с карточками товаров принятой жалобы, по сообщению маркетплейса.
 outcome-notice =
-    📦 Жалоба <b>{ $number }</b>: что стало с объявлениями.
+    📦 Жалоба <b>{ $number }</b>: что стало с карточками товаров.
     { $summary }.
 outcome-listing = { $index }. { $link } — { $outcome }
 outcome-first = { $count } из { $total } { $total ->
-        [one] объявления
-       *[other] объявлений
+        [one] карточки товара
+       *[other] карточек товаров
     } { $outcome }
 outcome-next = { $count } { $outcome }
 outcome-removed-on = { $count ->
-        [one] удалено
+        [one] удалена
        *[other] удалены
     } { $date }
 outcome-restored-on = { $count ->
-        [one] восстановлено
+        [one] восстановлена
        *[other] восстановлены
     } { $date } (после возражения продавца)
 outcome-not_found = { $count ->
-        [one] не найдено
+        [one] не найдена
        *[other] не найдены
     }
 outcome-day = { $day } { $month }
@@ -33,8 +33,8 @@ month-9 = сентября
 month-10 = октября
 month-11 = ноября
 month-12 = декабря
-# На карточке и в /case: что стало с каждым объявлением.
-staff-card-outcomes = 📦 Объявления: { $summary }
-case-outcomes = 📦 Объявления: { $summary }
-outcome-not-accepted = Это объявление не было принято: сообщить о нём нельзя.
-outcome-no-such-listing = В жалобе нет объявления с таким номером.
+# На карточке и в /case: что стало с каждой карточкой товара.
+staff-card-outcomes = 📦 Карточки товаров: { $summary }
+case-outcomes = 📦 Карточки товаров: { $summary }
+outcome-not-accepted = Эта карточка товара не была принята: сообщить о ней нельзя.
+outcome-no-such-listing = В жалобе нет карточки товара с таким номером.

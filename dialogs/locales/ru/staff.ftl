@@ -44,7 +44,7 @@ staff-answer-file = 💬 { $number } · ответ заявителя
 staff-reason-out_of_scope = Не рассматриваем
 staff-reason-documents_missing = Нет документов
 staff-reason-no_authority = Нет полномочий
-staff-reason-not_platform_listing = Не карточка товара платформы
+staff-reason-not_platform_listing = Не карточка платформы
 staff-reason-other = Другое (написать)
 staff-btn-cancel = ↩️ Назад
 
@@ -60,7 +60,7 @@ staff-card-undelivered = ⚠️ { $count ->
 
 status-withdrawn = отозвано заявителем
 staff-btn-take_over = 🙋 Забрать себе
-staff-refused-not-assignee = Дело ведёт { $name }: действовать может только он (или сначала заберите дело себе).
+staff-refused-not-assignee = Дело ведёт { $name }: действовать по нему может только ответственный (или сначала заберите дело себе).
 staff-evidence = 📎 <b>Заявитель добавил доказательства</b> ({ $number }):
     { $text }
 staff-evidence-file = 📎 { $number } · доказательства от заявителя
@@ -88,17 +88,18 @@ staff-stats-none = —
 
 staff-card-right = Право: { $right } · подаёт { $role }
 staff-card-holder = Правообладатель: { $holder } · права: { $cited }
-staff-card-files = Объявлений: { $listings } · файлы: { $files }
-staff-card-docs-cover = 📄 Прав: { $rights }, документов: { $documents }; заявитель подтверждает, что они подтверждают все указанные права
+staff-card-files = Карточек товаров: { $listings } · файлы: { $files }
+staff-card-docs-cover = 📄 Прав: { $rights }, документов: { $documents }; по словам заявителя, документы охватывают все указанные права
 staff-card-missing = ⚠️ Не хватает: { $missing }
+staff-card-claim = Требование: { $claim }
 staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
-staff-card-listings-count = Объявлений: { $count } (см. досье выше)
+staff-card-listings-count = Карточек товаров: { $count } (см. досье выше)
 
 ## Decisions confirmed, undone; per-listing outcomes; reminders (issue 8).
 
 status-accepting = принимается — заявитель ещё не уведомлён
 status-rejecting = отклоняется — заявитель ещё не уведомлён
-staff-btn-per_listing = 🧩 По объявлениям
+staff-btn-per_listing = 🧩 По карточкам
 staff-btn-undo = ↩ Отменить решение
 staff-btn-confirm_accept = ✔️ Подтвердить принятие
 staff-btn-confirm_reject = ✔️ Подтвердить отказ
@@ -106,16 +107,16 @@ staff-btn-confirm_listings = ✔️ Подтвердить решения
 staff-btn-cancel_decision = ✖️ Отмена
 staff-btn-listings-next = ➡️ Далее
 staff-listing-accepted = ✅ принять
-staff-listing-btn = { $index }. { $link } — { $outcome }
+staff-listing-btn = { $index } · { $outcome }
 staff-confirm-hint = Подтвердите решение на карточке или отмените его.
-staff-listings-hint = Нажимайте на объявление, чтобы сменить решение по нему, затем «Далее».
-staff-listings-too-many = Слишком много объявлений, чтобы отметить каждое здесь; примите решение по жалобе целиком.
-staff-nothing-to-confirm = Нет решения для подтверждения: нажмите «Принять», «Отклонить» или «По объявлениям» снова.
+staff-listings-hint = Нажимайте на карточку товара, чтобы сменить решение по нему, затем «Далее».
+staff-listings-too-many = Слишком много карточек товаров, чтобы отметить каждое здесь; примите решение по жалобе целиком.
+staff-nothing-to-confirm = Нет решения для подтверждения: нажмите «Принять», «Отклонить» или «По карточкам» снова.
 staff-decided-undo = Записано: { $number } — { $status }. Заявитель узнает через { $seconds } с, если вы не отмените решение.
 staff-undone = Решение отменено: { $number } снова на рассмотрении; заявитель ничего не узнал.
 staff-cancelled = По { $number } ничего не решено.
-staff-reminder = ⏰ { $number } ждёт { $minutes } мин, и никто её не взял.
-staff-card-per-listing = по объявлениям: принято { $accepted } из { $total }
+staff-reminder = ⏰ Дело { $number } ждёт { $minutes } мин, его никто не взял.
+staff-card-per-listing = по карточкам товаров: принято { $accepted } из { $total }
 
 ## Одно сообщение на дело: карточка — подпись к PDF досье; файлы по запросу (задача 8).
 
