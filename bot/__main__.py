@@ -11,6 +11,7 @@ python -m bot restore DIR          restore a backup into an empty DATA_DIR
 python -m bot erase --user ID | --case NUMBER  anonymise personal data, delete unshared files
 python -m bot export --user ID [--out DIR]     everything held about one person (access request)
 python -m bot stats [--since DATE] case figures and the intake funnel
+python -m bot --version            the installed version
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from pathlib import Path
 from bot.ops.check import load_settings
 from bot.ops.logs import configure
 from bot.settings import Settings, open_storage
+from bot.version import installed_version
 from storage import Storage
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     graph = commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")
