@@ -44,9 +44,9 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-graph: $(STAMP)  ## the intake tree as a Mermaid diagram, renewed in the README too
-	$(PY) -m bot graph --readme README.md
-	$(PY) -m bot graph --cases --readme README.md
+graph: $(STAMP)  ## the intake tree as a Mermaid diagram, renewed in docs/walkthrough.md too
+	$(PY) -m bot graph --readme docs/walkthrough.md
+	$(PY) -m bot graph --cases --readme docs/walkthrough.md
 	$(PY) -m bot graph
 
 bench: $(STAMP)  ## measures and reports; never fails on a number
