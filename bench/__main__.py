@@ -16,7 +16,7 @@ from bench.oop_options import OopOptions
 from bench.report import Result, header, machine, write
 
 BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop", "staffrate")
-ON_REQUEST = ("cluster",)  # run only when named (worker processes, PostgreSQL: minutes)
+ON_REQUEST = ("cluster", "calls")  # run only when named (worker processes: minutes)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,7 +140,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def cards(fake: FakeTelegram) -> int:
-    return sum("📁 Case " in (m.text or "") for m in fake.messages(STAFF_CHAT_ID))
+    return sum("📁 Case " in m.content for m in fake.messages(STAFF_CHAT_ID))  # the caption
 
 
 async def measure_all(claimants: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ python -m bot export --user ID [--out DIR]     everything held about one person 
 python -m bot stats [--since DATE] case figures and the intake funnel
 python -m bot api-key create --name NAME --scope read|decide   a case API key (shown once)
 python -m bot api-key list | revoke --name NAME                 the case API's keys
+python -m bot --version            the installed version
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from pathlib import Path
 from bot.ops.check import load_settings
 from bot.ops.logs import configure
 from bot.settings import Settings, open_storage
+from bot.version import installed_version
 from storage import Storage
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     graph = commands.add_parser("graph", help="print the intake tree as a Mermaid diagram")

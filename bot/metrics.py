@@ -9,16 +9,18 @@ by status, and the intake funnel (`bot.ops.stats`).
 from __future__ import annotations
 
 import logging
+import platform
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Info, generate_latest
 
 from bot.ops.logs import note
 from bot.send_errors import token_refusal
+from bot.version import installed_version
 from dialogs.model import utcnow
 from storage import Storage
 
@@ -33,6 +35,8 @@ CASES = Gauge("bot_cases", "Cases by status", ["status"])
 FUNNEL_REACHED = Gauge("bot_funnel_reached", "Conversations that reached each step", ["step"])
 FUNNEL_STOPPED = Gauge("bot_funnel_stopped", "Unfinished conversations now at each step", ["step"])
 TOKEN_REFUSED = Gauge("bot_token_refused", "1 while Telegram refuses the bot token (401)")
+BUILD = Info("bot_build", "The running version (bot_build_info{version} 1)")
+BUILD.info({"version": installed_version(), "python": platform.python_version()})
 
 
 @asynccontextmanager

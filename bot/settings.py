@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import DirectoryPath, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 from dialogs.model import Lang
 from dialogs.validators.links import ListingLinkRules
@@ -19,9 +26,34 @@ if TYPE_CHECKING:
 PUBLIC_API_URL = "https://api.telegram.org"
 
 
+def secrets_dirs() -> list[Path]:
+    """Folders holding one file per secret setting, named after it (`bot_token`,
+    `database_url`, …): SECRETS_DIR if set, and systemd's $CREDENTIALS_DIRECTORY (set by
+    `LoadCredential=`). Compose's `secrets:` mounts at /run/secrets: SECRETS_DIR=/run/secrets."""
+    named = (os.environ.get(name, "").strip() for name in ("SECRETS_DIR", "CREDENTIALS_DIRECTORY"))
+    return [Path(folder) for folder in named if folder and Path(folder).is_dir()]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment and `.env` first, then the secret files (read when a Settings is
+        made, so a test or a unit can point SECRETS_DIR elsewhere)."""
+        files = SecretsSettingsSource(settings_cls, secrets_dir=secrets_dirs() or None)
+        return init_settings, env_settings, dotenv_settings, files
+
+    # Named here so that `check` reports a SECRETS_DIR that is not a folder (the files in it are
+    # read by the source above, not through this field).
+    secrets_dir: DirectoryPath | None = None
     bot_token: SecretStr | None = None
     runtime: Literal["aiogram", "ptb"] = "aiogram"
     telegram_api_url: str = PUBLIC_API_URL

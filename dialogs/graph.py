@@ -4,7 +4,7 @@
 question, shortened), one subgraph per numbered section, the edges in the order of the flow
 with the branching condition as the edge label, every rejection leaf as its own node, the
 review with its way back ("edit any section") and the submission. Pure: it reads only the
-catalogs. `python -m bot graph` prints it; the README embeds it.
+catalogs. `python -m bot graph` prints it; docs/walkthrough.md embeds it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The README is what an operator reads first: its commands and its diagram must be current."""
+"""The README is what an operator reads first: its commands must be current, and so must the
+diagrams that `make graph` writes into docs/walkthrough.md (moved there from the README)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from pathlib import Path
 from dialogs.graph import mermaid
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+WALKTHROUGH = README.parent / "docs" / "walkthrough.md"
 MARKERS = re.compile(r"<!-- graph:start -->\n```mermaid\n(.*?)```\n<!-- graph:end -->", re.S)
 
 
 def test_readme_diagram_is_the_generated_one() -> None:
-    found = MARKERS.search(README.read_text(encoding="utf-8"))
-    assert found, "README lacks the generated diagram; run: python -m bot graph"
-    assert found.group(1) == mermaid() + "\n", "README diagram is stale; regenerate it"
+    found = MARKERS.search(WALKTHROUGH.read_text(encoding="utf-8"))
+    assert found, "docs/walkthrough.md lacks the generated diagram; run: make graph"
+    assert found.group(1) == mermaid() + "\n", "the intake diagram is stale; run: make graph"
 
 
 def test_first_screen_names_the_two_commands() -> None:
@@ -33,6 +35,13 @@ CASES_MARKERS = re.compile(
 def test_readme_case_lifecycle_is_the_generated_one() -> None:
     from bot.staff.lifecycle_graph import mermaid as lifecycle
 
-    found = CASES_MARKERS.search(README.read_text(encoding="utf-8"))
-    assert found, "README lacks the case lifecycle; run: python -m bot graph --cases --readme"
-    assert found.group(1) == lifecycle(), "README case lifecycle is stale; regenerate it"
+    found = CASES_MARKERS.search(WALKTHROUGH.read_text(encoding="utf-8"))
+    assert found, "docs/walkthrough.md lacks the case lifecycle; run: make graph"
+    assert found.group(1) == lifecycle(), "the case lifecycle is stale; run: make graph"
+
+
+def test_makefile_graph_renews_the_walkthrough() -> None:
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    assert "graph --readme docs/walkthrough.md" in makefile
+    assert "graph --cases --readme docs/walkthrough.md" in makefile
+    assert "docs/walkthrough.md" in README.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """The case lifecycle drawn as a Mermaid state diagram, generated from `bot.staff.workflow.RULES`
 (never by hand): one state per case status, one edge per status an action leaves, labelled
-with the action and who may take it. `python -m bot graph --cases` prints it; the README
+with the action and who may take it. `python -m bot graph --cases` prints it; docs/walkthrough.md
 embeds it between `cases-graph:start` / `cases-graph:end`."""
 
 from __future__ import annotations
