@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import mimetypes
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
 from pathlib import Path
@@ -154,6 +155,7 @@ class FakeTelegram:
         self.short_descriptions: dict[str, str] = {}
         self.default_menu_button: dict[str, Any] = {"type": "default"}
         self.webhook: dict[str, Any] | None = None
+        self.migrated: dict[int, int] = {}  # a group upgraded to a supergroup: old id -> new
         self.webhook_replies: list[RecordedRequest] = []  # methods answered in webhook responses
         self.updates: list[dict[str, Any]] = []  # pending (unconfirmed) updates
         # file_id -> event: a download of that file waits until the test sets it
@@ -314,6 +316,15 @@ class FakeTelegram:
         if status not in MEMBER_STATUSES:
             raise ValueError(f"unknown member status {status!r}")
         self._chat_or_fail(chat_id).members[user_id] = status
+
+    def migrate_group(self, old_id: int, new_id: int) -> None:
+        """The group `old_id` becomes the supergroup `new_id` (its members and rights go with
+        it); as Telegram does, every call naming the old id then fails with 400 and
+        parameters.migrate_to_chat_id."""
+        chat = self.chats.pop(old_id)
+        chat.id, chat.type = new_id, "supergroup"
+        self.chats[new_id] = chat
+        self.migrated[old_id] = new_id
 
     def add_forum_topic(self, chat_id: int, name: str, icon_color: int = 7322096) -> int:
         """Create a topic as if an admin did it; returns its message_thread_id."""
@@ -1213,6 +1224,12 @@ class FakeTelegram:
     # ---- internals: helpers for handlers -----------------------------------------------------
 
     def _resolve_chat(self, chat_id: Any) -> FakeChat:
+        if isinstance(chat_id, int) and chat_id in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
         if isinstance(chat_id, int):
             chat = self.chats.get(chat_id)
         else:
@@ -1458,6 +1475,9 @@ class FakeTelegram:
         url = params["url"]
         if url and not url.startswith("https://"):
             raise bad_request("bad webhook: HTTPS url must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("secret token contains unallowed characters")
         if params.get("drop_pending_updates"):
             self.updates.clear()
         self.webhook = {k: _printable(v) for k, v in params.items()} if url else None
