@@ -48,7 +48,7 @@ _DOT = r"(?:\.|\s*[\[(]\s*dot\s*[\])]\s*)"
 _EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 # The fallback for what the phone-number matcher does not recognise as a valid number: 7+
 # digits written with phone separators, or a bare run of 10+ (a bare shorter run is an id).
-_DIGITS = re.compile(r"(?<![\w-])\+?\d(?:[\s().-]{0,2}\d){6,}(?![\w-])")
+_DIGITS = re.compile(r"(?<![\w-])(?<!\d[:.])\+?\d(?:[\s().-]{0,2}\d){6,}(?![\w-])")
 _BARE = re.compile(r"\+?\d{7,9}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # 2026-12-04 18:06:29: a time, not a phone
 PSEUDONYM_LABEL = "user"
