@@ -51,7 +51,6 @@ _EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 _DIGITS = re.compile(r"(?<![\w-])(?<!\d[:.])\+?\d(?:[\s().-]{0,2}\d){6,}(?![\w-])")
 _BARE = re.compile(r"\+?\d{7,9}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # 2026-12-04 18:06:29: a time, not a phone
-PSEUDONYM_LABEL = "user"
 _key: dict[str, Any] = {"key": None, "region": "RU"}
 
 
