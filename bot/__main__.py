@@ -22,12 +22,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from bot.derived_keys import log_pseudonym_key
 from bot.ops.check import load_settings
-from bot.ops.logs import configure
+from bot.ops.logs import configure, quiet
 from bot.settings import Settings, open_storage
 from bot.version import installed_version
 from storage import Storage
@@ -84,7 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings is None:  # said plainly, not as a traceback
         print("\n".join(str(problem) for problem in problems), file=sys.stderr)
         return 2
-    configure(settings.log_format, settings.log_level)
+    configure(
+        settings.log_format,
+        settings.log_level,
+        pseudonym_key=log_pseudonym_key(settings),
+        phone_region=settings.circulation_country,
+    )
     if args.command == "backup":
         from bot.ops.backup import backup_command
 
@@ -137,9 +144,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.bot_token is None:
         from bot.terminal import run_terminal
 
-        logging.getLogger().setLevel(logging.WARNING)
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_terminal(settings))
+        quiet()
+
+        async def terminal() -> None:
+            # SIGTERM (systemd, docker, kill) ends the session like end of input: the draft is
+            # saved after every answer; exit status 0.
+            task = asyncio.current_task()
+            assert task is not None
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+            await run_terminal(settings)
+
+        with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+            asyncio.run(terminal())
         return 0
 
     if not settings.staff_chats:

@@ -15,7 +15,7 @@ from typing import Any
 from bot.albums import AlbumResult
 from bot.link_files import is_link_file, read_link_file
 from bot.notifications import enqueue_submission, queue_replies
-from bot.ops.logs import note
+from bot.ops.logs import note, pseudonym
 from bot.settings import Settings
 from bot.short_links import ShortLinkResolver, with_short_links
 from bot.staff import workflow
@@ -228,7 +228,7 @@ class IntakeService:
             # the fresh draft rather than overwrite an answer.
             if attempt >= 2:
                 raise
-            log.warning("stale draft for user %s, retrying", sender.user_id)
+            log.warning("stale draft of %s, retrying", pseudonym(sender.user_id))
             return await self._apply(sender, event, attempt=attempt + 1, speak=speak)
         self.on_queued()
         return outcome
@@ -249,7 +249,9 @@ class IntakeService:
             return False
         applied = await self.storage.updates.applied(sender.update_id)
         if applied:
-            log.info("update %s of user %s was applied before", sender.update_id, sender.user_id)
+            log.info(
+                "update %s of %s was applied before", sender.update_id, pseudonym(sender.user_id)
+            )
         return applied
 
     async def _claim(self, conn: Connection, sender: Sender) -> bool:
@@ -300,7 +302,7 @@ class IntakeService:
                 conn, self.storage, case, self.settings, username=sender.username
             )
         note(case=case.number, step="submitted")
-        log.info("case submitted by user %s", sender.user_id)
+        log.info("case submitted by %s", pseudonym(sender.user_id))
         self.on_queued()
         return engine.Outcome(None, replies, changed=True, submit=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.derived_keys import WEBHOOK_SECRET_CHARSET
 from dialogs.model import Lang
 from dialogs.validators.links import ListingLinkRules
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from storage import Storage
 
 PUBLIC_API_URL = "https://api.telegram.org"
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
 
 def secrets_dirs() -> list[Path]:
@@ -35,7 +38,10 @@ def secrets_dirs() -> list[Path]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`STAFF_CHAT_ID=` as in .env.example) means unset: the default applies.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -105,6 +111,22 @@ class Settings(BaseSettings):
     circulation_country: str = "RU"
     answer_within_days: int = 10  # working days, promised in the claimant's receipt
     time_zone: str = "Europe/Moscow"  # times are shown to people in this zone, stored in UTC
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """`123456:ABC-def…` as @BotFather gives it; anything else fails at start, in one line."""
+        if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("not a bot token (digits, a colon, then letters, digits, _ or -)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram's rule for secret_token; without it setWebhook fails at start."""
+        if value is not None and not WEBHOOK_SECRET_CHARSET.fullmatch(value.get_secret_value()):
+            raise ValueError("1-256 characters, each a letter A-Z or a-z, a digit, _ or -")
+        return value
 
     @field_validator("staff_chat_ids", mode="before")
     @classmethod
@@ -178,6 +200,9 @@ class Settings(BaseSettings):
     # Operating: logs, metrics, retention of personal data
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+    # Users appear in the logs as pseudonyms, keyed hashes of their ids under this key (when
+    # unset: one derived from BOT_TOKEN, so they stay the same across restarts and workers).
+    log_pseudonym_key: SecretStr | None = None
     metrics_port: int | None = None  # /healthz and /metrics; off unless set
     metrics_host: str = "127.0.0.1"
     draft_retention_days: Annotated[int, Field(ge=2)] = 30  # an untouched draft, its files

@@ -121,8 +121,8 @@ async def fetch(
         except DownloadFailed as failure:
             last = attempt == len(delays) or not failure.transient
             log.warning(
-                "download of %r failed (try %d): %s%s",
-                offered.telegram_file_id or offered.name,
+                "download of %s failed (try %d): %s%s",
+                offered.telegram_file_id or "a file",  # never its name: it may name a person
                 attempt + 1,
                 failure,
                 "" if last else "; retrying",

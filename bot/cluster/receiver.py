@@ -4,17 +4,15 @@ receive any update; Telegram delivers again what was not answered 200."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from bot.derived_keys import SECRET_HEADER, secret_matches
 from dialogs.model import utcnow
 from storage import Inbox
-
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def user_of(update: dict[str, Any]) -> int | None:
@@ -35,16 +33,15 @@ def add_inbox_route(
     path: str,
     inbox: Inbox,
     *,
-    secret: str | None,
+    secret: str,
     stored: Callable[[], None],
 ) -> None:
     """POST `path`: the update, checked against `secret`, stored; then `stored()` wakes the
     workers."""
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if secret is not None and not hmac.compare_digest(given.encode(), secret.encode()):
-            return web.Response(status=401)
+        if not secret_matches(request.headers.get(SECRET_HEADER), secret):
+            return web.Response(status=401)  # not Telegram: nothing is stored
         body = await request.text()
         try:
             update = json.loads(body)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.derived_keys import log_pseudonym_key
 from bot.ops.check import load_settings
 from bot.ops.logs import configure
 
@@ -74,7 +75,7 @@ async def supervise(count: int) -> int:
     if settings is None:
         print("\n".join(str(problem) for problem in problems), file=sys.stderr)
         return 2
-    configure(settings.log_format, settings.log_level)
+    configure(settings.log_format, settings.log_level, pseudonym_key=log_pseudonym_key(settings))
     url = settings.database_url or LOCAL_DATABASE_URL
     if not url.startswith(("postgres://", "postgresql://")) or settings.bot_token is None:
         print("run-cluster needs BOT_TOKEN and a postgresql:// DATABASE_URL", file=sys.stderr)

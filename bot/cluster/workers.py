@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 from bot import metrics
 from bot.cluster.session import Session
 from bot.durable_polling import UpdateCodec
+from bot.ops.logs import pseudonym
 from storage import Inbox, Storage
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class InboxWorkers(Generic[U]):
                         break
                     await self._handle(update_id, payload)
         except Exception:
-            log.exception("serving user %s failed; their updates stay in the inbox", user_id)
+            log.exception("serving %s failed; their updates stay in the inbox", pseudonym(user_id))
         finally:
             del self._users[user_id]
             with contextlib.suppress(Exception):

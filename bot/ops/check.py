@@ -1,19 +1,24 @@
 """`python -m bot check`: is this installation ready to serve? Says what is wrong in plain words.
 
-Validates the settings, reaches the Bot API (`getMe`) and looks at the staff group: the bot must
-be an administrator there, with the rights it uses (and the group a forum when STAFF_TOPICS=true).
+Validates the settings, opens the database and the file store, reaches the Bot API (`getMe`:
+settings are "valid" only with a token Telegram accepts) and looks at the staff group: the bot must
+be an administrator there, with the rights it uses (and the group a forum when STAFF_TOPICS=true),
+under the id it has now (a group upgraded to a supergroup has a new one).
 Plain HTTP calls, no runtime: the check must not depend on the framework it checks for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from pydantic import ValidationError
 
+from bot.derived_keys import webhook_secret_source
 from bot.settings import PUBLIC_API_URL, Settings
 
 TIMEOUT_SECONDS = 15
@@ -31,9 +36,12 @@ class Finding:
 
 
 class ApiError(Exception):
-    def __init__(self, description: str, code: int | None = None) -> None:
+    def __init__(
+        self, description: str, code: int | None = None, migrated_to: int | None = None
+    ) -> None:
         super().__init__(description)
         self.code = code
+        self.migrated_to = migrated_to  # 400 with parameters.migrate_to_chat_id
 
 
 def load_settings() -> tuple[Settings | None, list[Finding]]:
@@ -55,10 +63,12 @@ def needed_rights(settings: Settings) -> dict[str, str]:
 
 
 async def check(settings: Settings) -> list[Finding]:
-    findings = _check_settings(settings)
+    valid = Finding(True, f"settings are valid (runtime {settings.runtime})")
+    findings = _check_settings(settings) + _check_webhook_secret(settings)
+    findings += await _check_storage(settings)
     findings += await _check_bucket_retention(settings)
     if settings.bot_token is None:
-        return findings
+        return [valid, *findings]
     base = f"{settings.telegram_api_url.rstrip('/')}/bot{settings.bot_token.get_secret_value()}"
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
     async with aiohttp.ClientSession(timeout=timeout) as http:
@@ -70,19 +80,27 @@ async def check(settings: Settings) -> list[Finding]:
             except (aiohttp.ClientError, TimeoutError, ValueError) as failure:
                 raise ApiError(f"{type(failure).__name__} {failure}".strip()) from failure
             if not isinstance(body, dict) or not body.get("ok"):
-                code = body.get("error_code") if isinstance(body, dict) else None
-                description = body.get("description") if isinstance(body, dict) else None
-                raise ApiError(str(description or f"HTTP {response.status}"), code)
+                body = body if isinstance(body, dict) else {}
+                parameters = body.get("parameters") or {}
+                raise ApiError(
+                    str(body.get("description") or f"HTTP {response.status}"),
+                    body.get("error_code"),
+                    parameters.get("migrate_to_chat_id"),
+                )
             return body["result"]
 
         try:
             me = await call("getMe")
         except ApiError as failure:
             if failure.code == 401:
-                text = "the Bot API refused BOT_TOKEN (Unauthorized): ask @BotFather for the token"
+                text = (
+                    "the Bot API refused BOT_TOKEN (Unauthorized): Telegram answered 401, the"
+                    " token is wrong or was revoked; ask @BotFather for the current one"
+                )
             else:
                 text = f"cannot reach the Bot API at {settings.telegram_api_url}: {failure}"
-            return [*findings, Finding(False, text)]
+            return [*findings, Finding(False, text)]  # not "valid": the token is unproven
+        findings.insert(0, valid)
         findings.append(Finding(True, f"the Bot API answers: the bot is @{me.get('username')}"))
         findings += await _check_delivery(settings, call)
         for group in settings.staff_chats:  # STAFF_CHAT_ID, STAFF_CHAT_IDS, STAFF_ROUTES
@@ -91,7 +109,7 @@ async def check(settings: Settings) -> list[Finding]:
 
 
 def _check_settings(settings: Settings) -> list[Finding]:
-    findings = [Finding(True, f"settings are valid (runtime {settings.runtime})")]
+    findings = []
     if settings.bot_token is None:
         findings.append(Finding(False, "BOT_TOKEN is not set: without it the bot cannot serve"))
     if not settings.staff_chats:
@@ -168,6 +186,60 @@ async def _check_bucket_retention(settings: Settings) -> list[Finding]:
     return findings
 
 
+def _check_webhook_secret(settings: Settings) -> list[Finding]:
+    """Which secret guards the webhook (never its value)."""
+    if not settings.webhook_url:
+        return []
+    if settings.webhook_secret is None and settings.bot_token is None:
+        return []  # BOT_TOKEN's absence is told already
+    source = webhook_secret_source(settings)
+    return [Finding(True, f"the webhook refuses calls without its secret ({source})")]
+
+
+async def _check_storage(settings: Settings) -> list[Finding]:
+    """Open the database and the file store the settings name, as the bot will."""
+    from storage import open_file_store
+    from storage.database import Database
+
+    database = redacted(settings.database_url) or f"SQLite in {settings.data_dir}"
+    try:
+        opening = Database.from_url(settings.database_url, settings.data_dir)
+        db = await asyncio.wait_for(opening, TIMEOUT_SECONDS)
+        await db.close()
+        findings = [Finding(True, f"the database opens ({database})")]
+    except Exception as failure:
+        findings = [Finding(False, f"cannot open the database {database}: {_said(failure)}")]
+    store = redacted(settings.file_store_url) or f"{settings.data_dir}/files"
+    try:
+        opening_store = asyncio.to_thread(
+            open_file_store,
+            settings.file_store_url,
+            settings.data_dir,
+            s3_endpoint_url=settings.s3_endpoint_url,
+        )
+        files = await asyncio.wait_for(opening_store, TIMEOUT_SECONDS)
+        await files.close()
+        findings.append(Finding(True, f"the file store opens ({store})"))
+    except Exception as failure:
+        findings.append(Finding(False, f"cannot open the file store {store}: {_said(failure)}"))
+    return findings
+
+
+def redacted(url: str | None) -> str | None:
+    """A URL without its password, fit to print."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _said(failure: BaseException) -> str:
+    return f"{type(failure).__name__}: {failure}".rstrip(": ")
+
+
 async def _check_delivery(settings: Settings, call: Any) -> list[Finding]:
     """How Telegram delivers updates now: the webhook it knows, its last error, the backlog."""
     try:
@@ -202,6 +274,14 @@ async def _check_staff_group(
     try:
         chat = await call("getChat", chat_id=group)
     except ApiError as failure:
+        if failure.migrated_to is not None:
+            return [
+                Finding(
+                    False,
+                    f"the staff group {group} was upgraded to a supergroup: its id is now"
+                    f" {failure.migrated_to}; put that id in the settings instead of {group}",
+                )
+            ]
         return [
             Finding(
                 False,

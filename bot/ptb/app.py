@@ -26,6 +26,7 @@ from bot.ptb.serialize import SerializePerUser
 from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
 from bot.ptb.updates import update_handlers
+from bot.ptb.webhook import serving_webhook
 from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from bot.wiring import Services
@@ -125,8 +126,8 @@ class PtbApp:
                 await application.start()
                 assert application.updater is not None
                 if self.settings.webhook_url:
-                    await self._start_webhook()
-                    await (stop or asyncio.Event()).wait()
+                    async with serving_webhook(application, self.settings, ALLOWED_UPDATES):
+                        await (stop or asyncio.Event()).wait()
                 else:
                     await self.bot.delete_webhook()
                     await DurablePolling(self.storage.inbox, self._updates()).run(stop)
@@ -156,21 +157,6 @@ class PtbApp:
             load=lambda payload: Update.de_json(json.loads(payload), self.bot),
             handle=handle,
         )
-
-    async def _start_webhook(self) -> None:
-        """PTB's webhook server (needs `python-telegram-bot[webhooks]`, i.e. tornado)."""
-        settings = self.settings
-        assert settings.webhook_url is not None and self.application.updater is not None
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        await self.application.updater.start_webhook(
-            listen=settings.webhook_host,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path.lstrip("/"),
-            webhook_url=settings.webhook_url.rstrip("/") + settings.webhook_path,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
 
     async def close(self) -> None:
         """Stop the updater and the application (pending updates finish), close storage."""

@@ -25,6 +25,7 @@ from bot.cluster.leases import exclusive
 from bot.cluster.receiver import add_inbox_route, user_of
 from bot.cluster.workers import InboxWorkers
 from bot.commands import descriptions, menus
+from bot.derived_keys import webhook_secret
 from bot.durable_polling import DurablePolling, UpdateCodec, feed_inbox
 from bot.intake import IntakeService
 from bot.ops.retention import Retention
@@ -188,9 +189,9 @@ class TelegramApp:
                 await work.run(stop)
 
     @property
-    def _secret(self) -> str | None:
-        secret = self.settings.webhook_secret
-        return secret.get_secret_value() if secret else None
+    def _secret(self) -> str:
+        """Checked on every webhook call (WEBHOOK_SECRET, else derived from the token)."""
+        return webhook_secret(self.settings)
 
     async def _serve_webhook(self, stop: asyncio.Event | None) -> None:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -200,6 +201,7 @@ class TelegramApp:
         def handle(app: web.Application) -> None:
             # Answered once handled: Telegram delivers again an update whose handling a crash
             # cut. A press's answerCallbackQuery, returned by its handler, rides in that answer.
+            # A call without the secret is refused (401; aiogram compares in constant time).
             SimpleRequestHandler(
                 self.dispatcher, self.bot, handle_in_background=False, secret_token=self._secret
             ).register(app, path=self.settings.webhook_path)

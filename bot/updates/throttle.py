@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.notifications import reply_messages
+from bot.ops.logs import pseudonym
 from bot.outbox_messages import bot_call
 from bot.outbox_sender import Transport
 from bot.send_errors import SendFailed
@@ -39,5 +40,5 @@ class ThrottleGate:
                 try:
                     await self.transport.call(call.method, call.params)
                 except SendFailed as failure:
-                    log.info("slow-down notice to %s not sent: %s", chat_id, failure)
+                    log.info("slow-down notice to %s not sent: %s", pseudonym(chat_id), failure)
         return True

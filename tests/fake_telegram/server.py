@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import mimetypes
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
 from pathlib import Path
@@ -1491,6 +1492,9 @@ class FakeTelegram:
         url = params["url"]
         if url and not url.startswith("https://"):
             raise bad_request("bad webhook: HTTPS url must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("secret token contains unallowed characters")
         if params.get("drop_pending_updates"):
             self.updates.clear()
         self.webhook = {k: _printable(v) for k, v in params.items()} if url else None

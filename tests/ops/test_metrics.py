@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.derived_keys import SECRET_HEADER, webhook_secret
 from bot.ptb import PtbApp
 from bot.telegram.app import TelegramApp
 from tests.e2e.claimant import Claimant
@@ -111,8 +112,8 @@ async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
 async def test_webhook_mode_serves_health_and_stops_gracefully(
     fake: FakeTelegram, tmp_path: Path, runtime: type
 ) -> None:
-    """aiogram answers /healthz and /metrics on the webhook's own server; PTB (tornado) on
-    METRICS_PORT beside it. A stop request ends the run cleanly."""
+    """aiogram answers /healthz and /metrics on the webhook's own server; PTB on METRICS_PORT
+    beside it. A stop request ends the run cleanly."""
     webhook_port, metrics_port = free_port(), free_port()
     settings = settings_for(fake, tmp_path / "data").model_copy(
         update={
@@ -138,7 +139,11 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
             start = fake.user_sends_text(CLAIMANT, "/start")
             async with (
                 aiohttp.ClientSession() as http,
-                http.post(f"http://127.0.0.1:{port}/telegram", json=dict(start)) as posted,
+                http.post(
+                    f"http://127.0.0.1:{port}/telegram",
+                    json=dict(start),
+                    headers={SECRET_HEADER: webhook_secret(settings)},  # as Telegram does
+                ) as posted,
             ):
                 assert posted.status == 200
             handled = value(await scrape(port), "bot_updates_total", outcome="handled")
