@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import DirectoryPath, Field, SecretStr, field_validator
+from pydantic import DirectoryPath, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -127,6 +127,14 @@ class Settings(BaseSettings):
         if value is not None and not WEBHOOK_SECRET_CHARSET.fullmatch(value.get_secret_value()):
             raise ValueError("1-256 characters, each a letter A-Z or a-z, a digit, _ or -")
         return value
+
+    @model_validator(mode="after")
+    def _case_events_signed(self) -> Settings:
+        """Case events carry personal data: never POSTed unsigned (a receiver could not tell
+        them from a forgery), so CASE_WEBHOOK_URL without CASE_WEBHOOK_SECRET fails at start."""
+        if self.case_webhook_url and self.case_webhook_secret is None:
+            raise ValueError("CASE_WEBHOOK_URL is set without CASE_WEBHOOK_SECRET to sign events")
+        return self
 
     @field_validator("staff_chat_ids", mode="before")
     @classmethod

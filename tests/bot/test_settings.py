@@ -60,3 +60,13 @@ def test_descriptions_fit_telegrams_limits_in_both_languages() -> None:
     assert [code for code, _, _ in described] == [None, "ru"]
     for _, description, short in described:
         assert 0 < len(description) <= 512 and 0 < len(short) <= 120
+
+
+def test_case_events_are_never_sent_unsigned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17 review: a case webhook without its secret fails at start, not signs with ''."""
+    monkeypatch.chdir(Path("/"))  # no .env from the working folder
+    monkeypatch.setenv("CASE_WEBHOOK_URL", "https://cases.example/hook")
+    with pytest.raises(ValueError, match="CASE_WEBHOOK_SECRET"):
+        Settings()
+    monkeypatch.setenv("CASE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    assert Settings().case_webhook_url == "https://cases.example/hook"
