@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot import metrics
+from bot.health import HEALTH, Heartbeat
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
     BotCall,
@@ -36,7 +38,7 @@ from bot.outbox_messages import (
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
-from storage.database import Connection
+from storage.database import Connection, from_iso
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
 CHATS_AT_ONCE = 8  # chats served side by side in a window (each chat's messages in order)
 PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
+CALL_SECONDS = 60.0  # a lane's longest normal turn (one call, an upload): for /healthz
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
 
@@ -155,6 +158,7 @@ class OutboxSender:
         self._stopping = False
         self._composing: dict[int, asyncio.Task[None]] = {}
         self._pruned_at: float | None = None
+        self._beats = {lane: Heartbeat(f"outbox/{lane}", CALL_SECONDS) for lane in self._wakes}
 
     def kick(self) -> None:
         """Something was queued: send now rather than at the next poll."""
@@ -167,7 +171,8 @@ class OutboxSender:
         self._stopping = False
         task = asyncio.create_task(self.run(), name="outbox")
         try:
-            yield
+            with HEALTH.watching(self._beats[PRIVATE], task), HEALTH.watching(self._beats[GROUPS]):
+                yield
         finally:
             # Stop after the call in flight (never cut in the middle: it could be sent twice).
             self._stopping = True
@@ -199,8 +204,9 @@ class OutboxSender:
         await asyncio.gather(self._lane(PRIVATE), self._lane(GROUPS))
 
     async def _lane(self, lane: str) -> None:
-        wake = self._wakes[lane]
+        wake, beat = self._wakes[lane], self._beats[lane]
         while not self._stopping:
+            beat.beat()
             wake.clear()  # before the round: a kick during it starts the next one at once
             if lane == PRIVATE:
                 self._private_idle.clear()
@@ -272,6 +278,7 @@ class OutboxSender:
         count = 0
         async with gate:
             for item in items:
+                self._beats[GROUPS if item.chat_id < 0 else PRIVATE].beat()
                 if self._stopping:
                     return count, True
                 if item.chat_id in blocked:
@@ -319,7 +326,7 @@ class OutboxSender:
             if legacy is not None:  # queued by the version before typed messages
                 return legacy
             log.exception("outbox item %s is not a message this version knows", item.id)
-            await self.storage.outbox.give_up(item.id, repr(failure))
+            await self._give_up(item, repr(failure))
             return None
 
     def _compose(self, item: OutboxItem, compose: ComposeDossier) -> None:
@@ -346,7 +353,7 @@ class OutboxSender:
             log.exception("outbox item %s could not be composed", item.id)
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
-                await self.storage.outbox.give_up(item.id, repr(failure))
+                await self._give_up(item, repr(failure))
             else:
                 await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
         self.kick()
@@ -388,14 +395,14 @@ class OutboxSender:
             log.warning("outbox item %s: retry at %s (%s)", item.id, not_before, wait)
             return False
         except Undeliverable as refusal:
-            await self.storage.outbox.give_up(item.id, str(refusal))
+            await self._give_up(item, str(refusal))
             log.error("outbox item %s undeliverable: %s", item.id, refusal)
             await self._undelivered(item)
             return True
         except Exception as failure:  # a payload that cannot even be built: a bug, not Telegram
             log.exception("outbox item %s failed", item.id)
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
-                await self.storage.outbox.give_up(item.id, repr(failure))
+                await self._give_up(item, repr(failure))
                 await self._undelivered(item)
                 return True
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
@@ -407,7 +414,14 @@ class OutboxSender:
                 await self.storage.outbox.mark_sent(item.id, result, now=self.clock(), conn=conn)
         else:
             sent.append((item.id, _as_record(result)))
+        metrics.OUTBOX_SENT.labels(lane=_lane_of(item)).inc()
+        if item.dedupe_key == f"case:{item.case_id}:receipt:0":  # queued with the Submit
+            metrics.SUBMIT_TO_RECEIPT.observe((self.clock() - item.created_at).total_seconds())
         return True
+
+    async def _give_up(self, item: OutboxItem, error: str) -> None:
+        await self.storage.outbox.give_up(item.id, error)
+        metrics.OUTBOX_GIVEN_UP.labels(lane=_lane_of(item)).inc()
 
     async def _undelivered(self, item: OutboxItem) -> None:
         if self.on_undelivered is not None:
@@ -451,6 +465,8 @@ class OutboxSender:
         replaces it: the older one is deleted, so the case keeps one card."""
         if isinstance(message, StaffCard) and "message_id" in result:
             earlier = await self.storage.cases.staff_message(message.case_id)
+            if earlier is None:  # the case's first card (not one composed again)
+                await self._observe_card(conn, message.case_id)
             thread = result.get("message_thread_id")
             await self.storage.cases.set_staff_message(
                 conn,
@@ -472,6 +488,17 @@ class OutboxSender:
             await self.storage.cases.set_staff_thread(
                 conn, message.case_id, result["message_thread_id"]
             )
+
+    async def _observe_card(self, conn: Connection, case_id: int) -> None:
+        sql = "SELECT submitted_at FROM cases WHERE id = ?"
+        rows = await conn.execute_fetchall(sql, (case_id,))
+        if rows:
+            submitted = from_iso(rows[0][0])
+            metrics.SUBMIT_TO_CARD.observe((self.clock() - submitted).total_seconds())
+
+
+def _lane_of(item: OutboxItem) -> str:
+    return GROUPS if item.chat_id < 0 else PRIVATE
 
 
 def _private(lane: str | None) -> bool | None:

@@ -26,6 +26,11 @@ CLOSE_TIMEOUT = 2.0
 LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
+def lock_key(schema: str, name: str) -> str:
+    """What the lock `name` is hashed from (`bot.ops.readiness` looks for it in pg_locks)."""
+    return f"ip-intake-bot/{schema}/{name}"
+
+
 class Session:
     def __init__(self, conn: asyncpg.Connection, schema: str) -> None:
         self._conn = conn
@@ -47,7 +52,7 @@ class Session:
         return cls(conn, schema)
 
     def _key(self, name: str) -> str:
-        return f"ip-intake-bot/{self._schema}/{name}"
+        return lock_key(self._schema, name)
 
     def _channel(self, name: str) -> str:
         return f"ipbot_{name}_{self._schema}"[:63]  # an identifier: at most 63 bytes

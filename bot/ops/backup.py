@@ -26,6 +26,8 @@ from storage import FILES_DIRNAME, FileStore, Storage
 from storage.database import DB_FILENAME, to_iso
 from storage.files import check_sha256
 
+BACKUP_MARK = "backup.last-success"  # in DATA_DIR: touched by every backup that succeeded
+
 MANIFEST = "backup.json"
 PAGES_PER_STEP = 256  # the online backup copies in steps; writers carry on in between
 
@@ -228,7 +230,11 @@ async def backup_command(
         print(f"backup failed: {failure}")
         return 1
     print(f"backed up {report} into {target}")
-    return 0 if not report.missing else 1
+    if report.missing:
+        return 1
+    # The bot exports when this was (ipintake_backup_last_success_timestamp_seconds).
+    (Path(data_dir) / BACKUP_MARK).touch()
+    return 0
 
 
 async def restore_command(
