@@ -31,7 +31,7 @@ STOP_GRACE_SECONDS = 20.0  # how long a graceful stop waits for the updates in h
 # While earlier updates are still in hand, a moment between polls lets the next ones gather:
 # one getUpdates and one inbox commit then carry several (an idle bot polls again at once).
 GATHER_SECONDS = 0.01
-POLL_TURN_SECONDS = 30.0  # a long poll's longest normal turn (its timeout, the network): /healthz
+POLL_TURN_SECONDS = 30.0  # a long poll's longest normal turn (its timeout, the network)
 
 
 def polling_heartbeat() -> Heartbeat:

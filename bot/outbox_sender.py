@@ -51,7 +51,6 @@ PRUNE_EVERY_SECONDS = 3600
 PRIVATE, GROUPS = "private", "groups"  # the sender's lanes (chat ids > 0, < 0)
 CHATS_AT_ONCE = 8  # chats served side by side in a window (each chat's messages in order)
 PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
-CALL_SECONDS = 60.0  # a lane's longest normal turn (one call, an upload): for /healthz
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
 
@@ -158,7 +157,8 @@ class OutboxSender:
         self._stopping = False
         self._composing: dict[int, asyncio.Task[None]] = {}
         self._pruned_at: float | None = None
-        self._beats = {lane: Heartbeat(f"outbox/{lane}", CALL_SECONDS) for lane in self._wakes}
+        # A lane ticks every round and every message (a slow upload: LIVENESS_SECONDS).
+        self._beats = {lane: Heartbeat(f"outbox/{lane}", poll_seconds) for lane in self._wakes}
 
     def kick(self) -> None:
         """Something was queued: send now rather than at the next poll."""
