@@ -53,6 +53,9 @@ CHATS_AT_ONCE = 8  # chats served side by side in a window (each chat's messages
 PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
+for _lane in (PRIVATE, GROUPS):  # exported (as 0) from the start: rate() needs a first sample
+    metrics.OUTBOX_SENT.labels(lane=_lane)
+    metrics.OUTBOX_GIVEN_UP.labels(lane=_lane)
 
 
 class RetryLater(Exception):
