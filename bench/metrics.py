@@ -77,7 +77,7 @@ async def phase(fake: FakeTelegram, port: int | None, seconds: float) -> dict[st
     return {"first_reply_ms": summary(replies, 1000), "scrape_ms": summary(scrapes, 1000)}
 
 
-async def started(bot: RunningBot) -> None:
+async def start_bot(bot: RunningBot) -> None:
     """`bot.start()` with time for a start over 100,000 cases (the staff timers' first round
     reads every open case)."""
     base = settings_for(bot.fake, bot.data_dir)
@@ -114,7 +114,7 @@ async def measure(backend: str, cases: int, seconds: float) -> dict[str, Any]:
                     fake.add_user(FIRST_USER + i, first_name=f"C{i}", language_code="en")
                 port = free_port()
                 bot = RunningBot(fake, data_dir, metrics_port=port, database_url=url)
-                await started(bot)
+                await start_bot(bot)
                 try:
                     await phase(fake, None, 2)  # warm up
                     quiet = await phase(fake, None, seconds)
