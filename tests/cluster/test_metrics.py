@@ -1,6 +1,7 @@
 """Issue 16 in a cluster: the database gauges are exported by one worker only (the sender lease's
 holder), so `sum()` over the workers counts each once; every worker says which leases it holds;
-/readyz sees the leases held; when the holder is killed another takes over the gauges too."""
+/readyz sees the leases held; when the holder is killed another takes over the gauges too; a
+poller that dies inside its lease makes its worker's /healthz fail."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.cluster.session import Session
+from bot.ops.readiness import lease_held
+from storage import Storage
 from tests.cluster.harness import Cluster, fresh_database
+from tests.e2e.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.ops.test_metrics import free_port, scrape
 
@@ -50,12 +55,16 @@ async def settled(get: Callable[[], Awaitable[list[int]]], want: list[int]) -> l
     return found
 
 
-async def ready(port: int) -> tuple[int, str]:
+async def probe(port: int, path: str) -> tuple[int, str]:
     async with (
         aiohttp.ClientSession() as http,
-        http.get(f"http://127.0.0.1:{port}/readyz") as response,
+        http.get(f"http://127.0.0.1:{port}{path}") as response,
     ):
         return response.status, await response.text()
+
+
+async def ready(port: int) -> tuple[int, str]:
+    return await probe(port, "/readyz")
 
 
 async def test_the_database_gauges_come_from_the_sender_only(
@@ -89,3 +98,40 @@ async def test_the_database_gauges_come_from_the_sender_only(
             raise
         finally:
             await cluster.stop()
+
+
+async def test_readiness_sees_whether_anybody_holds_a_lease(
+    tmp_path: Path, server_url: str
+) -> None:
+    async with fresh_database(server_url) as database_url:
+        storage = await Storage.open(tmp_path / "data", database_url=database_url)
+        session = await Session.open(storage.db)
+        try:
+            assert not await lease_held(storage.db, "sender/1")
+            assert await session.try_lock("sender/1")
+            assert await lease_held(storage.db, "sender/1")
+            assert not await lease_held(storage.db, "sender/2")
+            await session.unlock("sender/1")
+            assert not await lease_held(storage.db, "sender/1")
+        finally:
+            await session.close()
+            await storage.close()
+
+
+async def test_healthz_fails_when_the_poller_dies_in_its_lease(
+    tmp_path: Path, server_url: str
+) -> None:
+    """The poller's task ends while its worker keeps the lease (nobody else may poll): the
+    worker must say so, or nobody polls and everything looks healthy."""
+    async with fresh_database(server_url) as database_url, FakeTelegram() as fake:
+        port = free_port()
+        bot = RunningBot(fake, tmp_path / "data", metrics_port=port, database_url=database_url)
+        await bot.start()
+        try:
+            assert (await probe(port, "/healthz"))[0] == 200
+            (poller,) = [t for t in asyncio.all_tasks() if t.get_name() == "getUpdates"]
+            poller.cancel()
+            await asyncio.sleep(0.05)
+            assert await probe(port, "/healthz") == (503, "polling: stopped\n")
+        finally:
+            await bot.stop()
