@@ -86,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.dir,
                 database_url=settings.database_url,
                 file_store_url=settings.file_store_url,
+                keep=settings.backup_keep,
             )
         )
     if args.command == "restore":

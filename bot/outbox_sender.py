@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot import metrics
+from bot.cluster.leases import lease_confirmed
 from bot.health import HEALTH, Heartbeat
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
@@ -282,7 +283,8 @@ class OutboxSender:
         async with gate:
             for item in items:
                 self._beats[GROUPS if item.chat_id < 0 else PRIVATE].beat()
-                if self._stopping:
+                # Cut off from the database, another worker may send soon: not this one.
+                if self._stopping or not lease_confirmed():
                     return count, True
                 if item.chat_id in blocked:
                     return count, False

@@ -146,6 +146,7 @@ class Settings(BaseSettings):
     outbox_retention_days: Annotated[int, Field(ge=1)] = 30  # then sent texts are forgotten
     closed_case_retention_months: Annotated[int, Field(ge=1)] = 36  # then a closed case's data
     retention_interval_minutes: float = 60
+    backup_keep: Annotated[int, Field(ge=1)] = 14  # `bot backup` keeps this many (erasure, too)
     privacy_contact: str = ""  # where a claimant asks for access or erasure (email or @name)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.case_webhook import CaseWebhook, case_webhook
 from bot.intake import IntakeService
+from bot.ops.erasure import deletion_given_up
 from bot.outbox_sender import OutboxSender, Rates, Transport
 from bot.settings import Settings
 from bot.staff.desk import CaseDesk
@@ -15,7 +16,7 @@ from bot.staff.members import GetChatMember
 from bot.throttle import Throttle
 from bot.updates import UpdateRouter, update_router
 from bot.updates.throttle import ThrottleGate
-from storage import Storage
+from storage import OutboxItem, Storage
 
 
 @dataclass
@@ -36,12 +37,17 @@ class Services:
         get_chat_member: GetChatMember,
     ) -> Services:
         desk = CaseDesk(storage, settings)
+
+        async def undelivered(item: OutboxItem) -> None:
+            await desk.files_undelivered(item)
+            await deletion_given_up(storage, settings, item)  # an erasure's, too late
+
         outbox = OutboxSender(
             storage,
             transport,
             rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
-            on_undelivered=desk.files_undelivered,
+            on_undelivered=undelivered,
         )
         # Every reply is queued with the change it follows from, and wakes the sender.
         intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)

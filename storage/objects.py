@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
+from storage.bucket_lifecycle import tidy
 from storage.database import private_dir
 from storage.files import ContentStore, check_sha256
 
@@ -85,6 +86,7 @@ class S3FileStore(ContentStore):
         except ClientError as error:
             await self._stack.aclose()
             raise RuntimeError(f"S3 bucket {self.bucket!r} is not reachable: {error}") from error
+        await tidy(client, self.bucket, self.prefix)  # no upload cut short is kept
         return client
 
     def _submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:

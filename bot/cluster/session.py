@@ -4,6 +4,12 @@ and LISTEN/NOTIFY to wake the other workers.
 A session lock ends with its connection, so a worker killed mid-update loses its locks at once
 (the kernel closes its socket; PostgreSQL ends the session) and another worker takes over; no
 lease to expire, no clock to trust. Names are hashed with the schema (tests share a database).
+
+A worker cut off from the database (a network partition, a hung host) closes nothing, so both
+ends are told to notice: TCP keepalives on both sides of the socket (seconds, not Linux's two
+hours), a ping that gives up after `PING_TIMEOUT`, and for a session that pings all the time
+(a lease's) PostgreSQL's `idle_session_timeout`, which ends the session, and frees its locks,
+once it has been silent that long, whatever TCP says (docs/cluster-partition.md).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +29,20 @@ from storage.backends.postgres import PostgresDatabase
 log = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT = 2.0
+PING_TIMEOUT = 3.0  # a `SELECT 1` unanswered this long: the session is taken as lost
+# Both ends probe a silent socket after 5 s, every 2 s, and give up after 3 probes unanswered.
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 5, 2, 3
+SERVER_KEEPALIVES = {
+    "tcp_keepalives_idle": str(KEEPALIVE_IDLE),
+    "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL),
+    "tcp_keepalives_count": str(KEEPALIVE_COUNT),
+}
+
+
+class SessionLost(ConnectionError):
+    """The session did not answer in time: whether its locks still stand is unknown."""
+
+
 # What a lost connection raises: the locks it held are gone, so the holder must stop.
 LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
@@ -29,6 +50,23 @@ LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 def lock_key(schema: str, name: str) -> str:
     """What the lock `name` is hashed from (`bot.ops.readiness` looks for it in pg_locks)."""
     return f"ip-intake-bot/{schema}/{name}"
+
+
+def _client_keepalives(conn: asyncpg.Connection) -> None:
+    """asyncpg has no option for them: set on its socket (best effort, Linux's options)."""
+    transport = getattr(conn, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for option, value in (
+            ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+            ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+            ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+        ):
+            if hasattr(socket, option):
+                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
 
 
 class Session:
@@ -40,10 +78,16 @@ class Session:
         self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
-    async def open(cls, db: Database) -> Session:
+    async def open(cls, db: Database, *, idle_timeout: float | None = None) -> Session:
+        """`idle_timeout`: PostgreSQL ends the session once it has run no statement for this
+        long (only for a session that pings more often than that)."""
         if not isinstance(db, PostgresDatabase):
             raise TypeError("a cluster session needs PostgreSQL")
-        conn = await db.session()
+        settings = dict(SERVER_KEEPALIVES)
+        if idle_timeout is not None:
+            settings["idle_session_timeout"] = f"{int(idle_timeout * 1000)}ms"
+        conn = await db.session(**settings)
+        _client_keepalives(conn)
         try:
             schema = str(await conn.fetchval("SELECT current_schema()"))
         except BaseException:
@@ -70,9 +114,13 @@ class Session:
     async def unlock(self, name: str) -> None:
         await self._fetchval("SELECT pg_advisory_unlock(hashtextextended($1, 0))", self._key(name))
 
-    async def ping(self) -> None:
-        """Raises one of `LOST` when the connection, and with it every lock, is gone."""
-        await self._fetchval("SELECT 1")
+    async def ping(self, timeout: float = PING_TIMEOUT) -> None:
+        """Raises one of `LOST` when the connection, and with it every lock, is gone, or when
+        it does not answer within `timeout` (cut off: the locks may be gone any moment)."""
+        try:
+            await asyncio.wait_for(self._fetchval("SELECT 1"), timeout)
+        except TimeoutError as silence:
+            raise SessionLost(f"no answer to a ping within {timeout:g} s") from silence
 
     async def listen(self, name: str, wake: Callable[[], None]) -> None:
         """Call `wake` whenever any worker `notify`s `name`."""

@@ -6,7 +6,11 @@ a file is stored before any row names it, so every file the snapshot needs is al
 never changes; files stored later are simply not needed by this snapshot.
 
 The backup folder holds `intake.sqlite3`, `files/` laid out like the store and `backup.json`
-(when, schema version, counts, and the sha256 of every file, checked again on restore).
+(when, schema version, counts, and the sha256 of every file, checked again on restore). It holds
+personal data like the live DATA_DIR, so it is made like it: folders 0700, files 0600, whatever
+the umask. After a whole backup, the backups beside it beyond the newest `BACKUP_KEEP` are
+deleted: an erasure reaches the backups once that many have been taken after it
+(docs/data-retention.md).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -23,8 +29,10 @@ from typing import Any
 
 from dialogs.model import utcnow
 from storage import FILES_DIRNAME, FileStore, Storage
-from storage.database import DB_FILENAME, to_iso
+from storage.database import DB_FILENAME, PRIVATE_FILE_MODE, from_iso, private_dir, to_iso
 from storage.files import check_sha256
+
+log = logging.getLogger(__name__)
 
 BACKUP_MARK = "backup.last-success"  # in DATA_DIR: touched by every backup that succeeded
 
@@ -82,12 +90,24 @@ def _stores(value: Any, key: str) -> Iterator[str]:
             yield from _stores(item, key)
 
 
+def _private_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 (an existing one is emptied and tightened): SQLite,
+    shutil and write_text then write into it and keep its mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    os.close(fd)
+    os.chmod(path, PRIVATE_FILE_MODE)
+    return path
+
+
 def _online_copy(source: Path, target: Path) -> None:
+    _private_file(target)  # its journal takes the same mode
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst, pages=PAGES_PER_STEP)
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file in the backup
+        # Rebuilt, so no free page keeps the old text of a row erased or anonymised before.
+        dst.execute("VACUUM")
     finally:
         dst.close()
         src.close()
@@ -107,8 +127,8 @@ def _copy_verified(source: FileStore, target: FileStore, sha256: str) -> bool:
     if not origin.is_file():
         return False
     destination = target.path(sha256)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".part")
+    private_dir(destination.parent)
+    partial = _private_file(destination.with_name(destination.name + ".part"))
     shutil.copyfile(origin, partial)
     if _sha256_of(partial) != sha256:
         partial.unlink()
@@ -127,7 +147,7 @@ def _backup(data_dir: Path, target: Path) -> Report:
         raise BackupError(f"no database in DATA_DIR {data_dir}")
     if not _empty(target):
         raise BackupError(f"{target} is not empty: back up into a new folder")
-    target.mkdir(parents=True, exist_ok=True)
+    private_dir(target)
     _online_copy(database, target / DB_FILENAME)
     shas = sorted(referenced_files(target / DB_FILENAME))
     source, copy = FileStore(data_dir / FILES_DIRNAME), FileStore(target / FILES_DIRNAME)
@@ -146,8 +166,34 @@ def _backup(data_dir: Path, target: Path) -> Report:
         "files": copied,
         "missing": missing,
     }
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    _private_file(target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return Report(cases, len(copied), missing)
+
+
+def _created_at(folder: Path) -> str | None:
+    """When the backup in `folder` was taken (None: not a backup)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return to_iso(from_iso(str(manifest["created_at"])))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def prune(target: Path, keep: int) -> list[Path]:
+    """Delete the backups beside `target` (folders holding a manifest) but the newest `keep`,
+    `target` always kept. Anything else in the folder is left alone. Returns what went."""
+    if keep < 1:
+        raise ValueError("keep at least the backup just taken")
+    backups = []
+    for folder in target.parent.iterdir():
+        created = _created_at(folder) if folder.is_dir() and not folder.is_symlink() else None
+        if created is not None and folder.resolve() != target.resolve():
+            backups.append((created, folder))
+    backups.sort(reverse=True)
+    doomed = [folder for _, folder in backups[keep - 1 :]]
+    for folder in doomed:
+        shutil.rmtree(folder)
+    return doomed
 
 
 def _restore(source: Path, data_dir: Path) -> Report:
@@ -157,13 +203,13 @@ def _restore(source: Path, data_dir: Path) -> Report:
     if not _empty(data_dir):
         raise BackupError(f"DATA_DIR {data_dir} is not empty: restore only into an empty one")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     try:
         backup, store = FileStore(source / FILES_DIRNAME), FileStore(data_dir / FILES_DIRNAME)
         absent = [sha for sha in manifest["files"] if not _copy_verified(backup, store, sha)]
         if absent:
             raise BackupError(f"the backup lacks {len(absent)} of its files: {', '.join(absent)}")
-        partial = data_dir / (DB_FILENAME + ".part")
+        partial = _private_file(data_dir / (DB_FILENAME + ".part"))
         shutil.copyfile(source / DB_FILENAME, partial)
         partial.replace(data_dir / DB_FILENAME)
     except BaseException:
@@ -175,6 +221,10 @@ def _restore(source: Path, data_dir: Path) -> Report:
 
 async def backup(data_dir: Path, target: Path) -> Report:
     return await asyncio.to_thread(_backup, Path(data_dir), Path(target))
+
+
+async def prune_backups(target: Path, keep: int) -> list[Path]:
+    return await asyncio.to_thread(prune, Path(target), keep)
 
 
 async def restore(source: Path, data_dir: Path) -> Report:
@@ -219,7 +269,9 @@ async def backup_command(
     *,
     database_url: str | None = None,
     file_store_url: str | None = None,
+    keep: int | None = None,
 ) -> int:
+    """`keep`: after a whole backup, keep this many beside it (None: prune nothing)."""
     refusal = unsupported(data_dir, database_url, file_store_url)
     if refusal:
         print(f"backup refused: {refusal}")
@@ -231,9 +283,13 @@ async def backup_command(
         return 1
     print(f"backed up {report} into {target}")
     if report.missing:
-        return 1
+        return 1  # not a whole backup: the older ones stay
     # The bot exports when this was (ipintake_backup_last_success_timestamp_seconds).
     (Path(data_dir) / BACKUP_MARK).touch()
+    if keep is not None:
+        pruned = await prune_backups(target, keep)
+        if pruned:
+            print(f"deleted {len(pruned)} older backup(s), keeping the newest {keep}")
     return 0
 
 

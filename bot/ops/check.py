@@ -56,6 +56,7 @@ def needed_rights(settings: Settings) -> dict[str, str]:
 
 async def check(settings: Settings) -> list[Finding]:
     findings = _check_settings(settings)
+    findings += await _check_bucket_retention(settings)
     if settings.bot_token is None:
         return findings
     base = f"{settings.telegram_api_url.rstrip('/')}/bot{settings.bot_token.get_secret_value()}"
@@ -123,6 +124,47 @@ def _check_settings(settings: Settings) -> list[Finding]:
         findings.append(
             Finding(False, "TELEGRAM_API_LOCAL=true but TELEGRAM_API_URL is the public Bot API")
         )
+    return findings
+
+
+async def _check_bucket_retention(settings: Settings) -> list[Finding]:
+    """An S3 store: do deleted (erased) files really go, and cut-short uploads?"""
+    url = settings.file_store_url or ""
+    if not url.startswith("s3://"):
+        return []
+    from aiobotocore.session import get_session
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from storage.bucket_lifecycle import retention
+    from storage.objects import parse_s3_url
+
+    bucket, prefix = parse_s3_url(url)
+    try:
+        client_of = get_session().create_client("s3", endpoint_url=settings.s3_endpoint_url)
+        async with client_of as client:
+            kept = await retention(client, bucket, prefix)
+    except (BotoCoreError, ClientError, ValueError) as failure:
+        return [Finding(False, f"S3 bucket {bucket}: cannot read its versioning ({failure})")]
+    findings = []
+    if kept.keeps_erased_files:
+        findings.append(
+            Finding(
+                False,
+                f"S3 bucket {bucket} keeps versions (versioning {kept.versioning}) with no rule"
+                " expiring noncurrent ones: erased files stay in it; add the lifecycle rule of"
+                " deploy/s3-lifecycle.json (docs/data-retention.md)",
+            )
+        )
+    elif kept.versioning:
+        findings.append(
+            Finding(
+                True,
+                f"S3 bucket {bucket}: deleted files' versions expire after"
+                f" {kept.noncurrent_days} day(s)",
+            )
+        )
+    else:
+        findings.append(Finding(True, f"S3 bucket {bucket}: no versioning, deleted files go"))
     return findings
 
 

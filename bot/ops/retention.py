@@ -166,7 +166,7 @@ class Retention:
         if not rows:
             return erasure.Erased()
         return await erasure.erase_cases(
-            self.storage, self.settings, [int(r["id"]) for r in rows], by="retention"
+            self.storage, self.settings, [int(r["id"]) for r in rows], by="retention", now=now
         )
 
     async def run(self, on_change: Callable[[], None] = lambda: None) -> None:

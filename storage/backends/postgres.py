@@ -114,10 +114,12 @@ class PostgresDatabase(Database):
             raise
         return cls(pool, url, settings)
 
-    async def session(self) -> asyncpg.Connection:
+    async def session(self, **server_settings: str) -> asyncpg.Connection:
         """A connection of its own, outside the pool, the caller closes: session-level advisory
-        locks and LISTEN live as long as it does (and end when its process dies)."""
-        return await asyncpg.connect(self._url, server_settings=self._settings)
+        locks and LISTEN live as long as it does (and end when its process dies).
+        `server_settings` are the session's own (e.g. its keepalives and idle timeout)."""
+        settings = {**(self._settings or {}), **server_settings}
+        return await asyncpg.connect(self._url, server_settings=settings or None)
 
     async def close(self) -> None:
         await self._pool.close()

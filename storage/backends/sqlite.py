@@ -83,6 +83,8 @@ async def connect(path: Path) -> aiosqlite.Connection:
     # FULL: fsync the WAL on every commit, so an answer acknowledged to the user survives kill -9
     # and power loss, not just a process crash.
     await conn.execute("PRAGMA synchronous = FULL")
+    # Erased or anonymised personal data are overwritten, not left in free space in the file.
+    await conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

@@ -66,6 +66,8 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
+_CANT_DELETE = "message can't be deleted"
+DELETE_WITHIN_SECONDS = 48 * 3600  # a message can only be deleted if sent less than 48 h ago
 _FILE_ID_PREFIX = {
     "document": "BQACAgIAAxkBAAI",
     "photo": "AgACAgIAAxkBAAI",
@@ -1654,9 +1656,18 @@ class FakeTelegram:
         msg.edit_date = _now()
         return self._message_json(msg)
 
+    def age_messages(self, chat_id: int, seconds: int) -> None:
+        """Date every message the bot sent to `chat_id` so far `seconds` earlier (as if that
+        long had passed): Telegram's 48-hour limit on deleting them applies."""
+        for msg in self.messages(chat_id):
+            msg.date -= seconds
+
     def _delete_one(self, chat: FakeChat, message_id: int) -> bool:
+        """Raises Telegram's 400 for a message sent 48 hours ago or more."""
         bot_msg = self._bot_msgs.get((chat.id, message_id))
         if bot_msg is not None and not bot_msg.deleted:
+            if _now() - bot_msg.date >= DELETE_WITHIN_SECONDS:
+                raise bad_request(_CANT_DELETE)
             bot_msg.deleted = True
             return True
         return self._user_msgs.pop((chat.id, message_id), None) is not None
@@ -1668,12 +1679,19 @@ class FakeTelegram:
         return True
 
     async def _delete_messages(self, params: dict[str, Any], raw: RawRequest) -> bool:
+        """Those not found are skipped; those too old too, unless none could be deleted."""
         chat = self._resolve_chat(params["chat_id"])
         ids = params["message_ids"]
         if not 1 <= len(ids) <= 100:
             raise bad_request("message_ids must contain 1-100 identifiers")
+        deleted, too_old = 0, 0
         for message_id in ids:
-            self._delete_one(chat, message_id)
+            try:
+                deleted += self._delete_one(chat, message_id)
+            except ApiError:
+                too_old += 1
+        if too_old and not deleted:
+            raise bad_request(_CANT_DELETE)
         return True
 
     async def _answer_callback_query(self, params: dict[str, Any], raw: RawRequest) -> bool:
