@@ -11,6 +11,8 @@ python -m bot restore DIR          restore a backup into an empty DATA_DIR
 python -m bot erase --user ID | --case NUMBER  anonymise personal data, delete unshared files
 python -m bot export --user ID [--out DIR]     everything held about one person (access request)
 python -m bot stats [--since DATE] case figures and the intake funnel
+python -m bot api-key create --name NAME --scope read|decide   a case API key (shown once)
+python -m bot api-key list | revoke --name NAME                 the case API's keys
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     whom = erase.add_mutually_exclusive_group(required=True)
     whom.add_argument("--user", type=int, help="a claimant's Telegram user id")
     whom.add_argument("--case", help="a case number, e.g. IP-2026-000001")
+    from bot.api.keys_cli import add_parser as add_api_key_parser
+
+    add_api_key_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "graph":
@@ -108,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.since and since is None:
             parser.error("--since needs a date, e.g. 2026-11-01")
         return asyncio.run(with_storage(settings, lambda storage: stats_command(storage, since)))
+    if args.command == "api-key":
+        from bot.api.keys_cli import api_key_command
+
+        return asyncio.run(api_key_command(settings, args))
     if args.command == "erase":
         from bot.ops.erasure import erase_command
 

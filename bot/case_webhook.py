@@ -1,15 +1,20 @@
 """Case events delivered to `CASE_WEBHOOK_URL`: a small loop beside the Telegram outbox.
 
-Each event row (written with its change, `storage.case_events`) is POSTed as JSON with
-`X-Signature: sha256=<hex HMAC-SHA256 of the body with CASE_WEBHOOK_SECRET>` and
-`X-Event-Id` (the receiver's idempotency key), retried with doubling delays until a 2xx.
-A case's later events wait for its earlier ones; other cases' events go on meanwhile. What
-is undelivered at a stop is delivered after the restart.
+Each event row (written with its change, `storage.case_events`) is POSTed as JSON signed the
+Standard Webhooks way (https://www.standardwebhooks.com): `webhook-id` (the event id, the
+receiver's idempotency key), `webhook-timestamp` (when this attempt was made) and
+`webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, so a receiver can
+refuse a captured request replayed outside its time window. The key is CASE_WEBHOOK_SECRET:
+`whsec_<base64>` as Standard Webhooks libraries take it (anything else: its UTF-8 bytes).
+Retried with doubling delays until a 2xx; a case's later events wait for its earlier ones;
+other cases' events go on meanwhile. What is undelivered at a stop is delivered after the
+restart. The body's shape is in docs/api/events.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -28,14 +33,34 @@ from storage import CaseEvent, CaseEvents
 
 log = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-Signature"
-EVENT_ID_HEADER = "X-Event-Id"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+SECRET_PREFIX = "whsec_"
 MAX_DELAY = timedelta(hours=1)
 TIMEOUT_SECONDS = 15
 
 
-def signature(secret: bytes, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a CASE_WEBHOOK_SECRET: a `whsec_` secret's base64, else its bytes."""
+    if secret.startswith(SECRET_PREFIX):
+        return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    return secret.encode()
+
+
+def signature(key: bytes, event_id: str, timestamp: int, body: bytes) -> str:
+    """Standard Webhooks' `v1` signature of one delivery attempt."""
+    signed = f"{event_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def signed_headers(key: bytes, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        ID_HEADER: event_id,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: signature(key, event_id, timestamp, body),
+    }
 
 
 class CaseWebhook:
@@ -51,7 +76,7 @@ class CaseWebhook:
     ) -> None:
         self.events = events
         self.url = url
-        self.secret = secret.encode()
+        self.key = signing_key(secret)
         self.first_retry = timedelta(seconds=first_retry_seconds)
         self.poll_seconds = poll_seconds
         self.clock = clock
@@ -94,12 +119,8 @@ class CaseWebhook:
                 return delivered
 
     async def _deliver(self, session: aiohttp.ClientSession, event: CaseEvent) -> bool:
-        body = event.body()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: signature(self.secret, body),
-            EVENT_ID_HEADER: str(event.id),
-        }
+        body = event.body()  # the same bytes on every attempt; the timestamp is the attempt's
+        headers = signed_headers(self.key, str(event.id), int(self.clock().timestamp()), body)
         try:
             async with session.post(self.url, data=body, headers=headers) as response:
                 if 200 <= response.status < 300:

@@ -15,6 +15,8 @@ from bot.intake import IntakeService, Sender
 from bot.notifications import queue_replies
 from bot.staff.desk import ActionRefused, CaseDesk
 from bot.staff.desk import claimant as claimant_actor
+from bot.staff.outcomes import outcome_lines
+from bot.staff.outcomes import summary as outcomes_summary
 from bot.staff.workflow import Action, allowed
 from bot.uploads import OfferedFile, receive_file
 from dialogs.i18n import Texts, pick_lang, texts
@@ -78,7 +80,14 @@ class ClaimantCases:
         case = await self.storage.cases.get_by_number(number)
         if case is None or case.user_id != sender.user_id:
             return Reply(t("case-not-yours"))  # never reveal whether another's case exists
-        return Reply(case_detail(case, t), case_buttons(case, t))
+        detail = case_detail(case, t)
+        if reported := await self.storage.listing_outcomes.current(case.id):
+            lines = outcome_lines(t, case.draft.links, reported)
+            outcomes = t(
+                "case-outcomes", summary=outcomes_summary(t, reported, len(case.draft.links))
+            )
+            detail = "\n".join([detail, "", outcomes, *lines])
+        return Reply(detail, case_buttons(case, t))
 
     # --- withdrawing and adding evidence (replies queued in the outbox) ----------------------
 

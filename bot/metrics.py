@@ -22,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 from bot.health import HEALTH, LIVE, READY
 from bot.ops.logs import note
+from bot.send_errors import token_refusal
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ LEASE_HELD = Gauge(
     "1 in the worker that holds the lease (sender, poller)",
     ["lease", "worker"],
 )
+TOKEN_REFUSED = Gauge(f"{PREFIX}token_refused", "1 while Telegram refuses the bot token (401)")
+TOKEN_REFUSED.set_function(lambda: 1 if token_refusal.reason else 0)
 LAST_SUCCESS = Gauge(
     f"{PREFIX}last_success_timestamp_seconds",
     "When a job last succeeded (polling, retention; backup from the lease holder)",
@@ -120,6 +123,11 @@ def status_result(status: int) -> str:
     return "5xx" if status >= 500 else str(status)
 
 
+async def token_problem() -> str | None:
+    """Nothing is sent until a restart with a valid token (`bot.send_errors`)."""
+    return token_refusal.reason or None
+
+
 async def database_problem(storage: Storage) -> str | None:
     async with storage.db.read() as conn:
         await conn.execute_fetchall("SELECT 1")
@@ -145,15 +153,19 @@ def add_routes(app: web.Application, storage: Storage) -> None:
     async def database() -> str | None:
         return await database_problem(storage)
 
-    remove = HEALTH.add("database", database, probe=READY)
-    app.on_cleanup.append(lambda _: _removed(remove))
+    removers = [
+        HEALTH.add("database", database, probe=READY),
+        HEALTH.add("Telegram refused the bot token", token_problem, probe=LIVE),
+    ]
+    app.on_cleanup.append(lambda _: _removed(*removers))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
 
 
-async def _removed(remove: Any) -> None:
-    remove()
+async def _removed(*removers: Any) -> None:
+    for remove in removers:
+        remove()
 
 
 @asynccontextmanager

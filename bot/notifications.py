@@ -29,6 +29,7 @@ from dialogs.model import Case, Lang
 from dialogs.render import render_receipt
 from dialogs.replies import Reply
 from storage import Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection
 
 TOPIC_NAME_MAX = 128
@@ -114,6 +115,7 @@ async def enqueue_submission(
     staff = route_case(case, settings)
     if staff is None:
         return
+    staff = await ChatStates(storage.db).current(staff, conn)  # upgraded to a supergroup
     await storage.cases.set_staff_chat(conn, case.id, staff)
     await enqueue_staff_dossier(conn, storage, case, settings, staff, username=username)
 

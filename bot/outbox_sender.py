@@ -36,10 +36,20 @@ from bot.outbox_messages import (
     legacy_message,
     parse_message,
 )
+from bot.send_errors import (
+    ErrorClass,
+    RetryLater,
+    SendFailed,
+    Undeliverable,
+    token_refusal,
+)
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection, from_iso
+
+__all__ = ["OutboxSender", "Rates", "RetryLater", "Transport", "Undeliverable"]
 
 log = logging.getLogger(__name__)
 
@@ -59,31 +69,13 @@ for _lane in (PRIVATE, GROUPS):  # exported (as 0) from the start: rate() needs 
     metrics.OUTBOX_GIVEN_UP.labels(lane=_lane)
 
 
-class RetryLater(Exception):
-    """Telegram asked us to wait (429) or could not be reached; try again after `seconds`
-    (with `backoff`, doubled for every earlier failed attempt, up to `MAX_BACKOFF_SECONDS`)."""
-
-    def __init__(self, seconds: float, reason: str, *, backoff: bool = False) -> None:
-        super().__init__(reason)
-        self.seconds = seconds
-        self.backoff = backoff
-
-    def delay(self, attempts: int) -> float:
-        if not self.backoff:
-            return self.seconds
-        return min(self.seconds * 2 ** min(attempts, 10), MAX_BACKOFF_SECONDS)
-
-
-class Undeliverable(Exception):
-    """Telegram refused the call for good (400 bad request, 403 blocked by the user)."""
-
-
 class Transport(Protocol):
     async def call(self, method: str, payload: dict[str, Any]) -> Any:
         """Perform one Bot API call; return its result as JSON-able data. Files to upload
         are `bot.outbox_messages.Upload` values in the payload.
 
-        Raises RetryLater or Undeliverable for Telegram's answers that are not a success."""
+        Raises `bot.send_errors.SendFailed` (classified) for Telegram's answers that are not
+        a success."""
         ...
 
 
@@ -145,8 +137,13 @@ class OutboxSender:
         poll_seconds: float = 0.5,
         clock: Callable[[], datetime] = utcnow,
         on_undelivered: Callable[[OutboxItem], Awaitable[None]] | None = None,
+        on_refused: Callable[[OutboxItem, SendFailed], Awaitable[None]] | None = None,
     ) -> None:
         self.on_undelivered = on_undelivered  # told of every item given up on
+        self.on_refused = on_refused  # told of an item too large, or to a blocked claimant
+        self.chats = ChatStates(storage.db)
+        self._moved: dict[int, int] | None = None  # staff groups now supergroups: old -> new
+        self._unreachable: set[int] | None = None  # claimants who blocked the bot
         self.storage = storage
         self.transport = transport
         self.rates = rates or Rates()
@@ -173,6 +170,7 @@ class OutboxSender:
     async def running(self) -> AsyncIterator[None]:
         """Deliver in the background while the block runs (the bot serving updates)."""
         self._stopping = False
+        token_refusal.clear()  # a start is a new try with the token configured now
         task = asyncio.create_task(self.run(), name="outbox")
         try:
             with HEALTH.watching(self._beats[PRIVATE], task), HEALTH.watching(self._beats[GROUPS]):
@@ -211,6 +209,9 @@ class OutboxSender:
         wake, beat = self._wakes[lane], self._beats[lane]
         while not self._stopping:
             beat.beat()
+            if token_refusal.reason:  # 401: nothing goes until a restart with a valid token
+                await asyncio.sleep(self.poll_seconds)
+                continue
             wake.clear()  # before the round: a kick during it starts the next one at once
             if lane == PRIVATE:
                 self._private_idle.clear()
@@ -284,7 +285,8 @@ class OutboxSender:
             for item in items:
                 self._beats[GROUPS if item.chat_id < 0 else PRIVATE].beat()
                 # Cut off from the database, another worker may send soon: not this one.
-                if self._stopping or not lease_confirmed():
+                # Refused the token (401): nothing goes until a restart with a valid one.
+                if self._stopping or not lease_confirmed() or token_refusal.reason:
                     return count, True
                 if item.chat_id in blocked:
                     return count, False
@@ -392,18 +394,8 @@ class OutboxSender:
         try:
             call = await self._call_for(message)
             result = await self.transport.call(call.method, call.params)
-        except RetryLater as wait:
-            not_before = self.clock() + timedelta(seconds=wait.delay(item.attempts))
-            self._paused_until[item.chat_id] = not_before
-            # Telegram said "later", never "no": retried for as long as it takes.
-            await self.storage.outbox.mark_retry(item.id, str(wait), not_before)
-            log.warning("outbox item %s: retry at %s (%s)", item.id, not_before, wait)
-            return False
-        except Undeliverable as refusal:
-            await self._give_up(item, str(refusal))
-            log.error("outbox item %s undeliverable: %s", item.id, refusal)
-            await self._undelivered(item)
-            return True
+        except SendFailed as failure:
+            return await self._failed(item, failure)
         except Exception as failure:  # a payload that cannot even be built: a bug, not Telegram
             log.exception("outbox item %s failed", item.id)
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
@@ -413,6 +405,10 @@ class OutboxSender:
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
             return False
+        unreachable = await self._unreachable_chats()
+        if item.chat_id in unreachable:  # unblocked: a message got through
+            unreachable.discard(item.chat_id)
+            await self.chats.reachable_again(item.chat_id)
         if isinstance(result, dict) and isinstance(message, REMEMBERED):
             async with self.storage.db.transaction() as conn:
                 await self._remember(conn, item, message, result)
@@ -427,6 +423,78 @@ class OutboxSender:
     async def _give_up(self, item: OutboxItem, error: str) -> None:
         await self.storage.outbox.give_up(item.id, error)
         metrics.OUTBOX_GIVEN_UP.labels(lane=_lane_of(item)).inc()
+
+    async def _failed(self, item: OutboxItem, failure: SendFailed) -> bool:
+        """Telegram's answer, by its class (`bot.send_errors`). True: the item is done with
+        (given up), the chat's next message may go."""
+        match failure.error_class:
+            case ErrorClass.FLOOD | ErrorClass.UNREACHABLE:
+                delay = failure.seconds
+                if failure.backoff:
+                    delay = min(failure.seconds * 2 ** min(item.attempts, 10), MAX_BACKOFF_SECONDS)
+                not_before = self.clock() + timedelta(seconds=delay)
+                self._paused_until[item.chat_id] = not_before
+                # Telegram said "later", never "no": retried for as long as it takes.
+                await self.storage.outbox.mark_retry(item.id, str(failure), not_before)
+                log.warning("outbox item %s: retry at %s (%s)", item.id, not_before, failure)
+                return False
+            case ErrorClass.UNAUTHORIZED:
+                # Nothing is given up or counted: every item waits for a valid token.
+                if token_refusal.refuse(failure.reason):
+                    log.critical(
+                        "Telegram refused the bot token (401 %s): sending stopped, %d message(s)"
+                        " kept; restart with a valid BOT_TOKEN",
+                        failure.reason,
+                        await self.storage.outbox.pending_count(),
+                    )
+                return False
+            case ErrorClass.MIGRATED:
+                assert failure.migrate_to_chat_id is not None
+                await self._migrated(item.chat_id, failure.migrate_to_chat_id)
+                self.kick()  # sent again at once, to the new id
+                return False
+        await self._give_up(item, str(failure))
+        log.error("outbox item %s undeliverable (%s): %s", item.id, failure.error_class, failure)
+        if failure.error_class is ErrorClass.BLOCKED and item.chat_id > 0:
+            async with self.storage.db.transaction() as conn:
+                await self.chats.mark_unreachable(conn, item.chat_id, failure.reason, self.clock())
+            (await self._unreachable_chats()).add(item.chat_id)
+        await self._undelivered(item)
+        if failure.error_class in (ErrorClass.BLOCKED, ErrorClass.TOO_LARGE) and self.on_refused:
+            try:
+                await self.on_refused(item, failure)
+            except Exception:
+                log.exception("outbox item %s: the refused hook failed", item.id)
+        return True
+
+    async def _migrated(self, chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its new id recorded for good, its cases moved to it."""
+        async with self.storage.db.transaction() as conn:
+            await self.chats.record_migration(conn, chat_id, new_chat_id, self.clock())
+        self._moved = None  # read again
+        log.warning(
+            "the group %s is now the supergroup %s: sending there from now on; set the staff"
+            " group setting to %s (python -m bot check lists it)",
+            chat_id,
+            new_chat_id,
+            new_chat_id,
+        )
+
+    async def _chat_ids(self, call: BotCall) -> BotCall:
+        """The call with a migrated group's new id in place of its old one."""
+        if self._moved is None:
+            self._moved = await self.chats.migrations()
+        chat = call.params.get("chat_id")
+        new = self._moved.get(chat) if isinstance(chat, int) else None
+        if new is None:
+            return call
+        return BotCall(call.method, {**call.params, "chat_id": new})
+
+    async def _unreachable_chats(self) -> set[int]:
+        """The claimants marked unreachable (read once, then kept in step)."""
+        if self._unreachable is None:
+            self._unreachable = await self.chats.unreachable()
+        return self._unreachable
 
     async def _undelivered(self, item: OutboxItem) -> None:
         if self.on_undelivered is not None:
@@ -456,7 +524,9 @@ class OutboxSender:
             thread_id = await cases.staff_thread(topic_case)
             if thread_id is None and await cases.staff_message(topic_case) is None:
                 raise RetryLater(2, "the case topic is not open yet")
-        return bot_call(message, Resolved(card_message_id, thread_id, card_is_caption))
+        return await self._chat_ids(
+            bot_call(message, Resolved(card_message_id, thread_id, card_is_caption))
+        )
 
     async def _remember(
         self,

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     case_webhook_secret: SecretStr | None = None
     case_webhook_retry_seconds: float = 5.0  # the first retry; doubled each time, up to an hour
 
+    # The case API for the marketplace's own systems (bot/api/, docs/api/): off unless a port
+    # is set; every worker of a cluster serves it. Per key: API_RATE_PER_SECOND, bursts of
+    # API_RATE_BURST.
+    api_port: int | None = None
+    api_host: str = "127.0.0.1"
+    api_rate_per_second: Annotated[float, Field(gt=0)] = 5.0
+    api_rate_burst: Annotated[float, Field(ge=1)] = 20.0
+
     # Accept and Reject are told to the claimant this long after they are confirmed; until
     # then "Undo" on the card reverts them (0: told at once, no undo).
     decision_undo_seconds: Annotated[float, Field(ge=0)] = 60

@@ -48,6 +48,7 @@ class Services:
             rates=Rates.of(settings),
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=undelivered,
+            on_refused=desk.send_refused,
         )
         # Every reply is queued with the change it follows from, and wakes the sender.
         intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)

@@ -185,20 +185,45 @@ def _reopen_dependents(draft: Draft, key: str, value: str) -> tuple[Draft, list[
     return draft.model_copy(update={"answers": answers, "files": files}), reopened
 
 
+def _named(draft: Draft, step: Step, t: Texts) -> str:
+    """A cleared answer as the claimant knows it: its label, and a typed answer's value
+    ("Registration / patent numbers (654321, 765432)")."""
+    label = t.plain(f"label-{step.id}")
+    value = draft.answers.get(step.id, "") if step.kind is Kind.TEXT else ""
+    return f"{label} ({', '.join(value.splitlines())})" if value else label
+
+
 def _answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
     """Save an accepted answer and move on, reopening the steps that depended on it."""
+    t = texts(draft.lang)
     updated, reopened = _reopen_dependents(draft, step.id, value)
     answered = updated.model_copy(update={"answers": {**updated.answers, step.id: value}})
     asked_again = [s for s in reopened if s.applies(answered)]
+    dropped = [s for s in reopened if not s.applies(answered)]
     before: list[Reply] = []
+    if step.echo is not None:  # what was read, so a misreading is seen at once
+        before.append(Reply(t(f"echo-{step.id}", **step.echo(value))))
     if step.shares_contact:  # the phone's "share" keyboard goes once the number is in
         shown = step.shown(answered, value) if step.shown else value
-        before.append(Reply(texts(draft.lang)("contact-saved", value=shown), remove_keyboard=True))
+        before.append(Reply(t("contact-saved", value=shown), remove_keyboard=True))
+    if dropped:
+        names = ", ".join(_named(draft, s, t) for s in dropped)
+        before.append(Reply(t("cleared", steps=names)))
     if asked_again:
-        t = texts(draft.lang)
-        names = ", ".join(t.plain(f"label-{s.id}") for s in asked_again)
+        names = ", ".join(_named(draft, s, t) for s in asked_again)
         before.append(Reply(t("reopened", steps=names)))
     return _advance(answered, ctx, before=before)
+
+
+def _toggle(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
+    """A PICK step's option switched on or off; the step is drawn again with the change."""
+    if step.option(option_id) is None:
+        return _stale(draft, ctx)
+    on = step.picked(draft)
+    on = [o for o in on if o != option_id] if option_id in on else [*on, option_id]
+    picked = ",".join(o.id for o in step.options if o.id in on)
+    updated = draft.model_copy(update={"answers": {**draft.answers, step.id: picked}})
+    return _show(updated, ctx, changed=True)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -303,13 +328,19 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
     if pressed.step != step.id:
         return _stale(draft, ctx)
     match pressed.verb:
+        case Verb.ANSWER if step.kind is Kind.PICK:
+            return _toggle(draft, step, pressed.arg, ctx)
         case Verb.ANSWER:
             return _choose(draft, step, pressed.arg, ctx)
         case Verb.KEEP if step.kind not in (Kind.INFO, Kind.REVIEW) and is_answered(draft, step):
             return _advance(draft, ctx)
         case Verb.SKIP if step.optional:
             answers = {k: v for k, v in draft.answers.items() if k != step.id}
-            return _advance(draft.model_copy(update={"answers": answers}), ctx)
+            # Skipping the phone: its "share" keyboard goes too.
+            gone = (
+                [Reply(t("contact-skipped"), remove_keyboard=True)] if step.shares_contact else []
+            )
+            return _advance(draft.model_copy(update={"answers": answers}), ctx, before=gone)
         case Verb.DONE:
             return _done(draft, step, ctx)
         case Verb.CLEAR:
@@ -408,6 +439,11 @@ def _done(draft: Draft, step: Step, ctx: Context) -> Outcome:
         return _advance(draft, ctx)
     if step.kind is Kind.LINKS:
         return _advance(draft, ctx)
+    if step.kind is Kind.PICK:  # the defaults, if nothing was switched, are the choice
+        picked = ",".join(step.picked(draft))
+        return _advance(
+            draft.model_copy(update={"answers": {**draft.answers, step.id: picked}}), ctx
+        )
     return _stale(draft, ctx)
 
 

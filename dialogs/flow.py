@@ -19,9 +19,11 @@ from dialogs.validators.contacts import (
     format_phone,
 )
 from dialogs.validators.text import (
+    check_description,
     check_free_text,
     check_offices,
     check_reg_numbers,
+    count_lines,
     offices_match,
     rights_cited,
 )
@@ -54,8 +56,31 @@ REVIEW = Section(11, "review")
 registered_right = answer_is("right_type", "trademark", "patent")
 
 
+def numbers_cited(draft: Draft) -> int:
+    """How many registrations the claimant cited (0 for a right without one)."""
+    return count_lines(draft.answers.get("rights_number", "")) if registered_right(draft) else 0
+
+
+def several_rights(draft: Draft) -> bool:
+    """several registration numbers"""
+    return numbers_cited(draft) > 1
+
+
+def fewer_documents_than_rights(draft: Draft) -> bool:
+    """several registrations, fewer documents of rights"""
+    documents = len(draft.files_in(FileSection.RIGHTS_DOCS))
+    return several_rights(draft) and documents < numbers_cited(draft)
+
+
 def _offices_fit_numbers(draft: Draft, offices: str) -> Invalid | None:
-    return offices_match(draft.answers.get("rights_number", ""), offices)
+    layout = draft.answers.get("offices_same") if several_rights(draft) else None
+    return offices_match(draft.answers.get("rights_number", ""), offices, layout)
+
+
+def _numbers_read(numbers: str) -> dict[str, object]:
+    """What was read, told back at once: "2 numbers: 654321, 765432"."""
+    lines = [n for n in numbers.splitlines() if n]
+    return {"count": len(lines), "numbers": ", ".join(lines)}
 
 
 def _rights_list(draft: Draft, numbers: str) -> str:
@@ -83,13 +108,30 @@ FLOW: tuple[Step, ...] = (
         Kind.CHOICE,
         options=(
             Option("infringement"),
+            # Not an exclusive right at all: false statements about a brand, price, quality
+            # or delivery disputes, a counterfeit bought offline or on another site.
+            Option("not_ip", reject="not_ip"),
             Option("distributor", reject="distributor"),
             Option("resale", reject="resale"),
             Option("advice", reject="advice"),
         ),
     ),
-    # Confirmation (3): authorised by the rights holder — the holder itself or a representative.
-    Step("role", FILER, Kind.CHOICE, options=(Option("holder"), Option("representative"))),
+    # Confirmation (3): authorised by the rights holder — the holder itself, a representative,
+    # or a licensee (the rules list licence contracts among the documents of rights).
+    Step(
+        "role",
+        FILER,
+        Kind.CHOICE,
+        options=(Option("holder"), Option("representative"), Option("licensee")),
+    ),
+    Step(
+        "licence_kind",
+        FILER,
+        Kind.CHOICE,
+        options=(Option("exclusive"), Option("non_exclusive")),
+        when=answer_is("role", "licensee"),
+        depends_on=("role",),
+    ),
     # "The object of infringement".
     Step(
         "right_type",
@@ -114,6 +156,17 @@ FLOW: tuple[Step, ...] = (
         when=registered_right,
         depends_on=("right_type",),
         shown=_rights_list,
+        echo=_numbers_read,
+    ),
+    # Several numbers: all in one office (a button), or one office per number.
+    Step(
+        "offices_same",
+        RIGHTS_CITED,
+        Kind.CHOICE,
+        options=(Option("same"), Option("each")),
+        when=several_rights,
+        depends_on=("right_type", "rights_number"),
+        shown_in="rights_number",
     ),
     Step(
         "rights_jurisdiction",
@@ -121,8 +174,9 @@ FLOW: tuple[Step, ...] = (
         Kind.TEXT,
         validator=check_offices,
         when=registered_right,
-        depends_on=("right_type", "rights_number"),
+        depends_on=("right_type", "rights_number", "offices_same"),
         cross_check=_offices_fit_numbers,
+        shown_in="rights_number",
     ),
     Step(
         "work_description",
@@ -132,7 +186,7 @@ FLOW: tuple[Step, ...] = (
         when=answer_is("right_type", "copyright"),
     ),
     Step("rights_holder", RIGHTS_CITED, Kind.TEXT, validator=check_organisation),
-    Step("infringement_description", RIGHTS_CITED, Kind.TEXT, validator=check_free_text),
+    Step("infringement_description", RIGHTS_CITED, Kind.TEXT, validator=check_description),
     Step(
         "claim_subject",
         RIGHTS_CITED,
@@ -159,13 +213,22 @@ FLOW: tuple[Step, ...] = (
         file_section=FileSection.RIGHTS_DOCS,
         depends_on=("right_type", "patent_kind"),
     ),
+    # "3 rights, 1 document": the claimant adds the others, or says one document covers them.
+    Step(
+        "rights_docs_cover",
+        RIGHTS_DOCS,
+        Kind.CHOICE,
+        options=(Option("covers"),),
+        when=fewer_documents_than_rights,
+        depends_on=("right_type", "rights_number"),
+    ),
     # 3. Documents evidencing your authority over the IP object.
     Step(
         "authority_docs",
         AUTHORITY,
         Kind.FILES,
         file_section=FileSection.AUTHORITY_DOCS,
-        depends_on=("role",),
+        depends_on=("role", "licence_kind"),
     ),
     # 4. Your contact details for communication.
     Step("contact_name", CONTACTS, Kind.TEXT, validator=check_person_name),
@@ -178,9 +241,22 @@ FLOW: tuple[Step, ...] = (
         validator=check_phone,
         shown=_phone_shown,
         shares_contact=True,
+        optional=True,  # the rules ask for contact details, not a phone
     ),
     # "We may redirect your request to the Seller…", then confirmations (1), (2), (3).
     Step("disclosure", CONFIRMATIONS, Kind.CONFIRM),
+    # Which contacts the seller may see: the claimant's choice (staff always see all).
+    Step(
+        "seller_contacts",
+        CONFIRMATIONS,
+        Kind.PICK,
+        options=(
+            Option("contact_name", chosen=True),
+            Option("contact_email", chosen=True),
+            Option("contact_phone"),
+            Option("contact_org"),
+        ),
+    ),
     Step("confirm_data_processing", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_third_party", CONFIRMATIONS, Kind.CONFIRM),
     Step("confirm_authorised", CONFIRMATIONS, Kind.CONFIRM),

@@ -27,6 +27,7 @@ RESERVED_IDS = frozenset({"end", "graph", "flowchart", "subgraph", "style", "cla
 _SHAPES: dict[Kind, tuple[str, str]] = {
     Kind.INFO: ("([", "])"),
     Kind.CHOICE: ("{", "}"),
+    Kind.PICK: ("{", "}"),
     Kind.TEXT: ("[", "]"),
     Kind.LINKS: ("[/", "/]"),
     Kind.FILES: ("[/", "/]"),
@@ -44,6 +45,12 @@ _EXAMPLE_ARGS: dict[str, object] = {
     "platform": "AliExpress",
     "privacy_url": "https://aliexpress.ru/policy/privacy",
     "country": "RU",
+    "licence_kind": "exclusive",
+    "rights": 2,
+    "numbers": "1. 654321\n2. 765432",
+    "layout": "one",
+    "documents": 1,
+    "seller_contacts": "name, email",
 }
 
 

@@ -20,13 +20,21 @@ def is_answered(draft: Draft, step: Step) -> bool:
             return step.file_section is not None and bool(draft.files_in(step.file_section))
         case Kind.CONFIRM:
             return step.id in draft.confirmations
-        case _:
+        case _:  # INFO, REVIEW; a PICK step reads as its defaults until changed
             return True
 
 
 def applicable_steps(draft: Draft) -> list[Step]:
     """The questions this claimant is asked, given their answers so far."""
     return [step for step in _ASKED if step.applies(draft)]
+
+
+def reported_steps(draft: Draft) -> list[Step]:
+    """The answers the review, receipt and dossier list: an answer shown inside another's
+    (the offices beside the registration numbers) is not listed again."""
+    return [
+        step for step in applicable_steps(draft) if not (step.shown_in and is_answered(draft, step))
+    ]
 
 
 def missing_steps(draft: Draft) -> list[Step]:

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Context, EarlierDocuments
 from dialogs.filenames import shown_name
-from dialogs.flow import SECTIONS
-from dialogs.i18n import LANGS, Texts
-from dialogs.model import Draft, StoredFile
-from dialogs.progress import TOTAL_SECTIONS, applicable_steps, is_answered, missing_steps
+from dialogs.flow import SECTIONS, STEPS, numbers_cited
+from dialogs.i18n import LANGS, Texts, texts
+from dialogs.model import Draft, FileSection, StoredFile
+from dialogs.progress import TOTAL_SECTIONS, is_answered, missing_steps, reported_steps
 from dialogs.replies import Button, Reply
 from dialogs.steps import Kind, Step
 
@@ -26,15 +26,36 @@ REMOVE_BUTTONS_PER_ROW = 5
 
 def catalog_args(draft: Draft, ctx: Context) -> dict[str, object]:
     """Arguments every prompt may use to vary by role and right type."""
+    numbers = [n for n in draft.answers.get("rights_number", "").splitlines() if n]
     return {
         "role": draft.answers.get("role", "holder"),
+        "licence_kind": draft.answers.get("licence_kind", "other"),
         "right_type": draft.answers.get("right_type", "other"),
         "patent_kind": draft.answers.get("patent_kind", "other"),
         "platform": ctx.platform_name,
         "privacy_url": ctx.privacy_policy_url,
         "total": TOTAL_SECTIONS,
         "country": ctx.circulation_country,
+        # The registrations cited: how many, and listed in order for their offices.
+        "rights": numbers_cited(draft),
+        "numbers": "\n".join(f"{i}. {n}" for i, n in enumerate(numbers, 1)),
+        "layout": draft.answers.get("offices_same", "one") if len(numbers) > 1 else "one",
+        "documents": len(draft.files_in(FileSection.RIGHTS_DOCS)),
+        # The contacts the seller may see, named in the consent to their transfer.
+        "seller_contacts": seller_contacts_named(draft, texts(draft.lang)),
     }
+
+
+def picked_named(draft: Draft, step: Step, t: Texts) -> str:
+    """A PICK step's options now on, as words: the contacts the seller may see, "name, email"."""
+    picked = step.picked(draft)
+    if not picked:
+        return t.plain(f"{step.id}-none")
+    return ", ".join(t.plain(f"val-{step.id}-{option}") for option in picked)
+
+
+def seller_contacts_named(draft: Draft, t: Texts) -> str:
+    return picked_named(draft, STEPS["seller_contacts"], t)
 
 
 def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args: object) -> Button:
@@ -50,6 +71,18 @@ def plain_answer(draft: Draft, step: Step, t: Texts) -> str:
     if step.kind is Kind.CHOICE:
         return t.plain(f"val-{step.id}-{value}")
     return step.shown(draft, value) if step.shown else value
+
+
+def with_role(draft: Draft, t: Texts) -> str:
+    """Who files, in one phrase: "a licensee (exclusive licence)"."""
+    role = draft.answers.get("role")
+    if not role:
+        return ""
+    shown = t.plain(f"val-role-{role}")
+    kind = draft.answers.get("licence_kind")
+    if role == "licensee" and kind:
+        shown += f" ({t.plain(f'val-licence_kind-{kind}')})"
+    return shown
 
 
 def local_time(at: datetime, tz: tzinfo = DISPLAY_TZ, *, date_only: bool = False) -> str:
@@ -80,6 +113,8 @@ def display_value(
     match step.kind:
         case Kind.CHOICE | Kind.TEXT:
             return html.escape(plain_answer(draft, step, t))
+        case Kind.PICK:
+            return html.escape(picked_named(draft, step, t))
         case Kind.LINKS:
             shown = draft.links if all_links else draft.links[:MAX_LINKS_SHOWN]
             lines = [f"{i}. {link_line(draft, link)}" for i, link in enumerate(shown, 1)]
@@ -140,6 +175,13 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool
                 key = f"opt-{step.id}-{option.id}"
                 label = ("✓ " if option.id == chosen else "") + t.plain(key, **args)
                 rows.append((Button(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
+        case Kind.PICK:
+            on = step.picked(draft)
+            for option in step.options:
+                mark = "✅ " if option.id in on else "⬜ "
+                label = mark + t.plain(f"opt-{step.id}-{option.id}", **args)
+                rows.append((Button(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
+            rows.append((button(t, "btn-done", Verb.DONE, step.id),))
         case Kind.LINKS | Kind.FILES:
             if answered:
                 body += "\n\n" + _saved_so_far(draft, step, t)
@@ -258,7 +300,7 @@ def summary(
     tz: tzinfo = DISPLAY_TZ,
 ) -> str:
     """Every applicable answer, section by section (review screen, receipt, staff card)."""
-    steps = applicable_steps(draft)
+    steps = reported_steps(draft)
     parts: list[str] = []
     for section in SECTIONS[1:]:
         section_steps = [s for s in steps if s.section == section]

@@ -19,6 +19,8 @@ Condition = Callable[[Draft], bool]
 CrossCheck = Callable[[Draft, str], Invalid | None]
 # How a saved typed answer reads (e.g. a phone number grouped for people, not bare E.164).
 Shown = Callable[[Draft, str], str]
+# What an accepted typed answer was read as, told back at once: catalog args of `echo-<step>`.
+Echo = Callable[[str], dict[str, object]]
 
 
 class Kind(StrEnum):
@@ -26,6 +28,7 @@ class Kind(StrEnum):
 
     INFO = "info"  # a screen with a single "go on" button
     CHOICE = "choice"  # inline buttons, one tap
+    PICK = "pick"  # inline buttons switched on and off, then Done (several of the options)
     TEXT = "text"  # one typed answer, validated
     LINKS = "links"  # listing links, several per message, until Done
     FILES = "files"  # uploads, several, until Done
@@ -66,6 +69,7 @@ class Option:
 
     id: str
     reject: str | None = None
+    chosen: bool = False  # a PICK step's option that is on until switched off
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,10 @@ class Step:
     depends_on: tuple[str, ...] = ()
     cross_check: CrossCheck | None = None
     shown: Shown | None = None
+    echo: Echo | None = None
+    # A step whose answer the review, receipt and dossier show inside another's (the office
+    # beside each registration number), so it is not said twice.
+    shown_in: str | None = None
     shares_contact: bool = False  # on a phone, a button shares the number Telegram knows
 
     def applies(self, draft: Draft) -> bool:
@@ -98,3 +106,12 @@ class Step:
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def picked(self, draft: Draft) -> list[str]:
+        """A PICK step's options now on: as saved, else those on by default (a draft saved
+        before the step existed reads as the defaults)."""
+        saved = draft.answers.get(self.id)
+        if saved is None:
+            return [o.id for o in self.options if o.chosen]
+        on = set(saved.split(","))
+        return [o.id for o in self.options if o.id in on]

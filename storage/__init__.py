@@ -22,6 +22,7 @@ from storage.drafts import DraftStore, StaleDraftError
 from storage.evidence_sessions import EvidenceSessions
 from storage.files import ContentStore, FileStore, InvalidDigestError
 from storage.inbox import Inbox
+from storage.listing_outcomes import ListingOutcomes
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNewError
 from storage.outbox import Outbox, OutboxItem
 from storage.questions import CaseMessage, Question, QuestionStore
@@ -70,6 +71,7 @@ __all__ = [
     "FileStore",
     "Inbox",
     "InvalidDigestError",
+    "ListingOutcomes",
     "Migration",
     "Outbox",
     "OutboxItem",
@@ -102,6 +104,7 @@ class Storage:
     search: CaseSearch
     stats: CaseStats
     evidence: EvidenceSessions
+    listing_outcomes: ListingOutcomes
 
     @classmethod
     async def open(
@@ -140,6 +143,7 @@ class Storage:
             search=CaseSearch(db),
             stats=CaseStats(db),
             evidence=EvidenceSessions(db),
+            listing_outcomes=ListingOutcomes(db),
         )
 
     async def close(self) -> None:

@@ -13,6 +13,15 @@ from pydantic_core import to_json
 from dialogs.model import Case, utcnow
 from storage.database import Connection, Database, Row, from_iso, opt_from_iso, to_iso
 
+# The version of the event body's shape: raised when a field changes meaning or goes away
+# (added fields do not raise it). Each type's JSON Schema is in the API's OpenAPI document.
+SCHEMA_VERSION = 1
+
+
+def event_type(kind: str) -> str:
+    """The event's `type`, as Standard Webhooks name them: `case.taken`, `case.decision`, …"""
+    return f"case.{kind}"
+
 
 class CaseEvent(BaseModel):
     id: int
@@ -26,6 +35,8 @@ class CaseEvent(BaseModel):
     def body(self) -> bytes:
         """The JSON delivered: the same bytes on every attempt (the signature is over them)."""
         document = {
+            "type": event_type(self.kind),
+            "schema_version": SCHEMA_VERSION,
             "event_id": self.id,
             "kind": self.kind,
             "case_id": self.case_id,
@@ -33,6 +44,13 @@ class CaseEvent(BaseModel):
             **self.data,
         }
         return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _filer(case: Case) -> dict[str, str | None]:
+    """Who filed: the right holder, a representative, or a licensee and its licence."""
+    answers = case.draft.answers
+    role = answers.get("role")
+    return {"role": role, "licence": answers.get("licence_kind") if role == "licensee" else None}
 
 
 def _event(row: Row) -> CaseEvent:
@@ -65,6 +83,7 @@ class CaseEvents:
             "case_number": case.number,
             "status": case.status.value,
             "assignee": case.assignee_name,
+            "filer": _filer(case),
             "data": data or {},
         }
         new_id = await conn.insert(
@@ -114,6 +133,24 @@ class CaseEvents:
                 " next_attempt_at = ? WHERE id = ?",
                 (error[:500], to_iso(retry_at), event_id),
             )
+
+    async def after(self, event_id: int, limit: int, *, settled: datetime) -> list[CaseEvent]:
+        """The events after `event_id`, oldest first (the events feed). A gap in the ids may be
+        a transaction not yet committed (PostgreSQL hands out ids before commit): the page
+        stops before an event that follows a gap and was recorded after `settled`, so a reader
+        never steps over an event committed a moment later."""
+        async with self._db.read() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM case_events WHERE id > ? ORDER BY id LIMIT ?", (event_id, limit)
+            )
+        events: list[CaseEvent] = []
+        previous = event_id
+        for event in map(_event, rows):
+            if event.id != previous + 1 and event.created_at > settled:
+                break
+            events.append(event)
+            previous = event.id
+        return events
 
     async def for_case(self, case_id: int) -> list[CaseEvent]:
         async with self._db.read() as conn:

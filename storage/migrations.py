@@ -223,6 +223,61 @@ ALTER TABLE cases ADD COLUMN staff_card_caption INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN dossier_zip TEXT;
 """
 
+# The case API (bot/api/): its keys (only a hash kept), the answers to requests made with an
+# Idempotency-Key (a retry gets the same answer), and the listing outcomes the marketplace
+# reports (the claimant told once a change: `told_at`).
+_V12_CASE_API = """
+CREATE TABLE api_keys (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    name         TEXT    NOT NULL UNIQUE,
+    scope        TEXT    NOT NULL,
+    key_hash     TEXT    NOT NULL UNIQUE,
+    created_at   TEXT    NOT NULL,
+    revoked_at   TEXT
+);
+
+CREATE TABLE api_idempotency (
+    key_id          INTEGER NOT NULL REFERENCES api_keys (id),
+    idempotency_key TEXT    NOT NULL,
+    endpoint        TEXT    NOT NULL,
+    body_hash       TEXT    NOT NULL,
+    status          INTEGER,
+    response        TEXT,
+    created_at      TEXT    NOT NULL,
+    PRIMARY KEY (key_id, idempotency_key)
+);
+CREATE INDEX api_idempotency_created ON api_idempotency (created_at);
+
+CREATE TABLE listing_outcomes (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id     INTEGER NOT NULL REFERENCES cases (id),
+    listing     INTEGER NOT NULL,
+    outcome     TEXT    NOT NULL,
+    at          TEXT    NOT NULL,
+    reported_at TEXT    NOT NULL,
+    reported_by TEXT    NOT NULL,
+    told_at     TEXT
+);
+CREATE INDEX listing_outcomes_case ON listing_outcomes (case_id, listing, id);
+CREATE INDEX listing_outcomes_untold ON listing_outcomes (case_id) WHERE told_at IS NULL;
+CREATE INDEX cases_created ON cases (submitted_at, id);
+"""
+
+# What Telegram said about chats (storage/chat_states.py): a staff group upgraded to a
+# supergroup answers with its new id; a claimant who blocked the bot cannot be reached.
+_V13_CHAT_STATES = """
+CREATE TABLE chat_migrations (
+    chat_id     INTEGER PRIMARY KEY,
+    new_chat_id INTEGER NOT NULL,
+    migrated_at TEXT    NOT NULL
+);
+CREATE TABLE unreachable_chats (
+    chat_id INTEGER PRIMARY KEY,
+    since   TEXT    NOT NULL,
+    reason  TEXT    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1_INITIAL),
     Migration(2, "pending staff questions to claimants", _V2_PENDING_QUESTIONS),
@@ -240,6 +295,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "the set of Telegram updates applied, not a high-water mark", _V9_APPLIED),
     Migration(10, "whose update each inbox entry is, for several workers", _V10_INBOX_USER),
     Migration(11, "each case's staff group, caption card and dossier ZIP", _V11_STAFF_CHAT),
+    Migration(12, "case API keys, idempotent requests and listing outcomes", _V12_CASE_API),
+    Migration(
+        13, "staff groups moved to supergroups, claimants who blocked the bot", _V13_CHAT_STATES
+    ),
 )
 
 

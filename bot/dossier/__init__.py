@@ -15,7 +15,13 @@ from pathlib import Path
 
 from dialogs.model import Case, Lang
 
-from .archive import DossierIntegrityError, build_dossier_zip, plan_layout, safe_filename
+from .archive import (
+    DossierIntegrityError,
+    build_dossier_zip,
+    plan_layout,
+    safe_filename,
+    split_archive,
+)
 from .pdf import AuditEntry, AuditRow, build_dossier_pdf
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "build_dossier_zip",
     "plan_layout",
     "safe_filename",
+    "split_archive",
     "write_dossier",
 ]
 

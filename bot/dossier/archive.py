@@ -32,6 +32,7 @@ __all__ = [
     "build_dossier_zip",
     "plan_layout",
     "safe_filename",
+    "split_archive",
 ]
 
 PDF_NAME = "dossier.pdf"
@@ -44,6 +45,11 @@ SECTION_DIRS: dict[FileSection, str] = {
     FileSection.RIGHTS_DOCS: "rights_documents",
     FileSection.AUTHORITY_DOCS: "authority_documents",
 }
+
+# What an entry adds besides its compressed bytes: its local header (30 bytes) and central
+# directory record (46), each with its name; a margin for extra fields. The archive's end: 22.
+_ENTRY_OVERHEAD = 30 + 46 + 64
+_END_OVERHEAD = 22
 
 _MAX_NAME_BYTES = 150  # well below the 255-byte limit of common file systems, prefix included
 _UNSAFE_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
@@ -224,4 +230,37 @@ def build_dossier_zip(
             info.create_system = 3  # Unix, so the permissions below are honoured
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
+def split_archive(archive: bytes, max_bytes: int) -> list[bytes]:
+    """The archive as ZIPs of at most `max_bytes` each, for an upload limit: each a whole ZIP
+    (unpacked together they give the original layout), the entries in order and each whole;
+    an entry larger than `max_bytes` on its own is a part by itself, still too large. The
+    archive itself when it fits. Reproducible like the archive: the same bytes in, the same out.
+    """
+    if len(archive) <= max_bytes:
+        return [archive]
+    with zipfile.ZipFile(BytesIO(archive)) as source:
+        groups: list[list[zipfile.ZipInfo]] = [[]]
+        size = _END_OVERHEAD
+        for info in source.infolist():
+            cost = info.compress_size + _ENTRY_OVERHEAD + 2 * len(info.filename.encode())
+            if groups[-1] and size + cost > max_bytes:
+                groups.append([])
+                size = _END_OVERHEAD
+            groups[-1].append(info)
+            size += cost
+        return [_pack(source, group) for group in groups]
+
+
+def _pack(source: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as part:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.filename, date_time=entry.date_time)
+            info.compress_type = entry.compress_type
+            info.create_system = entry.create_system
+            info.external_attr = entry.external_attr
+            part.writestr(info, source.read(entry), compresslevel=9)
     return buffer.getvalue()

@@ -23,8 +23,8 @@ from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Draft, Lang
-from dialogs.progress import applicable_steps
-from dialogs.render import plain_answer
+from dialogs.progress import reported_steps
+from dialogs.render import picked_named, plain_answer
 from dialogs.steps import Kind, Step
 
 from .archive import plan_layout
@@ -257,7 +257,7 @@ def build_dossier_pdf(
             w.field(label("telegram-chat"), str(case.chat_id))
 
         # Every section of the intake, as asked
-        steps = applicable_steps(draft)
+        steps = reported_steps(draft)  # the offices beside the numbers, not twice
         for section in SECTIONS:
             w.heading(f"{section.number}. {t.plain(f'section-{section.id}')}")
             for step in (s for s in steps if s.section == section):
@@ -302,6 +302,8 @@ def _answer(w: _Writer, draft: Draft, step: Step, t: Texts, label: Callable[...,
     match step.kind:
         case Kind.CHOICE | Kind.TEXT:
             w.field(title, plain_answer(draft, step, t), alert_if_missing=required)
+        case Kind.PICK:
+            w.field(title, picked_named(draft, step, t))
         case Kind.LINKS:
             w.subheading(f"{title} ({len(draft.links)})")
             if not draft.links:

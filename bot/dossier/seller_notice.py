@@ -4,7 +4,8 @@ only what the claimant was told may be disclosed to the party complained about.
 The disclosure notice the claimant confirmed before submitting (`confirm-disclosure`) says the
 information, materials and data they submit may be disclosed to the third parties they complain
 about. So the notice carries the case number, the listings, the right, the rights cited, the
-holder and the description of the infringement, and the claimant's contact details only when
+holder and the description of the infringement, and of the claimant's contact details only
+those the claimant chose (`seller_contacts`; the others read "not disclosed"), and only when
 that confirmation is recorded on the case. Never the claimant's Telegram identity, the staff's
 notes, the audit trail, the claimant's record or the files' storage details.
 
@@ -19,32 +20,35 @@ from datetime import UTC, datetime
 from dialogs.flow import FLOW
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
-from dialogs.render import plain_answer
+from dialogs.render import plain_answer, with_role
 
 from .archive import safe_filename
 from .pdf import _DossierPDF, _is_web_link, _iso_utc, _load_fonts, _Writer
 
 DISCLOSURE = "disclosure"  # the confirmation step whose notice permits disclosure
-RIGHT_STEPS = (
+RIGHT_STEPS = (  # the offices are shown beside the registration numbers
     "right_type",
     "patent_kind",
     "rights_number",
-    "rights_jurisdiction",
     "work_description",
     "rights_holder",
     "infringement_description",
 )
 CONTACT_STEPS = ("contact_name", "contact_org", "contact_email", "contact_phone")
 _STEPS = {step.id: step for step in FLOW}
+SELLER_CONTACTS = _STEPS["seller_contacts"]  # which contacts the claimant lets the seller see
 
 
 def seller_notice_name(case: Case) -> str:
     return f"{safe_filename(case.number, fallback=f'case-{case.id}')}-seller-notice.pdf"
 
 
-def contacts_disclosed(case: Case) -> bool:
-    """The claimant confirmed the notice that their data may be disclosed to the seller."""
-    return DISCLOSURE in case.draft.confirmations
+def contacts_disclosed(case: Case) -> list[str]:
+    """The contact steps the seller may see: those the claimant chose (name and email by
+    default), and none unless the notice that data may be disclosed was confirmed."""
+    if DISCLOSURE not in case.draft.confirmations:
+        return []
+    return SELLER_CONTACTS.picked(case.draft)
 
 
 def build_seller_notice(
@@ -88,15 +92,20 @@ def build_seller_notice(
             w.text(f"{index}. {url}", link=url.strip() if _is_web_link(url) else None)
 
         w.heading(label("rights"))
+        if role := with_role(draft, t):  # e.g. an exclusive licensee files in its own name
+            w.field(t.plain("label-role"), role)
         for step_id in RIGHT_STEPS:
             value = plain_answer(draft, _STEPS[step_id], t)
             if value:
                 w.field(t.plain(f"label-{step_id}"), value)
 
         w.heading(label("contacts"))
-        if contacts_disclosed(case):
+        disclosed = contacts_disclosed(case)
+        if disclosed:
             for step_id in CONTACT_STEPS:
                 value = plain_answer(draft, _STEPS[step_id], t)
+                if step_id not in disclosed:
+                    value = label("not-disclosed")
                 if value:
                     w.field(t.plain(f"label-{step_id}"), value)
         else:

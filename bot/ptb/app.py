@@ -14,6 +14,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics
+from bot.api import app as api
 from bot.case_webhook import CaseWebhook, webhook_running
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
@@ -122,6 +123,7 @@ class PtbApp:
                 self.desk.timers_running(self.outbox.kick),
                 gauges_running(self.storage, self.settings),
                 metrics.serving(*metrics_at),
+                api.serving(self.desk, self.outbox.kick),
             ):
                 await application.initialize()
                 await self.set_commands()

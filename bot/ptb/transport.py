@@ -13,19 +13,21 @@ from telegram import Bot, InputFile, InputMediaDocument
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     EndPointNotFound,
     Forbidden,
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TelegramError,
+    TimedOut,
 )
 
 from bot.outbox_messages import Upload
-from bot.outbox_sender import RetryLater, Undeliverable
+from bot.send_errors import Answer, Undeliverable, classify
 from dialogs.filenames import transport_name
 from storage import ContentStore
 
-NETWORK_RETRY_SECONDS = 1  # doubled by the sender for each further failure
 # An edit to identical content: the state it was to show is already shown.
 NOT_MODIFIED = "message is not modified"
 
@@ -43,17 +45,13 @@ class PtbTransport:
             # for a name that is also a typed method's alias, and the outbox calls methods by
             # name with Bot API parameters on purpose.
             return await self.bot.do_api_request(method.lower(), api_kwargs=resolved)
-        except RetryAfter as flood:
-            raise RetryLater(_seconds(flood.retry_after), str(flood)) from flood
-        except BadRequest as refusal:  # before NetworkError: BadRequest is a subclass of it
+        except BadRequest as refusal:
             # PTB drops Telegram's "Bad Request: " prefix and capitalises what is left.
             if NOT_MODIFIED in refusal.message.lower():
                 return {"not_modified": True}
-            raise Undeliverable(refusal.message) from refusal
-        except (Forbidden, InvalidToken, EndPointNotFound, ChatMigrated) as refusal:
-            raise Undeliverable(str(refusal)) from refusal
-        except NetworkError as failure:  # also TimedOut, 5xx answers and connection errors
-            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure), backoff=True) from failure
+            raise classify(answer_of(refusal)) from refusal
+        except TelegramError as failure:
+            raise classify(answer_of(failure)) from failure
 
     async def _resolve(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         resolved = {key: await self._file(value) for key, value in payload.items()}
@@ -85,6 +83,37 @@ class PtbTransport:
             parse_mode=item.get("parse_mode"),
             api_kwargs=extra or None,
         )
+
+
+# PTB keeps Telegram's status only as the exception's class (`BaseRequest._request_wrapper`);
+# any status it does not name is a NetworkError with Telegram's description, as for 413.
+_STATUS: tuple[tuple[type[TelegramError], int], ...] = (
+    (BadRequest, 400),  # before NetworkError: a subclass of it
+    (InvalidToken, 401),  # PTB's name for 401 and 404 alike: told apart by the description
+    (Forbidden, 403),
+    (EndPointNotFound, 404),
+    (Conflict, 409),
+)
+TOO_LARGE = "request entity too large"  # Telegram's description of a 413
+
+
+def answer_of(failure: TelegramError) -> Answer:
+    """PTB's exception as Telegram's answer (`bot.send_errors`); no status: no answer."""
+    if isinstance(failure, RetryAfter):
+        return Answer(429, failure.message, retry_after=_seconds(failure.retry_after))
+    if isinstance(failure, ChatMigrated):
+        return Answer(400, failure.message, migrate_to_chat_id=failure.new_chat_id)
+    if isinstance(failure, EndPointNotFound) and isinstance(failure.__cause__, InvalidToken):
+        failure = failure.__cause__  # what `do_api_request` makes of 401 (and 404) answers
+    status = next((code for kind, code in _STATUS if isinstance(failure, kind)), None)
+    if isinstance(failure, InvalidToken) and "not found" in failure.message.lower():
+        status = 404
+    if isinstance(failure, NetworkError) and not isinstance(failure, BadRequest | TimedOut):
+        if TOO_LARGE in failure.message.lower() or "(413)" in failure.message:
+            status = 413
+    elif status is None:
+        status = 400  # another answer PTB does not name: not worth retrying
+    return Answer(status, failure.message)
 
 
 def _seconds(value: float | dtm.timedelta) -> float:

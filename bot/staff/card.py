@@ -10,14 +10,18 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+from bot.staff.outcomes import summary
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
 from bot.telegram_text import visible_length
 from dialogs.filenames import shown_name
+from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts
 from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
+from dialogs.render import plain_answer, with_role
 from storage import Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection
 
 DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
@@ -26,6 +30,7 @@ CAPTION_LIMIT = 1024  # a compact card fits a caption
 STAFF_PREFIX = "st"
 UNDELIVERED_NAME_CHARS = 80
 CARD_LINKS = 20  # the card stays one caption; the dossier PDF it is attached to lists every link
+CITED_STEPS = ("rights_number", "work_description")  # the offices are shown with the numbers
 FILES_ACTION = "files"  # "📎 Files": the originals on demand (bot.staff.files_on_demand)
 
 
@@ -69,9 +74,14 @@ async def render_card(
             username=f"@{username}" if username else "—",
         ),
     ]
+    if await ChatStates(storage.db).is_unreachable(case.chat_id, conn):  # blocked the bot
+        essentials.append(t("staff-card-unreachable"))
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
     essentials.extend(await _decision_lines(storage, case, t, conn))
+    if reported := await storage.listing_outcomes.current(case.id, conn=conn):
+        total = len(draft.links)
+        essentials.append(t("staff-card-outcomes", summary=summary(t, reported, total)))
     essentials.extend(_matter_lines(case, t))
     details = []
     record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
@@ -109,21 +119,27 @@ def _matter_lines(case: Case, t: Texts) -> list[str]:
     kind = t.plain(f"val-right_type-{right}") if right else "—"
     if right == "patent" and answers.get("patent_kind"):
         kind += f" ({t.plain('val-patent_kind-' + answers['patent_kind'])})"
+    # Each registration with its office ("654321 — Rospatent; 765432 — WIPO"), as the review.
     cited = " · ".join(
-        answers[key]
-        for key in ("rights_number", "rights_jurisdiction", "work_description")
-        if answers.get(key)
+        value for value in (plain_answer(case.draft, STEPS[key], t) for key in CITED_STEPS) if value
     )
-    role = answers.get("role")
     files = ", ".join(
         f"{t.plain('file-section-' + section.value)} {len(case.draft.files_in(section))}"
         for section in FileSection
     )
     lines = [
-        t("staff-card-right", right=kind, role=t.plain(f"val-role-{role}") if role else "—"),
+        t("staff-card-right", right=kind, role=with_role(case.draft, t) or "—"),
         t("staff-card-holder", holder=answers.get("rights_holder", "—"), cited=cited or "—"),
         t("staff-card-files", listings=len(case.draft.links), files=files),
     ]
+    if answers.get("rights_docs_cover"):  # fewer documents than rights, said to cover them all
+        lines.append(
+            t(
+                "staff-card-docs-cover",
+                rights=len(answers.get("rights_number", "").splitlines()),
+                documents=len(case.draft.files_in(FileSection.RIGHTS_DOCS)),
+            )
+        )
     missing = [t.plain(f"label-{step.id}") for step in missing_steps(case.draft)]
     missing += [
         t.plain(f"file-section-{section.value}")

@@ -30,12 +30,18 @@ from bot.outbox_messages import (
     Text,
     keyboard_from_markup,
 )
+from bot.send_errors import ErrorClass, SendFailed
 from bot.settings import Settings
 from bot.staff.card import render_card
 from bot.staff.decisions import confirm_markup
+from bot.staff.outcomes import outcome_notice
 from bot.staff.reasons import decision_notice
 from bot.staff.routing import staff_chat_of
-from bot.staff.undelivered import claimant_files_in, record_undelivered
+from bot.staff.undelivered import (
+    claimant_files_in,
+    record_undelivered,
+    too_large_replacements,
+)
 from bot.staff.workflow import (
     ACCEPTED_MARK,
     OTHER_REASON,
@@ -57,7 +63,8 @@ from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
 from storage.audit import AuditEntry
-from storage.database import Connection
+from storage.database import Connection, to_iso
+from storage.listing_outcomes import Reported
 
 SELLER_NOTICE_SECTION = "seller_notice"
 log = logging.getLogger(__name__)
@@ -66,6 +73,8 @@ SYSTEM = Actor(0, "system", Role.SYSTEM)
 ASKED = {RULE[a].audit: a for a in (Action.ACCEPT, Action.REJECT, Action.PER_LISTING)}
 CONFIRMED = (RULE[Action.CONFIRM_ACCEPT].audit, RULE[Action.CONFIRM_REJECT].audit)
 DECISION_STEPS = (*ASKED, *CONFIRMED, RULE[Action.CANCEL].audit, RULE[Action.UNDO].audit)
+# Listing outcomes reported within this long of each other reach the claimant as one notice.
+OUTCOMES_SETTLE_SECONDS = 2.0
 
 __all__ = [
     "OTHER_REASON",
@@ -256,7 +265,67 @@ class CaseDesk:
             await self._follow(conn, updated, outcome, detail)
         return updated
 
+    async def report_outcomes(
+        self, case: Case, actor: Actor, reports: list[Reported]
+    ) -> tuple[Case, list[int]]:
+        """What the marketplace says became of accepted listings: kept (a report that changes
+        nothing is not), in the audit trail and the case's events, the card redrawn; the
+        claimant is told a moment later, once for the reports arriving together
+        (`tell_outcomes_due`). Returns the case and the listings whose outcome changed."""
+        async with self.storage.db.transaction() as conn:
+            current = await self._get(conn, case.id)
+            self._check(current, Action.REPORT_OUTCOME, actor)
+            trail = await self.storage.audit.for_case(case.id, conn=conn)
+            confirmed = [e for e in trail if e.action in CONFIRMED]
+            decided = Decision.of(confirmed[-1].detail) if confirmed else Decision()
+            links = current.draft.links
+            outcomes = decided.outcomes(len(links))
+            if any(not 1 <= r.listing <= len(links) for r in reports):
+                raise ActionRefused("outcome-no-such-listing")
+            if any(outcomes[r.listing - 1] != ACCEPTED_MARK for r in reports):
+                raise ActionRefused("outcome-not-accepted")
+            changed = [
+                r
+                for r in reports
+                if await self.storage.listing_outcomes.report(conn, case.id, r, now=self.clock())
+            ]
+            if not changed:
+                return current, []
+            detail = {
+                "listings": [
+                    {
+                        "listing": r.listing,
+                        "link": links[r.listing - 1],
+                        "outcome": r.outcome.value,
+                        "at": to_iso(r.at),
+                    }
+                    for r in changed
+                ]
+            }
+            _, outcome, updated = await self._apply(
+                conn, current, Action.REPORT_OUTCOME, actor, detail
+            )
+            await self._follow(conn, updated, outcome)
+        return updated, [r.listing for r in changed]
+
     # --- when a time has come -----------------------------------------------------------
+
+    async def tell_outcomes_due(self) -> int:
+        """Listing outcomes not yet told, whose reports have settled: one notice a case, with
+        every listing as it now stands. Returns how many notices."""
+        settled = self.clock() - timedelta(seconds=OUTCOMES_SETTLE_SECONDS)
+        done = 0
+        for case_id in await self.storage.listing_outcomes.untold(settled):
+            async with self.storage.db.transaction() as conn:
+                case = await self._get(conn, case_id)  # held: told once, whichever worker
+                if not await self.storage.listing_outcomes.mark_told(conn, case_id, self.clock()):
+                    continue
+                reported = await self.storage.listing_outcomes.current(case_id, conn=conn)
+                t = texts(case.lang)
+                text = outcome_notice(t, case.number, case.draft.links, reported)
+                await self._notify_claimant(conn, case, "", "outcomes", text=text)
+                done += 1
+        return done
 
     async def notify_due(self) -> int:
         """Decisions whose undo window is over: the claimant told (once), the case decided for
@@ -302,8 +371,9 @@ class CaseDesk:
         return done
 
     async def due_work(self) -> int:
-        """One round of what waits for a time: decisions to tell, reminders to post."""
-        return await self.notify_due() + await self.remind_due()
+        """One round of what waits for a time: decisions and listing outcomes to tell,
+        reminders to post."""
+        return await self.notify_due() + await self.remind_due() + await self.tell_outcomes_due()
 
     def timers_running(self, on_change: Callable[[], None]) -> AbstractAsyncContextManager[None]:
         """Look for due work in the background while the block runs (`on_change`: something
@@ -661,6 +731,23 @@ class CaseDesk:
         # Drawn once that is committed: the card is rendered from committed reads.
         async with self.storage.db.transaction() as conn:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
+
+    async def send_refused(self, item: OutboxItem, failure: SendFailed) -> None:
+        """Telegram refused an item for good (`bot.send_errors`): a claimant who blocked the
+        bot is shown on the cards of their cases; what was too large is named to staff."""
+        if failure.error_class is ErrorClass.BLOCKED:
+            for theirs in await self.storage.cases.list_for_user(item.chat_id):
+                if await self.storage.cases.staff_message(theirs.id) is not None:
+                    async with self.storage.db.transaction() as conn:
+                        await self._edit_card(conn, theirs, f"unreachable:{item.id}")
+            return
+        case = None if item.case_id is None else await self.storage.cases.get(item.case_id)
+        if failure.error_class is not ErrorClass.TOO_LARGE or case is None or item.chat_id > 0:
+            return
+        instead = too_large_replacements(item, case, texts(self.settings.staff_lang))
+        async with self.storage.db.transaction() as conn:
+            for i, message in enumerate(instead):
+                await self._queue(conn, message, f"case:{case.id}:too-large:{item.id}:{i}", case.id)
 
     async def _edit_card(self, conn: Connection, case: Case, action: str) -> None:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)

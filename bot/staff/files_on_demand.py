@@ -1,11 +1,16 @@
 """ "📎 Files" on the card: the claimant's originals sent on demand, under the card (in the case's
 topic or thread), once per press. One album when they fit one (two to ten files a cloud Bot API
 accepts), one document for a single file, else the dossier's ZIP (also once Telegram has refused
-some of them: the card names those). Queued through the outbox in
-the press's transaction; files Telegram refuses are named on the card (`undelivered`)."""
+some of them: the card names those), in parts of at most `ZIP_PART_BYTES` when it is larger.
+Queued through the outbox in the press's transaction; files Telegram refuses are named on the
+card (`undelivered`), and a part Telegram still finds too large is named under it with how to
+get it (`bot.staff.undelivered.too_large_replacements`)."""
 
 from __future__ import annotations
 
+import asyncio
+
+from bot.dossier.archive import split_archive
 from bot.notifications import dossier_zip, queue
 from bot.outbox_messages import Album, AlbumItem, Document, OutboxMessage
 from bot.staff.desk import APPLYING, AlreadyApplied, CaseDesk
@@ -15,9 +20,12 @@ from bot.staff.workflow import Actor
 from bot.telegram_text import truncate_caption
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang, StoredFile
+from storage import Storage
 
 ALBUM_MAX = 10  # Telegram's media group
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # what the cloud Bot API takes per uploaded file
+# A ZIP part: under the limit by a margin for the request's other fields (Telegram answers 413).
+ZIP_PART_BYTES = UPLOAD_MAX_BYTES - 1024 * 1024
 
 
 def fits_an_album(files: list[StoredFile]) -> bool:
@@ -53,6 +61,31 @@ def files_message(case: Case, chat_id: int, t: Texts, zip_sha256: str | None) ->
     return Album(chat_id=chat_id, documents=items, topic_of=here, reply_to_card_of=here)
 
 
+def zip_part_messages(case: Case, chat_id: int, t: Texts, parts: list[str]) -> list[OutboxMessage]:
+    """The ZIP in parts (`split_archive`), one document each, in order, under the card."""
+    here = case.id
+    return [
+        Document(
+            chat_id=chat_id,
+            sha256=sha256,
+            filename=f"{case.number}.part{i}.zip",
+            caption=t("staff-files-zip-part", number=case.number, part=i, parts=len(parts)),
+            topic_of=here,
+            reply_to_card_of=here,
+        )
+        for i, sha256 in enumerate(parts, 1)
+    ]
+
+
+async def zip_parts(storage: Storage, zip_sha256: str) -> list[str]:
+    """The stored ZIP, or its parts (stored too) when it is larger than `ZIP_PART_BYTES`."""
+    archive = await storage.files.read_async(zip_sha256)
+    if len(archive) <= ZIP_PART_BYTES:
+        return [zip_sha256]
+    parts = await asyncio.to_thread(split_archive, archive, ZIP_PART_BYTES)
+    return [await storage.files.put_async(part) for part in parts]
+
+
 def _item(case: Case, stored: StoredFile, t: Texts) -> AlbumItem:
     caption = t(
         "staff-file-caption",
@@ -73,7 +106,9 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     storage = desk.storage
     # Files Telegram refused before (named on the card) come in the ZIP from then on.
     fits = fits_an_album(case.draft.files) and not await undelivered_names(storage, case.id)
-    zip_sha256 = None if fits else await dossier_zip(storage, case, desk.settings.staff_lang)
+    parts = None
+    if not fits:
+        parts = await zip_parts(storage, await dossier_zip(storage, case, desk.settings.staff_lang))
     update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
         if update_id is not None:
@@ -84,11 +119,11 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
         if chat_id is None:
             return t.plain("staff-refused-state")
         press = update_id if update_id is not None else desk.clock().isoformat()
-        await queue(
-            conn,
-            storage,
-            files_message(case, chat_id, t, zip_sha256),
-            key=f"case:{case.id}:files:{press}",
-            case_id=case.id,
-        )
+        key = f"case:{case.id}:files:{press}"
+        if parts is None or len(parts) == 1:
+            message = files_message(case, chat_id, t, parts[0] if parts else None)
+            await queue(conn, storage, message, key=key, case_id=case.id)
+        else:
+            for i, part in enumerate(zip_part_messages(case, chat_id, t, parts)):
+                await queue(conn, storage, part, key=f"{key}:{i}", case_id=case.id)
     return t.plain("staff-files-sent", number=case.number, count=len(case.draft.files))

@@ -26,7 +26,8 @@ def mermaid(rules: tuple[Rule, ...] = RULES) -> str:
             edges.setdefault((source, target), []).append(_label(rule))
     for (source, target), labels in edges.items():
         lines.append(f"    {source.value} --> {target.value}: {', '.join(labels)}")
-    ends = {s for s in CaseStatus if not any(s in r.moves for r in rules)}
+    # An end: no action leaves the status (one that keeps it, say a listing outcome, may apply).
+    ends = {s for s in CaseStatus if all(r.moves.get(s, s) is s for r in rules)}
     lines.extend(f"    {s.value} --> {START}" for s in CaseStatus if s in ends)
     return "\n".join(lines) + "\n"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.settings import Settings
 from dialogs.model import Case
 from storage import Storage
+from storage.chat_states import ChatStates
 from storage.database import Connection
 
 
@@ -35,3 +36,11 @@ async def staff_chat_of(
     if recorded is not None:
         return recorded
     return settings.staff_chats[0] if settings.staff_chats else None
+
+
+async def migrated_staff_groups(storage: Storage, settings: Settings) -> dict[int, int]:
+    """The configured staff groups Telegram has since upgraded to supergroups: configured id ->
+    the new id to configure instead. The bot already sends there (recorded by the outbox sender
+    on Telegram's `migrate_to_chat_id`); `python -m bot check` warns until settings follow."""
+    moved = await ChatStates(storage.db).migrations()
+    return {chat: moved[chat] for chat in settings.staff_chats if chat in moved}

@@ -1,10 +1,20 @@
 """Files of a case that Telegram would not take into the staff group (a 400 for a document or an
 album, or a payload that failed every try). They are in the dossier's ZIP all the same; the case
-card names them so staff know to look there. Recorded in the audit trail, framework-free."""
+card names them so staff know to look there. Recorded in the audit trail, framework-free.
+What Telegram finds too large (413) even so is named in the group with how to get it."""
 
 from __future__ import annotations
 
-from bot.outbox_messages import Album, Document, OutboxMessage, legacy_message, parse_message
+from bot.outbox_messages import (
+    Album,
+    Document,
+    OutboxMessage,
+    StaffCard,
+    Text,
+    legacy_message,
+    parse_message,
+)
+from dialogs.i18n import Texts
 from dialogs.model import Case
 from storage import OutboxItem, Storage
 from storage.database import Connection
@@ -21,12 +31,17 @@ def _shas(message: OutboxMessage) -> list[str]:
     return []
 
 
+def message_of(item: OutboxItem) -> OutboxMessage | None:
+    """The message an outbox item holds (also one queued by the version before typed ones)."""
+    try:
+        return parse_message(item.method, item.payload)
+    except ValueError:
+        return legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+
+
 def claimant_files_in(item: OutboxItem, case: Case) -> list[dict[str, str]]:
     """The claimant's files an outbox item carried (not the dossier's own PDF and ZIP)."""
-    try:
-        message: OutboxMessage | None = parse_message(item.method, item.payload)
-    except ValueError:
-        message = legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+    message = message_of(item)
     if message is None:
         return []
     names = {f.sha256: f.name for f in case.draft.files}
@@ -49,3 +64,24 @@ async def undelivered_names(storage: Storage, case_id: int) -> list[str]:
             for file in entry.detail.get("files", []):
                 seen.setdefault(file["sha256"], file["name"])
     return list(seen.values())
+
+
+def too_large_replacements(item: OutboxItem, case: Case, t: Texts) -> list[OutboxMessage]:
+    """What goes instead of what Telegram would not take (413), never the same upload again:
+    a card refused with its dossier PDF goes as a text card; then, under the card, a notice
+    naming what could not be sent and how to get it (`python -m bot export` on the server)."""
+    message = message_of(item)
+    replacements: list[OutboxMessage] = []
+    if isinstance(message, Document):
+        names = [message.filename]
+    elif isinstance(message, Album):
+        names = [d.filename for d in message.documents]
+    elif isinstance(message, StaffCard) and message.document is not None:
+        names = [message.document.filename]
+        replacements.append(message.model_copy(update={"document": None}))
+    else:
+        return []
+    text = t("staff-too-large", number=case.number, names=", ".join(names))
+    topic = getattr(message, "topic_of", None)
+    notice = Text(chat_id=message.chat_id, text=text, reply_to_card_of=case.id, topic_of=topic)
+    return [*replacements, notice]

@@ -47,6 +47,7 @@ class Action(StrEnum):
     ADD_EVIDENCE = "add_evidence"  # one message of evidence the claimant adds unasked
     FINISH_EVIDENCE = "finish_evidence"
     WITHDRAW = "withdraw"
+    REPORT_OUTCOME = "report_outcome"  # the marketplace reports what became of listings
 
 
 class Notice(StrEnum):
@@ -78,6 +79,7 @@ class Event(StrEnum):
     DECISION = "decision"
     FORWARDED = "forwarded"
     WITHDRAWN = "withdrawn"
+    LISTING_OUTCOME = "listing_outcome"
 
 
 OPEN = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
@@ -267,6 +269,16 @@ RULES: tuple[Rule, ...] = (
         "withdrawn",
         Event.WITHDRAWN,
         (Notice.CLAIMANT, Notice.CARD),
+    ),
+    # The claimant is told of listing outcomes once the reports arriving together are in
+    # (`CaseDesk.tell_outcomes_due`), not per report.
+    Rule(
+        Action.REPORT_OUTCOME,
+        _stay(S.ACCEPTED, S.FORWARDED),
+        frozenset({Role.STAFF}),
+        "listing-outcome",
+        Event.LISTING_OUTCOME,
+        (Notice.CARD,),
     ),
 )
 RULE: dict[Action, Rule] = {rule.action: rule for rule in RULES}

@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.log import access_logger
 
 from bot import metrics
+from bot.api import app as api
 from bot.background import in_background
 from bot.case_webhook import CaseWebhook, webhook_running
 from bot.cluster import clustered
@@ -120,8 +121,11 @@ class TelegramApp:
 
         try:
             # With several workers one of them (any) sends, Telegram's rates being per bot, and
-            # runs the timed jobs.
-            async with exclusive(self.storage.db, f"sender/{self.bot.id}", background):
+            # runs the timed jobs; every one serves the case API.
+            async with (
+                api.serving(self.desk, self.outbox.kick, reuse_port=clustered(self.storage.db)),
+                exclusive(self.storage.db, f"sender/{self.bot.id}", background),
+            ):
                 await self.set_commands()
                 if clustered(self.storage.db):
                     await self._serve_cluster(stop)

@@ -7,22 +7,26 @@ from typing import Any
 import aiogram.methods
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import BufferedInputFile, InputMediaDocument
 from pydantic import BaseModel
 
 from bot.outbox_messages import Upload
-from bot.outbox_sender import RetryLater, Undeliverable
+from bot.send_errors import Answer, classify
 from dialogs.filenames import transport_name
 from storage import ContentStore
 
-NETWORK_RETRY_SECONDS = 1  # doubled by the sender for each further failure
 # An edit to identical content: the state it was to show is already shown.
 NOT_MODIFIED = "message is not modified"
 
@@ -37,16 +41,12 @@ class AiogramTransport:
         telegram_method = getattr(aiogram.methods, method[0].upper() + method[1:])
         try:
             result = await self.bot(telegram_method(**resolved))
-        except TelegramRetryAfter as flood:
-            raise RetryLater(flood.retry_after, flood.message) from flood
-        except (TelegramNetworkError, TelegramServerError) as failure:
-            raise RetryLater(NETWORK_RETRY_SECONDS, str(failure), backoff=True) from failure
         except TelegramBadRequest as refusal:
             if NOT_MODIFIED in refusal.message:
                 return {"not_modified": True}
-            raise Undeliverable(refusal.message) from refusal
-        except (TelegramForbiddenError, TelegramNotFound) as refusal:
-            raise Undeliverable(refusal.message) from refusal
+            raise classify(answer_of(refusal)) from refusal
+        except TelegramAPIError as failure:
+            raise classify(answer_of(failure)) from failure
         return _jsonable(result)
 
     async def _resolve(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +63,30 @@ class AiogramTransport:
             data = await self.files.read_async(value.sha256)
             return BufferedInputFile(data, filename=transport_name(value.filename or value.sha256))
         return value
+
+
+# aiogram keeps Telegram's status only as the exception's class (`check_response`).
+_STATUS: tuple[tuple[type[TelegramAPIError], int], ...] = (
+    (TelegramEntityTooLarge, 413),  # before TelegramNetworkError: a subclass of it
+    (TelegramBadRequest, 400),
+    (TelegramUnauthorizedError, 401),
+    (TelegramForbiddenError, 403),
+    (TelegramNotFound, 404),
+    (TelegramConflictError, 409),
+    (TelegramServerError, 500),
+)
+
+
+def answer_of(failure: TelegramAPIError) -> Answer:
+    """aiogram's exception as Telegram's answer (`bot.send_errors`); no status: no answer."""
+    if isinstance(failure, TelegramRetryAfter):
+        return Answer(429, failure.message, retry_after=failure.retry_after)
+    if isinstance(failure, TelegramMigrateToChat):
+        return Answer(400, failure.message, migrate_to_chat_id=failure.migrate_to_chat_id)
+    status = next((code for kind, code in _STATUS if isinstance(failure, kind)), None)
+    if status is None and not isinstance(failure, TelegramNetworkError):
+        status = 400  # another answer aiogram does not name: not worth retrying
+    return Answer(status, failure.message)
 
 
 def _jsonable(result: Any) -> Any:

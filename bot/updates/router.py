@@ -23,7 +23,7 @@ class UpdateRouter:
         self.claimant = claimant
 
     async def message(self, message: Message) -> None:
-        if self.staff.is_staff_chat(message.chat.id):
+        if await self.staff.is_staff_chat(message.chat.id):
             await self.staff.message(message)
         elif message.chat.private:
             await self.claimant.message(message)

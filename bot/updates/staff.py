@@ -16,6 +16,7 @@ from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import AlreadyApplied, CaseDesk, applying
 from bot.staff.members import GetChatMember
 from bot.updates.events import Message, Press, Toast
+from storage.chat_states import ChatStates
 
 
 def is_card_press(press: Press) -> bool:
@@ -33,13 +34,20 @@ class StaffRouter:
         self.desk = desk
         self.storage = desk.storage
         self.chats = settings.staff_chats  # every staff group; each acts on its own cases
+        self.moves = ChatStates(self.storage.db)  # a group upgraded to a supergroup: its new id
         self.lang = settings.staff_lang
         self.link_rules = settings.listing_links
         self.get_chat_member = get_chat_member
         self.on_change = on_change
 
-    def is_staff_chat(self, chat_id: int) -> bool:
-        return chat_id in self.chats
+    async def staff_chats(self) -> list[int]:
+        """The staff groups by the ids they have now (a group Telegram upgraded to a
+        supergroup has a new one, recorded by the outbox sender)."""
+        moved = await self.moves.migrations()
+        return [moved.get(chat, chat) for chat in self.chats]
+
+    async def is_staff_chat(self, chat_id: int) -> bool:
+        return chat_id in self.chats or chat_id in await self.staff_chats()
 
     async def press(self, press: Press) -> Toast:
         """A card button (in any chat: elsewhere it is refused by `actions.press_card`)."""
@@ -49,7 +57,7 @@ class StaffRouter:
             with applying(press.update_id):  # a press delivered twice is applied once
                 answer = await actions.press_card(
                     self.desk,
-                    self.chats,
+                    await self.staff_chats(),
                     pressed_in,
                     press.user.actor,
                     press.data,

@@ -10,7 +10,8 @@ import logging
 
 from bot.notifications import reply_messages
 from bot.outbox_messages import bot_call
-from bot.outbox_sender import RetryLater, Transport, Undeliverable
+from bot.outbox_sender import Transport
+from bot.send_errors import SendFailed
 from bot.throttle import Throttle, Verdict, slow_down_notice
 from storage import Storage
 
@@ -37,6 +38,6 @@ class ThrottleGate:
                 call = bot_call(message)
                 try:
                     await self.transport.call(call.method, call.params)
-                except (RetryLater, Undeliverable) as failure:
+                except SendFailed as failure:
                     log.info("slow-down notice to %s not sent: %s", chat_id, failure)
         return True

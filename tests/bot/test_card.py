@@ -47,7 +47,7 @@ async def test_everything_needed_to_decide(desk: CaseDesk) -> None:
         "Assigned to: Sergey (@sergey)",
         "Right: trademark (incl. counterfeit goods) · filed by a representative of the",
         "Holder: ООО «Ромашка» &lt;b&gt;",
-        "RU 123456 · Российская Федерация",
+        "RU 123456 — Российская Федерация",
         "Listings: 2 · files: Evidence 1, Documents of rights 1, Documents of authority 1",
         "Decision: rejected by Sergey (@sergey)",
         "reason: Documents missing",

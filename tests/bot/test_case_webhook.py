@@ -1,24 +1,26 @@
-"""The case-event webhook against a real aiohttp server on 127.0.0.1: signed bodies, retries
-until a 2xx, each event acknowledged once, in order per case, resumed after a restart."""
+"""The case-event webhook against a real aiohttp server on 127.0.0.1: bodies signed the Standard
+Webhooks way (checked with the `standardwebhooks` package), retries until a 2xx, each event
+acknowledged once, in order per case, resumed after a restart; a replayed delivery refused."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
+import base64
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from aiohttp import web
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from bot.case_webhook import CaseWebhook
 from dialogs.model import Case, Draft, utcnow
 from storage import Storage
 from tests.backends import Backend
 
-SECRET = "s3cret"
+SECRET = "whsec_" + base64.b64encode(b"a secret of the tests, 32 bytes!").decode()
 
 
 @dataclass
@@ -27,15 +29,22 @@ class Receiver:
 
     statuses: list[int] = field(default_factory=list)
     seen: list[tuple[int, dict[str, object], bool]] = field(default_factory=list)  # id, body, ok
+    captured: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)  # body, headers
     url: str = ""
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
-        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(request.headers["X-Signature"], expected)
+        headers = dict(request.headers)
+        self.captured.append((body, headers))
+        try:
+            Webhook(SECRET).verify(body, headers)
+        except WebhookVerificationError:
+            return web.Response(status=401)
         status = self.statuses.pop(0) if self.statuses else 200
-        event_id = int(request.headers["X-Event-Id"])
+        event_id = int(request.headers["webhook-id"])
         document = json.loads(body)
+        assert document["type"] == f"case.{document['kind']}"
+        assert document["schema_version"] == 1
         assert document["event_id"] == event_id
         self.seen.append((event_id, document, status == 200))
         return web.Response(status=status)
@@ -82,9 +91,15 @@ async def events(storage: Storage, case: Case, *kinds: str) -> list[int]:
     return ids
 
 
-def deliverer(storage: Storage, url: str) -> CaseWebhook:
+def deliverer(storage: Storage, url: str, *, late: timedelta = timedelta(0)) -> CaseWebhook:
+    """The deliverer (`late`: its clock that far behind the receiver's)."""
     return CaseWebhook(
-        storage.case_events, url, SECRET, first_retry_seconds=0.05, poll_seconds=0.05
+        storage.case_events,
+        url,
+        SECRET,
+        first_retry_seconds=0.05,
+        poll_seconds=0.05,
+        clock=lambda: utcnow() - late,
     )
 
 
@@ -147,3 +162,38 @@ async def test_undelivered_events_are_delivered_after_a_restart(
 
 async def _attempted(storage: Storage, case: Case) -> bool:
     return any(e.attempts for e in await storage.case_events.for_case(case.id))
+
+
+async def test_a_replayed_delivery_fails_verification(storage: Storage, receiver: Receiver) -> None:
+    """A delivery captured and sent again ten minutes later (outside Standard Webhooks' five
+    minutes) is refused; so is one whose body was altered; the original verifies."""
+    case = await new_case(storage, 1)
+    await events(storage, case, "submitted")
+    async with deliverer(storage, receiver.url).running():
+        await until(lambda: all_delivered(storage, case))
+    body, headers = receiver.captured[-1]
+    assert Webhook(SECRET).verify(body, headers)["case_id"] == case.id
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(body.replace(b"submitted", b"withdrawn"), headers)
+
+    replayed = await new_case(storage, 2)
+    await events(storage, replayed, "submitted")
+    async with deliverer(storage, receiver.url, late=timedelta(minutes=10)).running():
+        await until(lambda: _attempted(storage, replayed))
+    assert all(e.delivered_at is None for e in await storage.case_events.for_case(replayed.id))
+    stale_body, stale_headers = receiver.captured[-1]
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(SECRET).verify(stale_body, stale_headers)
+
+
+async def test_a_plain_secret_signs_with_its_bytes(storage: Storage, receiver: Receiver) -> None:
+    """A CASE_WEBHOOK_SECRET without `whsec_` is the key as it is (its UTF-8 bytes)."""
+    case = await new_case(storage, 1)
+    await events(storage, case, "submitted")
+    plain = CaseWebhook(storage.case_events, receiver.url, "plain words", poll_seconds=0.05)
+    async with plain.running():
+        await until(lambda: _attempted(storage, case))
+    body, headers = receiver.captured[-1]
+    assert Webhook(b"plain words").verify(body, headers)["kind"] == "submitted"
+    with pytest.raises(WebhookVerificationError):
+        Webhook(SECRET).verify(body, headers)

@@ -107,6 +107,7 @@ def after_evidence(files: dict[str, Path]) -> list[str]:
         "ivan.petrov@example.com",  # email
         "+7 916 123-45-67",  # phone
         "1",  # disclosure: [1] I understand
+        "5",  # the contacts the seller may see: [5] Done (name and email, as they are)
         "1",  # confirmation 1: [1] I confirm
         "1",  # confirmation 2: [1] I confirm
         "1",  # confirmation 3: [1] I confirm

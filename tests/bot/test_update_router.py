@@ -98,7 +98,7 @@ class Side:
         self.staff_chat = staff_chat
         self.got: list[object] = []
 
-    def is_staff_chat(self, chat_id: int) -> bool:
+    async def is_staff_chat(self, chat_id: int) -> bool:
         return chat_id == self.staff_chat
 
     async def message(self, message: Message) -> None:

@@ -59,9 +59,11 @@ EXPECTED: dict[tuple[Action, CaseStatus], CaseStatus] = {
     **{(A.ADD_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
     **{(A.FINISH_EVIDENCE, s): s for s in (*OPEN, *PENDING)},
     **{(A.WITHDRAW, s): S.WITHDRAWN for s in (*OPEN, *PENDING)},
+    # The marketplace reports what became of the listings of an accepted case (issue 17).
+    **{(A.REPORT_OUTCOME, s): s for s in (S.ACCEPTED, S.FORWARDED)},
 }
 BY_CLAIMANT = {A.ANSWER, A.FINISH_ANSWER, A.ADD_EVIDENCE, A.FINISH_EVIDENCE, A.WITHDRAW}
-BY_ANY_STAFF = {A.TAKE, A.TAKE_OVER}
+BY_ANY_STAFF = {A.TAKE, A.TAKE_OVER, A.REPORT_OUTCOME}
 BY_SYSTEM = {A.NOTIFY, A.REMIND}  # when a time has come, never at anyone's request
 
 # Who acts, on a case held by HOLDER_ID or by nobody.

@@ -63,6 +63,10 @@ def _keys_from_flow() -> set[str]:
         keys |= {f"val-{step.id}-{option.id}" for option in step.options if not option.reject}
         if step.kind is Kind.CONFIRM:
             keys |= {f"confirm-{step.id}", f"btn-confirm-{step.id}"}
+        if step.echo is not None:  # what an accepted answer was read as (issue 15)
+            keys.add(f"echo-{step.id}")
+        if step.kind is Kind.PICK:  # every option switched off
+            keys.add(f"{step.id}-none")
     return keys
 
 
@@ -97,12 +101,26 @@ STEP_ARGS = [
         "privacy_url": "https://aliexpress.ru/policy/privacy",
         "total": 10,
         "country": country,
+        # issue 15: the licence, the registrations cited and the documents for them, the
+        # contacts the seller may see.
+        "licence_kind": licence,
+        "rights": rights,
+        "numbers": "\n".join(f"{i}. 65432{i}" for i in range(1, rights + 1)),
+        "layout": layout,
+        "documents": documents,
+        "seller_contacts": "name, email",
     }
-    for role, right, kind, country in itertools.product(
-        ("holder", "representative"),
+    for (role, licence), right, kind, country, (rights, layout, documents) in itertools.product(
+        (
+            ("holder", "other"),
+            ("representative", "other"),
+            ("licensee", "exclusive"),
+            ("licensee", "non_exclusive"),
+        ),
         ("trademark", "patent", "copyright", "other"),
         ("invention", "industrial_design", "utility_model", "other"),
         ("RU", "KZ", "DE"),
+        ((1, "one", 1), (3, "same", 1), (3, "each", 2)),
     )
 ]
 COUNTS = [{"count": n} for n in (0, 1, 2, 5, 21, 111)]
@@ -167,6 +185,13 @@ ARGS: dict[str, list[dict[str, object]]] = {
     "err-file-bomb": [{"detected": "DOCX", "reason": r} for r in ("entries", "size", "ratio")],
     "err-file-polyglot": [{"detected": "PDF", "other": "ZIP"}],
     "staff-card-undelivered": [{**c, "names": "a.pdf, b.pdf"} for c in COUNTS[1:]],
+    # issue 15
+    "cleared": [{"steps": "Registration / patent numbers (654321, 765432)"}],
+    "echo-rights_number": [
+        {"count": n, "numbers": ", ".join(str(654320 + i) for i in range(n))} for n in (1, 2, 5)
+    ],
+    "err-offices-one": [{"offices": "2"}],
+    "err-regnum-unsure": [{"piece": "123 4567"}],
 }
 
 

@@ -25,6 +25,7 @@ COMMON_TAIL = [
     "contact_email",
     "contact_phone",
     "disclosure",
+    "seller_contacts",  # issue 15: which contacts the seller may see
     "confirm_data_processing",
     "confirm_third_party",
     "confirm_authorised",
@@ -47,7 +48,7 @@ def test_every_step_is_complete_for_its_kind():
     for step in FLOW:
         assert (step.validator is not None) == (step.kind is Kind.TEXT), step.id
         assert (step.file_section is not None) == (step.kind is Kind.FILES), step.id
-        assert bool(step.options) == (step.kind is Kind.CHOICE), step.id
+        assert bool(step.options) == (step.kind in (Kind.CHOICE, Kind.PICK)), step.id
     sections = [step.file_section for step in FLOW if step.file_section]
     assert sorted(sections) == sorted(FileSection)
 
@@ -68,8 +69,8 @@ def test_answer_is_exposes_what_it_checks():
     assert condition.__doc__ == "right_type in ('trademark', 'patent')"
 
 
-def test_rejections_are_the_four_matters_not_considered():
-    assert set(REJECTIONS) == {"no_listing", "distributor", "resale", "advice"}
+def test_rejections_are_the_four_matters_not_considered_and_what_is_not_ip():
+    assert set(REJECTIONS) == {"no_listing", "not_ip", "distributor", "resale", "advice"}
     screening = [step for step in FLOW if step.section.id == "screening"]
     assert {o.reject for s in screening for o in s.options if o.reject} == set(REJECTIONS)
 

@@ -42,6 +42,8 @@ def test_offices_pair_with_numbers():
 def test_a_brand_cites_a_word_mark_and_an_international_registration():
     s = session_at("rights_number")
     s.text("654321, WO 1234567")
+    assert s.step == "offices_same"  # issue 15: one office for all (a button) or one each
+    s.press("a:offices_same:each")
     assert s.step == "rights_jurisdiction"
     draft = s.draft
     mismatch = s.text("Rospatent\nWIPO\nEUIPO")
@@ -60,6 +62,8 @@ def test_changing_the_numbers_asks_the_offices_again():
     s = session_at("review")
     s.press("e:review:rights")
     s.text("654321, 765432")
+    assert s.step == "offices_same"
+    s.press("a:offices_same:same")
     assert s.step == "rights_jurisdiction"
     assert "rights_jurisdiction" not in s.draft.answers
 

@@ -133,3 +133,29 @@ def test_write_dossier(tmp_path: Path) -> None:
     assert pdf_path.read_bytes().startswith(b"%PDF-")
     assert _zip(zip_path.read_bytes()).read("dossier.pdf") == pdf_path.read_bytes()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [pdf_path.name, zip_path.name]
+
+
+def test_split_into_parts_under_a_limit_unpacks_to_the_whole(pdf: bytes) -> None:
+    """Issue 14: a ZIP over Telegram's upload limit goes in parts, each a whole ZIP under the
+    limit; unpacked together they are the archive, entry for entry, permissions and times kept."""
+    from bot.dossier import split_archive
+
+    whole = build_dossier_zip(make_case(), pdf, make_store().__getitem__, generated_at=GENERATED_AT)
+    entries = _zip(whole).infolist()
+    limit = max(i.compress_size for i in entries) + 400
+    assert split_archive(whole, len(whole)) == [whole]  # fits: sent as it is
+    parts = split_archive(whole, limit)
+    assert len(parts) > 1 and all(len(part) <= limit for part in parts)
+    assert split_archive(whole, limit) == parts  # reproducible
+    unpacked = [(info, _zip(part).read(info)) for part in parts for info in _zip(part).infolist()]
+    assert [info.filename for info, _ in unpacked] == [info.filename for info in entries]
+    original = _zip(whole)
+    for info, data in unpacked:
+        assert data == original.read(info.filename)
+        assert (info.date_time, info.external_attr) == (
+            original.getinfo(info.filename).date_time,
+            original.getinfo(info.filename).external_attr,
+        )
+    # An entry larger than the limit on its own is a part by itself (Telegram will say 413).
+    alone = split_archive(whole, 100)
+    assert len(alone) == len(entries)

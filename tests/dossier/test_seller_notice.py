@@ -17,9 +17,11 @@ def test_holds_what_may_be_disclosed_in_russian_by_default() -> None:
         "контрафактныхчашках",
         "ИванПетров",
         "ivan.petrov@example.com",
-        "+7912345-67-89",
     ):
         assert _squash(expected) in text, expected
+    # Issue 15: the phone goes to the seller only if the claimant chose it (name and email
+    # are the default, also for a case filed before the choice was asked).
+    assert "+7912345-67-89" not in text and _squash("Телефон Не раскрываются") in text
     assert set(_link_uris(build_seller_notice(case))) == set(LINKS)
 
 

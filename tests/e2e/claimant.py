@@ -7,6 +7,10 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from dialogs.flow import FLOW
+from dialogs.model import Draft, FileSection, StoredFile
+from dialogs.validators import Valid
+from dialogs.validators.text import check_reg_numbers
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.models import SentMessage
 
@@ -158,11 +162,13 @@ PROMPTS: dict[str, str] = {
     "screen_listing": "particular listing",
     "screen_matter": "What is your complaint about?",
     "role": "Who are you in this complaint?",
+    "licence_kind": "Is your licence",
     "right_type": "Which right has been infringed?",
     "patent_kind": "What is the patent for?",
     "rights_number": " number",
-    "rights_jurisdiction": "In which country or office is it registered?",
-    "work_description": "Describe the work that is protected",
+    "offices_same": "registered in the same office?",
+    "rights_jurisdiction": "In which country or office",
+    "work_description": "Describe the work or other right",
     "rights_holder": "Who is the right holder?",
     "infringement_description": "Describe the infringement",
     "claim_subject": "What should the platform do about the listings?",
@@ -171,19 +177,33 @@ PROMPTS: dict[str, str] = {
     "evidence_files": "Send the evidence of the infringement",
     "evidence_note": "explain the evidence",
     "rights_docs": "Step 7 of 10",
+    "rights_docs_cover": "add the others",
     "authority_docs": "Step 8 of 10",
     "contact_name": "Your full name",
     "contact_org": "Your organisation",
     "contact_email": "Your email",
     "contact_phone": "Your phone number",
     "disclosure": "may redirect your request to the seller",
+    "seller_contacts": "What the seller sees",
     "confirm_data_processing": "Confirmation 1 of 3",
     "confirm_third_party": "Confirmation 2 of 3",
     "confirm_authorised": "Confirmation 3 of 3",
     "review": "Review your complaint",
 }
 
-ROLE_BUTTONS = {"holder": "I am the right holder", "representative": "I represent the right"}
+ROLE_BUTTONS = {
+    "holder": "I am the right holder",
+    "representative": "I represent the right",
+    "licensee": "I am a licensee",
+}
+LICENCE_BUTTONS = {"exclusive": "Exclusive licence", "non_exclusive": "Non-exclusive licence"}
+OFFICES_BUTTONS = {"same": "All in the same office", "each": "In different offices"}
+SELLER_CONTACT_BUTTONS = {
+    "contact_name": "Name",
+    "contact_email": "Email",
+    "contact_phone": "Phone",
+    "contact_org": "Organisation",
+}
 RIGHT_BUTTONS = {"trademark": "Trademark", "patent": "Patent", "copyright": "Copyright"}
 PATENT_BUTTONS = {
     "invention": "An invention",
@@ -197,10 +217,12 @@ class Complaint:
     """The answers `Claimant.reaches` gives, step by step (English buttons)."""
 
     role: str = "holder"
+    licence: str = "exclusive"  # asked of a licensee
     right: str = "trademark"
     patent_kind: str = "invention"
     claim_other: bool = False
     rights_number: str = "654321"
+    offices: str = "same"  # several numbers: all in the same office, or "each" its own
     jurisdiction: str = "Russia, Rospatent"
     work: str = "Photographs of our handmade bags, series Spring, 2023"
     holder: str = "Romashka LLC"
@@ -213,37 +235,28 @@ class Complaint:
     name: str = "Anna Smirnova"
     org: str = "Smirnova & Partners"
     email: str = "anna@example.com"
-    phone: str = "+7 916 123-45-67"
+    phone: str = "+7 916 123-45-67"  # "" skips it (the phone is optional)
+    seller_contacts: tuple[str, ...] = ()  # switched on or off before "Done" (name, email on)
 
     def steps(self) -> list[str]:
-        """The steps this complaint goes through, in order (mirrors dialogs/flow.py)."""
-        order = ["welcome", "screen_listing", "screen_matter", "role", "right_type"]
-        if self.right == "patent":
-            order.append("patent_kind")
-        if self.right in ("trademark", "patent"):
-            order += ["rights_number", "rights_jurisdiction"]
-        else:
-            order.append("work_description")
-        order += ["rights_holder", "infringement_description", "claim_subject"]
-        if self.claim_other:
-            order.append("claim_subject_other")
-        order += [
-            "links",
-            "evidence_files",
-            "evidence_note",
-            "rights_docs",
-            "authority_docs",
-            "contact_name",
-            "contact_org",
-            "contact_email",
-            "contact_phone",
-            "disclosure",
-            "confirm_data_processing",
-            "confirm_third_party",
-            "confirm_authorised",
-            "review",
+        """The steps this complaint goes through, in order: the intake's own declaration
+        (dialogs/flow.py) asked with this complaint's answers, so no second copy of it."""
+        numbers = check_reg_numbers(self.rights_number)
+        answers = {
+            "role": self.role,
+            "licence_kind": self.licence,
+            "right_type": self.right,
+            "patent_kind": self.patent_kind,
+            "rights_number": numbers.value if isinstance(numbers, Valid) else "",
+            "offices_same": self.offices,
+            "claim_subject": "other" if self.claim_other else "remove_listings",
+        }
+        files = [
+            StoredFile(sha256=str(i), name=name, mime="", size=1, section=FileSection.RIGHTS_DOCS)
+            for i, (name, _) in enumerate(self.rights_docs)
         ]
-        return order
+        draft = Draft(user_id=0, chat_id=0, answers=answers, files=files)
+        return [step.id for step in FLOW if step.applies(draft)]
 
 
 class _Player:
@@ -278,6 +291,9 @@ class _Player:
             "screen_listing": "Yes, I have the link",
             "screen_matter": "My IP right is infringed",
             "role": ROLE_BUTTONS[k.role],
+            "licence_kind": LICENCE_BUTTONS[k.licence],
+            "offices_same": OFFICES_BUTTONS[k.offices],
+            "rights_docs_cover": "them all",
             "right_type": RIGHT_BUTTONS[k.right],
             "patent_kind": PATENT_BUTTONS[k.patent_kind],
             "claim_subject": "Something else" if k.claim_other else "Remove the infringing",
@@ -287,6 +303,12 @@ class _Player:
             "confirm_third_party": "I confirm",
             "confirm_authorised": "I confirm",
         }
+        if step == "contact_phone" and not k.phone:
+            return await c.presses("Skip", expect=expect)
+        if step == "seller_contacts":
+            for option in k.seller_contacts:
+                await c.presses(SELLER_CONTACT_BUTTONS[option], expect=PROMPTS[step])
+            return await c.presses("Done", expect=expect)
         if step in say:
             return await c.says(say[step], expect=expect)
         if step in press:

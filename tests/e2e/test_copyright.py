@@ -83,12 +83,13 @@ async def test_copyright_path_in_russian_switching_to_english(
     await olga.says("ООО «Ромашка»", expect="Your email")
     await olga.says("olga@example.ru", expect="Your phone number")
     await olga.says("+7 916 123-45-67", expect="may redirect your request")
-    await olga.presses("I understand", expect="Confirmation 1 of 3")
+    await olga.presses("I understand", expect="What the seller sees")
+    await olga.presses("Done", expect="Confirmation 1 of 3")  # name and email, as they are
     await olga.presses("I confirm", expect="Confirmation 2 of 3")
     await olga.presses("I confirm", expect="Confirmation 3 of 3")
     review = await olga.presses("I confirm", expect="Review your complaint")
     text = review.text or ""
-    assert "The work: Фотографии наших сумок, серия «Весна», 2023" in text
+    assert "The work or other right: Фотографии наших сумок, серия «Весна», 2023" in text
     assert "Subject of the claim: other (described below)" in text
     assert "The claim: Запретить продавцу использовать наши фото" in text
     assert "Registration / patent number" not in text
@@ -107,7 +108,7 @@ async def test_english_claimant_copyright_asks_the_work_and_other_claim(
     anna = Claimant(fake, CLAIMANT)
     complaint = Complaint(right="copyright", claim_other=True)
     asked = await anna.reaches("work_description", complaint)
-    assert "Describe the work that is protected" in (asked.text or "")
+    assert "Describe the work or other right that is protected" in (asked.text or "")
     assert "registration number" not in " ".join(m.text or "" for m in fake.messages(CLAIMANT))
     docs = await anna.reaches_from("work_description", "rights_docs", complaint)
     text = docs.text or ""

@@ -22,7 +22,7 @@ REJECTIONS = {
         "settle it under your distribution agreement",
     ),
     "resale": (
-        "Resale of goods sold",
+        "Resale: first sold",
         "goods that have already been put into civil circulation",
         "if the goods are in fact counterfeit",
     ),
@@ -95,7 +95,7 @@ async def test_rejected_then_start_again_twice_and_stale_start_again(
     await anna.says("/start", expect="Report an intellectual-property infringement")
     await anna.presses("Start", expect="Step 1 of 10")
     await anna.presses("Yes, I have the link", expect="What is your complaint about?")
-    rejection = await anna.presses("Resale of goods sold", expect="What you can do:")
+    rejection = await anna.presses("Resale: first sold", expect="What you can do:")
     start_again = rejection.callback_datas[0]  # the button goes once pressed: keep its data
     await anna.presses("Start again", expect="Step 1 of 10")
     await anna.presses("Yes, I have the link", expect="What is your complaint about?")

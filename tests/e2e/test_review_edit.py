@@ -74,7 +74,7 @@ async def test_edit_right_type_asks_the_work_description_and_the_rights_document
 
     right = await anna.presses("✏️ The right", expect="Which right has been infringed?")
     assert "✓ Trademark / counterfeit" in right.button_texts
-    asked = await anna.presses("Copyright", expect="Describe the work that is protected")
+    asked = await anna.presses("Copyright", expect="Describe the work or other right")
     assert "number" not in (asked.text or "")
     # The trademark certificate is no copyright document: asked for again, never "complete".
     docs = await anna.says(
@@ -89,7 +89,7 @@ async def test_edit_right_type_asks_the_work_description_and_the_rights_document
     text = back.text or ""
     assert "Right: copyright and other rights" in text
     assert "Documents of rights: 1 file: contract.pdf" in text
-    assert "The work: Photographs of our bags, series Spring, 2023" in text
+    assert "The work or other right: Photographs of our bags, series Spring, 2023" in text
     assert "Registration / patent number" not in text
     assert "Right holder: Romashka LLC" in text
     assert SUBMIT in back.button_texts

@@ -46,7 +46,8 @@ async def test_representative_files_a_trademark_complaint(
     await anna.says("anna@example", expect="does not look like an email")
     await anna.says("anna@example.com", expect="phone number")
     await anna.says("+7 916 123-45-67", expect="may redirect your request to the seller")
-    await anna.presses("I understand", expect="Confirmation 1 of 3")
+    await anna.presses("I understand", expect="What the seller sees")
+    await anna.presses("Done", expect="Confirmation 1 of 3")  # name and email, as they are
     await anna.presses("I confirm", expect="Confirmation 2 of 3")
     await anna.presses("I confirm", expect="Confirmation 3 of 3")
     review = await anna.presses("I confirm", expect="Review your complaint")

@@ -42,6 +42,7 @@ class FakeChat:
     members: dict[int, str] = field(default_factory=dict)  # user id -> ChatMember status
     topics: dict[int, dict[str, Any]] = field(default_factory=dict)  # thread id -> ForumTopic
     menu_button: dict[str, Any] | None = None
+    migrated_to: int | None = None  # a group upgraded to this supergroup: calls here refused
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}

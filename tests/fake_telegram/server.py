@@ -163,6 +163,8 @@ class FakeTelegram:
         # Set to act as a local Bot API server (`telegram-bot-api --local`): getFile answers an
         # absolute path in this folder, files over 20 MB included, and nothing is downloaded.
         self.local_dir: Path | None = None
+        # The largest file an upload may carry; over it, 413 (lowered by tests of the 413 path).
+        self.max_upload_size = MAX_UPLOAD_SIZE
         self.downloads_started: list[str] = []
         self._bot_msgs: dict[tuple[int, int], SentMessage] = {}
         self._user_msgs: dict[tuple[int, int], dict[str, Any]] = {}
@@ -331,6 +333,22 @@ class FakeTelegram:
         }
         return thread_id
 
+    def migrate_group(self, chat_id: int, new_chat_id: int) -> FakeChat:
+        """The group becomes a supergroup (same title and members) with `new_chat_id`; any
+        call naming the old id gets Telegram's 400 with `migrate_to_chat_id`."""
+        old = self._chat_or_fail(chat_id)
+        if old.type != "group" or not str(new_chat_id).startswith("-100"):
+            raise ValueError("only a basic group migrates, to a -100… supergroup id")
+        new = self.add_group(new_chat_id, old.title or "", members=dict(old.members))
+        old.migrated_to = new_chat_id
+        return new
+
+    def rotate_token(self, token: str) -> None:
+        """The token is revoked (@BotFather): calls with the old one get 401 Unauthorized."""
+        if int(token.split(":", 1)[0]) != self.bot_id:
+            raise ValueError("a new token of the same bot keeps its id")
+        self.token = token
+
     def user_blocks_bot(self, user_id: int, blocked: bool = True) -> None:
         """Further sends to this user fail with 403 "Forbidden: bot was blocked by the user"."""
         self._user(user_id).blocked_bot = blocked
@@ -349,8 +367,10 @@ class FakeTelegram:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
                 400: "Bad Request: injected failure",
+                401: "Unauthorized",
                 403: "Forbidden: bot was blocked by the user",
                 409: "Conflict: injected failure",
+                413: "Request Entity Too Large",
                 500: "Internal Server Error",
                 502: "Bad Gateway",
             }.get(error_code, f"Error {error_code}: injected failure")
@@ -1134,12 +1154,17 @@ class FakeTelegram:
         return raw
 
     async def _handle_api(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+        method_name = request.match_info["method"]
+        method = self.spec.method(method_name)
+        if request.match_info["token"] != self.token:  # revoked (`rotate_token`) or wrong
+            if method is not None:  # recorded, so tests see what a refused bot kept trying
+                self.requests.append(
+                    RecordedRequest(method["name"], {}, {}, ok=False, error_code=401)
+                )
+                self._notify()
             return _json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401
             )
-        method_name = request.match_info["method"]
-        method = self.spec.method(method_name)
         if method is None:
             return await self._handle_not_found(request)
         record = RecordedRequest(method=method["name"], params={}, files={})
@@ -1236,6 +1261,12 @@ class FakeTelegram:
             )
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         return chat
 
     def _writable_chat(self, chat_id: Any) -> FakeChat:
@@ -1315,7 +1346,7 @@ class FakeTelegram:
         if isinstance(value, UploadedFile):
             if not value.data:
                 raise bad_request("file must be non-empty")
-            if len(value.data) > MAX_UPLOAD_SIZE:
+            if len(value.data) > self.max_upload_size:
                 raise ApiError(413, "Request Entity Too Large")
             file_name = value.filename if kind == "document" else None
             mime = None

@@ -74,6 +74,15 @@ PATHS: tuple[Path, ...] = (
     ),
     _path("holder-copyright-other", role="holder", right_type="copyright", claim_subject="other"),
     _path("representative-copyright", role="representative", right_type="copyright"),
+    _path(  # issue 15: a licensee citing two registrations in two offices, one certificate
+        "licensee-non-exclusive-two-trademarks",
+        role="licensee",
+        licence_kind="non_exclusive",
+        right_type="trademark",
+        rights_number="№654321 и №765432",
+        offices_same="each",
+        rights_jurisdiction="Rospatent; WIPO",
+    ),
     _path(
         "ru-representative-trademark-good-faith",
         lang="ru",
@@ -151,7 +160,7 @@ class _Walker:
                 fallback = next(o.id for o in step.options if not o.reject)
                 self.send(Press(f"a:{step.id}:{self.path.choice(step.id) or fallback}"))
             case Kind.TEXT:
-                self.send(Text(TEXT_ANSWERS[step.id]))
+                self.send(Text(self.path.choice(step.id) or TEXT_ANSWERS[step.id]))
             case Kind.LINKS:
                 self.send(Text(LISTING_LINK))
                 self.send(Press(f"d:{step.id}:"))
@@ -162,6 +171,9 @@ class _Walker:
                 self.send(Press(f"d:{step.id}:"))
             case Kind.CONFIRM:
                 self.send(Press(f"c:{step.id}:"))
+            case Kind.PICK:  # one option switched (the phone for the seller), then Done
+                self.send(Press(f"a:{step.id}:{step.options[2].id}"))
+                self.send(Press(f"d:{step.id}:"))
             case _:
                 raise AssertionError(f"cannot answer {step.id}")
 

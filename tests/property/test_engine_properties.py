@@ -62,7 +62,7 @@ def test_every_step_is_reached_by_some_path() -> None:
     # Each branch: both roles, every right type and patent kind, both claim subjects.
     answers = [s.draft.answers for s in all_states() if s.draft is not None]
     for key, values in {
-        "role": {"holder", "representative"},
+        "role": {"holder", "representative", "licensee"},
         "right_type": {"trademark", "patent", "copyright"},
         "patent_kind": {"invention", "industrial_design", "utility_model"},
         "claim_subject": {"remove_listings", "other"},

@@ -32,6 +32,11 @@ EXPECTED_TABLES = {
     "inbox",
     "case_events",
     "adding_evidence",
+    "api_keys",
+    "api_idempotency",
+    "listing_outcomes",
+    "chat_migrations",
+    "unreachable_chats",
 }
 
 

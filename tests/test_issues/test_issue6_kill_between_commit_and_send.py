@@ -69,7 +69,7 @@ async def test_the_reply_to_an_answer_is_delivered_after_a_restart(
         after=0,
         timeout=10,
     )
-    await anna.says("Counterfeit bags", expect=PROMPTS["claim_subject"])
+    await anna.says("Counterfeit bags with our logo", expect=PROMPTS["claim_subject"])
     assert count(fake, PROMPTS["infringement_description"]) == 1
     assert "Traceback" not in log.read_text()
 

@@ -100,7 +100,8 @@ async def test_an_older_update_handled_after_a_newer_one_is_still_applied(
     not swallow an older one (a high-water mark did)."""
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("rights_holder")
-    older = fake.user_sends_text(CLAIMANT, "Romashka LLC")
+    # Each text fits either question (a description is a sentence of a few words: issue 15).
+    older = fake.user_sends_text(CLAIMANT, "Romashka Trading House LLC")
     newer = fake.user_sends_text(CLAIMANT, "Counterfeit bags with our logo")
     fake.reverse_pending()  # the newer one is handled first
     assert older["update_id"] < newer["update_id"]
@@ -113,4 +114,4 @@ async def test_an_older_update_handled_after_a_newer_one_is_still_applied(
     assert draft is not None and draft.step == "claim_subject"
     # Both taken, in the order they were handled.
     assert draft.answers["rights_holder"] == "Counterfeit bags with our logo"
-    assert draft.answers["infringement_description"] == "Romashka LLC"
+    assert draft.answers["infringement_description"] == "Romashka Trading House LLC"

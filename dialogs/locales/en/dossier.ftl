@@ -36,5 +36,6 @@ seller-listings = Listings complained about ({ $count })
 seller-rights = The rights cited
 seller-contacts = The complainant's contact details
 seller-contacts-withheld = Not disclosed: the complainant did not agree to their disclosure.
+seller-not-disclosed = Not disclosed
 seller-next = What you can do
 seller-next-text = You may contact the complainant to settle the matter, or answer the platform with documents showing that your listings do not infringe these rights. Quote the case number in any reply.

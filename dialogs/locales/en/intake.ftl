@@ -53,18 +53,24 @@ country-in = { $country ->
 ask-screen_matter =
     What is your complaint about?
     • <b>My IP right is infringed</b>: your trademark, patent or copyright is used without your permission (counterfeits, copied designs or photos; also genuine goods first put on the market abroad and imported without your consent).
+    • <b>Not an IP matter</b>: false statements about your brand; price, quality or delivery disputes; a counterfeit bought offline or on another site.
     • <b>Distributor dispute</b>: the relationship with a distributor, incl. exclusive distribution.
     • <b>Resale</b>: third parties resell genuine goods already put into civil circulation { country-in }.
     • <b>Legal advice</b>: an opinion on applying or interpreting the law.
 opt-screen_matter-infringement = My IP right is infringed
 opt-screen_matter-distributor = Distributor dispute
-opt-screen_matter-resale = Resale of goods sold { country-in }
+opt-screen_matter-resale = Resale: first sold { $country ->
+    [RU] in Russia
+    [BY] in Belarus
+    [KZ] in Kazakhstan
+   *[other] in { $country }
+  }
 opt-screen_matter-advice = I need legal advice
 reject-no_listing =
     <b>We cannot take this complaint.</b>
     The platform considers only matters with a link to a particular infringement — a specific listing on { $platform }.
 
-    <b>What you can do:</b> open the listing that infringes your rights, copy its address (it looks like https://aliexpress.ru/item/1005001234567890.html) and start again.
+    <b>What you can do:</b> open the listing that infringes your rights, copy its address (it looks like https://aliexpress.ru/item/1005001234567890.html, or a short link from the app's “Share” button) and start again.
 reject-distributor =
     <b>We cannot take this complaint.</b>
     Matters about the relationship with a distributor, including exclusive distribution, are not infringements of exclusive rights, so the platform does not consider them.
@@ -88,8 +94,10 @@ ask-role =
     Who are you in this complaint?
     • <b>The right holder</b>: the owner of the right, or its employee or director.
     • <b>A representative</b>: a lawyer, patent attorney or agent acting for the right holder under a power of attorney.
+    • <b>A licensee</b>: you use the right under a licence agreement with the right holder (exclusive or not).
 opt-role-holder = I am the right holder
 opt-role-representative = I represent the right holder
+opt-role-licensee = I am a licensee
 ## The right
 
 ask-right_type = Which right has been infringed?
@@ -107,8 +115,16 @@ ask-rights_number = { $right_type ->
     [patent] Send the <b>patent number</b>.
    *[trademark] Send the <b>trademark registration number</b> (from the certificate).
   } If several rights are infringed (e.g. a word mark and a logo, a national and an international registration), send every number, separated by commas or one per line.
-ask-rights_jurisdiction = In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration) If you sent several numbers registered in different places, send one office per line, in the same order.
-ask-work_description = Describe the <b>work</b> that is protected: what it is (photo, design, text, software…), its title and when it was created.
+ask-rights_jurisdiction = { $layout ->
+    [each] In which country or office is each one registered? Send one office per line, in this order:
+    { $numbers }
+    [same] In which country or office are all { $rights } registrations? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
+   *[one] In which country or office is it registered? (e.g. Russia — Rospatent, EU — EUIPO, WIPO international registration)
+  }
+ask-work_description =
+    Describe the <b>work or other right</b> that is protected:
+    • a work (photo, design, text, software…): what it is, its title and when it was created;
+    • another right (e.g. a trade name, a commercial designation, an appellation of origin): what it is, whose it is, and where it is registered, if it is.
 ask-rights_holder = Who is the <b>right holder</b>? Send the full name of the person or company as in the documents.
 ask-infringement_description = Describe the <b>infringement</b>: what the listings do that infringes the right (e.g. use the logo on counterfeit goods, copy the patented design, use your photos).
 ask-claim_subject = What should the platform do about the listings?
@@ -139,11 +155,16 @@ ask-rights_docs = { $right_type ->
        *[invention] invention
       } (a scan or PDF).
     [copyright] Send the documents of your <b>copyright</b>: original files of the work (e.g. RAW, PSD, AI, SVG, or the full-size JPEG); contracts with the author or other right holder (author's order, alienation, licence or other); a certificate of deposit, if any.
+    For another right (e.g. a trade name): the document it arises from, such as a register extract.
     Send originals <b>as files</b> (📎 → File), not as photos: Telegram recompresses photos and strips their metadata.
    *[trademark] Send the <b>trademark certificate</b> (a scan or PDF) for each registration you cited.
   }
     A “Done” button appears after the first file.
 ask-authority_docs = { $role ->
+    [licensee] Send the <b>licence agreement</b> with the right holder (with the proof of its registration, if it is registered).{ $licence_kind ->
+        [non_exclusive] {" "}Your licence is not exclusive: add the right holder's <b>authorisation to act</b> against infringers (a letter or a power of attorney), as the rules require.
+       *[other] {""}
+      }
     [representative] Send the <b>power of attorney</b> (or another document) by which the right holder authorises you to act for it. If the right holder is a company, add what shows that whoever signed it could sign for the company (e.g. a register extract naming the director); if the power of attorney was passed on to you (substitution), add the chain of powers back to the right holder.
    *[holder] Send a document proving that you are the right holder or act for it:
     – a company: an extract from the company register (in Russia — ЕГРЮЛ), the order appointing the director, or an employee's power of attorney;
@@ -179,7 +200,7 @@ items-removed = 🗑 Removed: { $count }.
 ask-contact_name = Your <b>full name</b>, for communication about this complaint.
 ask-contact_org = Your <b>organisation</b> (company or law firm), if any. Or press “Skip”.
 ask-contact_email = Your <b>email</b>.
-ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67 or +44 20 7946 0958).
+ask-contact_phone = Your <b>phone number</b>, with the country code (e.g. +7 916 123-45-67 or +44 20 7946 0958). It is optional: press “Skip” to go on without it.
 share-contact-hint = Or tap “Share my phone number” below.
 btn-share-contact = 📱 Share my phone number
 contact-saved = ☎️ Phone saved: { $value }
@@ -189,7 +210,7 @@ ask-disclosure = <b>Before you confirm</b>
 confirm-disclosure = To protect the interests of both parties, the platform may redirect your request to the seller who listed the disputed item. The information, materials and data you submit may be disclosed to the third parties against whom you complain.
 btn-confirm-disclosure = I understand
 ask-confirm_data_processing = <b>Confirmation 1 of 3</b>
-confirm-confirm_data_processing = I consent to the processing of data for the purposes of resolving my matter and agree to the platform's privacy policy ({ $privacy_url }).
+confirm-confirm_data_processing = I consent to the processing of my personal data given in this complaint for the purposes of resolving my matter, including passing the contact details I chose ({ $seller_contacts }) to the seller complained about, and agree to the platform's privacy policy ({ $privacy_url }).
 btn-confirm-confirm_data_processing = I confirm
 ask-confirm_third_party = <b>Confirmation 2 of 3</b>
 confirm-confirm_third_party = I confirm that I have obtained the relevant consents from third parties to provide the platform with these materials and information.
@@ -251,7 +272,7 @@ label-right_type = Right
 label-patent_kind = Patent for
 label-rights_number = Registration / patent numbers
 label-rights_jurisdiction = Registered in
-label-work_description = The work
+label-work_description = The work or other right
 label-rights_holder = Right holder
 label-infringement_description = The infringement
 label-claim_subject = Subject of the claim
@@ -353,3 +374,61 @@ terminal-no-file = No such file: { $paths }
 ## Issue 6: a user sending faster than a person can.
 
 throttle-slow-down = ⏳ You are sending messages faster than we can read them. Please slow down: messages sent in the next few seconds are not read. Then continue where you were.
+
+## Issue 15: scope, the licensee, rights as people write them, what the seller sees.
+
+opt-screen_matter-not_ip = Not an IP matter
+reject-not_ip =
+    <b>We cannot take this complaint.</b>
+    The platform's IP channel acts only on infringements of exclusive rights (trademark, patent, copyright) in listings on { $platform }. False statements about a brand, disputes about price, quality or delivery, and goods bought offline or on another site are not such infringements.
+
+    <b>Where to go instead:</b>
+    • false statements by a seller, price, quality or delivery: the platform's general support, or a dispute with the seller on your order;
+    • a counterfeit bought in a shop or on another site: that shop or site, the police, or a court.
+    If a listing on { $platform } itself uses your trademark, patent or copyright, start again and choose “My IP right is infringed”.
+val-role-licensee = a licensee of the right holder
+ask-licence_kind = Is your licence <b>exclusive</b>? Under an exclusive licence only you may use the right; under a non-exclusive one the right holder may license others too, and you also need the right holder's authorisation to act against infringers.
+opt-licence_kind-exclusive = Exclusive licence
+opt-licence_kind-non_exclusive = Non-exclusive licence
+val-licence_kind-exclusive = exclusive licence
+val-licence_kind-non_exclusive = non-exclusive licence
+label-licence_kind = Licence
+echo-rights_number = 🔢 { $count ->
+    [one] 1 number
+   *[other] { $count } numbers
+  }: { $numbers }. If that is not what you meant, press “⬅️ Back” and send them again, one per line.
+ask-offices_same = You cited { $rights } registrations. Are they all registered in the same office?
+opt-offices_same-same = All in the same office
+opt-offices_same-each = In different offices
+val-offices_same-same = all in the same office
+val-offices_same-each = one office per registration
+label-offices_same = Offices
+ask-rights_docs_cover = <b>{ $rights } rights, { $documents ->
+    [one] 1 document
+   *[other] { $documents } documents
+  }</b>: add the others (press “⬅️ Back” and send them), or confirm that { $documents ->
+    [one] one document covers
+   *[other] these documents cover
+  } them all.
+opt-rights_docs_cover-covers = { $documents ->
+    [one] One document covers them all
+   *[other] These cover them all
+  }
+val-rights_docs_cover-covers = the claimant confirms the documents sent cover every right cited
+label-rights_docs_cover = Documents for all rights
+cleared = ↪️ These answers no longer apply and were cleared: { $steps }.
+contact-skipped = ☎️ No phone number: that is fine, the email is enough.
+ask-seller_contacts =
+    <b>What the seller sees</b>
+    If the platform passes your complaint to the seller, which of your contact details may go with it? Tap to switch each on or off, then “Done”. The platform's IP team always sees all of them.
+opt-seller_contacts-contact_name = Name
+opt-seller_contacts-contact_email = Email
+opt-seller_contacts-contact_phone = Phone
+opt-seller_contacts-contact_org = Organisation
+val-seller_contacts-contact_name = name
+val-seller_contacts-contact_email = email
+val-seller_contacts-contact_phone = phone
+val-seller_contacts-contact_org = organisation
+seller_contacts-none = none of my contact details
+label-seller_contacts = Shown to the seller
+err-expected-pick = Please use the buttons below: tap to switch, then “Done”.

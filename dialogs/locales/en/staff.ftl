@@ -88,6 +88,7 @@ staff-stats-none = —
 staff-card-right = Right: { $right } · filed by { $role }
 staff-card-holder = Holder: { $holder } · rights cited: { $cited }
 staff-card-files = Listings: { $listings } · files: { $files }
+staff-card-docs-cover = 📄 { $rights } rights, { $documents } documents: the claimant confirms they cover every right cited
 staff-card-missing = ⚠️ Missing: { $missing }
 staff-card-decided = Decision: { $decision } by { $who }, { $at } · reason: { $reason }
 staff-card-listings-count = { $count } listings (see the dossier above)
@@ -124,3 +125,9 @@ staff-files-sent = 📎 { $number }: { $count ->
   } on the way, under the card.
 staff-files-none = { $number } has no files.
 staff-files-zip = 📎 { $number } · the { $count } files in one ZIP (the dossier PDF, manifest.json with sha256, the originals by section)
+
+## Issue 14: what Telegram refused.
+
+staff-card-unreachable = 🚫 The claimant has blocked the bot: messages to them are not delivered.
+staff-files-zip-part = 📎 { $number } · ZIP part { $part } of { $parts }: unpack all parts into one folder
+staff-too-large = ⚠️ { $number }: Telegram would not take { $names } (over its upload limit). On the server: <code>python -m bot export { $number }</code>

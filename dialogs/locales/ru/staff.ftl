@@ -89,6 +89,7 @@ staff-stats-none = —
 staff-card-right = Право: { $right } · подаёт { $role }
 staff-card-holder = Правообладатель: { $holder } · права: { $cited }
 staff-card-files = Объявлений: { $listings } · файлы: { $files }
+staff-card-docs-cover = 📄 Прав: { $rights }, документов: { $documents }; заявитель подтверждает, что они подтверждают все указанные права
 staff-card-missing = ⚠️ Не хватает: { $missing }
 staff-card-decided = Решение: { $decision }, { $who }, { $at } · причина: { $reason }
 staff-card-listings-count = Объявлений: { $count } (см. досье выше)
@@ -130,3 +131,9 @@ staff-files-zip = 📎 { $number } · { $count ->
     [few] { $count } файла
    *[other] { $count } файлов
   } одним ZIP (PDF досье, manifest.json с sha256, оригиналы по разделам)
+
+## Issue 14: what Telegram refused.
+
+staff-card-unreachable = 🚫 Заявитель заблокировал бота: сообщения ему не доставляются.
+staff-files-zip-part = 📎 { $number } · ZIP, часть { $part } из { $parts }: распакуйте все части в одну папку
+staff-too-large = ⚠️ { $number }: Telegram не принял { $names } (больше предела загрузки). На сервере: <code>python -m bot export { $number }</code>

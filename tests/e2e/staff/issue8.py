@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from tests.e2e.claimant import LISTING, pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
@@ -193,8 +193,9 @@ class Receiver:
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
-        expected = "sha256=" + hmac.new(self.secret, body, hashlib.sha256).hexdigest()
-        if request.headers.get("X-Signature") != expected:
+        try:
+            Webhook(self.secret).verify(body, dict(request.headers))
+        except WebhookVerificationError:
             return web.Response(status=401)
         if self.fail_first:
             self.fail_first -= 1
