@@ -1,4 +1,4 @@
-"""`python -m bench [engine|service|e2e|outbox|oop|staffrate|cluster ...] [--quick]`:
+"""`python -m bench [engine|service|e2e|outbox|oop|staffrate|cluster|metrics ...] [--quick]`:
 measure, print, write JSON.
 
 Never fails on a number: a benchmark that breaks is reported and the others still run.
@@ -16,7 +16,7 @@ from bench.oop_options import OopOptions
 from bench.report import Result, header, machine, write
 
 BENCHMARKS = ("engine", "service", "e2e", "outbox", "oop", "staffrate")
-ON_REQUEST = ("cluster", "calls")  # run only when named (worker processes: minutes)
+ON_REQUEST = ("cluster", "calls", "metrics")  # run only when named (minutes each)
 
 
 def main(argv: list[str] | None = None) -> int:

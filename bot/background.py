@@ -8,13 +8,22 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.health import HEALTH, Heartbeat
+
 
 @asynccontextmanager
-async def in_background(work: Coroutine[Any, Any, None], name: str) -> AsyncIterator[None]:
-    """Run `work` as a task while the block runs; cancel it, and wait for it, when it ends."""
+async def in_background(
+    work: Coroutine[Any, Any, None], name: str, beat: Heartbeat | None = None
+) -> AsyncIterator[None]:
+    """Run `work` as a task while the block runs; cancel it, and wait for it, when it ends.
+    `beat`: the loop's heartbeat, watched meanwhile (`/healthz`)."""
     task = asyncio.create_task(work, name=name)
     try:
-        yield
+        if beat is None:
+            yield
+        else:
+            with HEALTH.watching(beat, task):
+                yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 import aiohttp
 
 from bot.background import in_background
+from bot.health import Heartbeat
 from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import CaseEvent, CaseEvents
@@ -80,18 +81,20 @@ class CaseWebhook:
         self.poll_seconds = poll_seconds
         self.clock = clock
         self._wake = asyncio.Event()
+        self.heartbeat = Heartbeat("case-webhook", max(poll_seconds, TIMEOUT_SECONDS))
 
     def kick(self) -> None:
         self._wake.set()
 
     def running(self) -> AbstractAsyncContextManager[None]:
         """Deliver in the background while the block runs (the bot serving updates)."""
-        return in_background(self.run(), "case-webhook")
+        return in_background(self.run(), "case-webhook", self.heartbeat)
 
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             while True:
+                self.heartbeat.beat()
                 try:
                     await self.deliver_due(session)
                 except Exception:  # the loop outlives a DB hiccup

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot import metrics
+from bot.health import HEALTH, Heartbeat
 from dialogs.model import utcnow
 from storage import Inbox
 
@@ -30,6 +31,11 @@ STOP_GRACE_SECONDS = 20.0  # how long a graceful stop waits for the updates in h
 # While earlier updates are still in hand, a moment between polls lets the next ones gather:
 # one getUpdates and one inbox commit then carry several (an idle bot polls again at once).
 GATHER_SECONDS = 0.01
+POLL_TURN_SECONDS = 30.0  # a long poll's longest normal turn (its timeout, the network)
+
+
+def polling_heartbeat() -> Heartbeat:
+    return Heartbeat("polling", POLL_TURN_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class DurablePolling(Generic[U]):
         self.inbox = inbox
         self.codec = codec
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self.heartbeat = polling_heartbeat()
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Poll until cancelled or, gracefully, until `stop` is set: then no update is taken
@@ -58,12 +65,14 @@ class DurablePolling(Generic[U]):
                 log.info("handling update %s left over from the last run", update_id)
                 self._start(update_id, self.codec.load(payload))
             if stop is None:
-                await self._poll()
+                with HEALTH.watching(self.heartbeat):
+                    await self._poll()
                 return
             poll = asyncio.create_task(self._poll(), name="getUpdates")
             stopped = asyncio.create_task(stop.wait())
             try:
-                await asyncio.wait({poll, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                with HEALTH.watching(self.heartbeat, poll):
+                    await asyncio.wait({poll, stopped}, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for task in (poll, stopped):
                     task.cancel()
@@ -89,7 +98,9 @@ class DurablePolling(Generic[U]):
         def busy() -> bool:
             return bool(self._tasks)
 
-        await feed_inbox(self.inbox, self.codec, stored, fresh=fresh, busy=busy)
+        await feed_inbox(
+            self.inbox, self.codec, stored, fresh=fresh, busy=busy, beat=self.heartbeat
+        )
 
     def _start(self, update_id: int, update: U) -> None:
         task = asyncio.create_task(self._handle(update_id, update))
@@ -112,14 +123,18 @@ async def feed_inbox(
     fresh: Callable[[int], bool] = lambda _: True,
     user_of: Callable[[U], int | None] | None = None,
     busy: Callable[[], bool] = lambda: False,
+    beat: Heartbeat | None = None,
 ) -> None:
     """Long-poll for ever: each batch (its `fresh` updates) into the inbox, then `stored(batch)`,
     then confirmed by the next getUpdates. `user_of`: whose each update is (several workers take
     the inbox user by user). While updates are `busy` in hand, the next poll waits
-    `GATHER_SECONDS`, so one getUpdates and one inbox commit carry several."""
+    `GATHER_SECONDS`, so one getUpdates and one inbox commit carry several. `beat` ticks at
+    every turn; `ipintake_last_success_timestamp_seconds{job="polling"}` at every answer."""
     offset: int | None = None
     failures = 0
     while True:
+        if beat is not None:
+            beat.beat()
         try:
             updates = await codec.fetch(offset)
         except Exception as failure:
@@ -129,6 +144,7 @@ async def feed_inbox(
             await asyncio.sleep(delay)
             continue
         failures = 0
+        metrics.succeeded("polling")
         if not updates:
             continue
         ids = [codec.update_id(u) for u in updates]

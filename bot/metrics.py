@@ -1,42 +1,103 @@
-"""`/healthz` and `/metrics` (Prometheus text format) on a small HTTP listener (METRICS_PORT; in
-aiogram's webhook mode, on the webhook's server).
+"""`/healthz`, `/readyz` and `/metrics` (Prometheus text format) on a small HTTP listener
+(METRICS_PORT; in aiogram's webhook mode, on the webhook's server). docs/metrics.md lists them.
 
-Counted as they happen: updates handled and failed, Bot API calls and 429 answers by method.
-Read from the database at each scrape: the outbox backlog and the age of its oldest item, cases
-by status, and the intake funnel (`bot.ops.stats`).
+Every process counts what it does as it happens (updates, Bot API calls, outbox deliveries…).
+What the database holds (backlogs, cases by status, the funnel) is computed in the background by
+the sender lease's holder (`bot.ops.gauges`) and served from memory: a scrape costs the same
+with 100 cases or 100,000, and only one worker of a cluster exports those gauges.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import platform
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Info, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    generate_latest,
+)
 
+from bot.health import HEALTH, LIVE, READY
 from bot.ops.logs import note
 from bot.send_errors import token_refusal
 from bot.version import installed_version
-from dialogs.model import utcnow
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
-UPDATES = Counter("bot_updates_total", "Telegram updates handled, by outcome", ["outcome"])
-API_CALLS = Counter("bot_api_calls_total", "Bot API calls made, by method", ["method"])
-API_FLOODS = Counter("bot_api_429_total", "Bot API calls answered 429, by method", ["method"])
-OUTBOX_BACKLOG = Gauge("bot_outbox_backlog", "Outbox messages waiting to be sent")
-OUTBOX_OLDEST = Gauge("bot_outbox_oldest_age_seconds", "Age of the oldest waiting message")
-CASES = Gauge("bot_cases", "Cases by status", ["status"])
-FUNNEL_REACHED = Gauge("bot_funnel_reached", "Conversations that reached each step", ["step"])
-FUNNEL_STOPPED = Gauge("bot_funnel_stopped", "Unfinished conversations now at each step", ["step"])
-TOKEN_REFUSED = Gauge("bot_token_refused", "1 while Telegram refuses the bot token (401)")
-BUILD = Info("bot_build", "The running version (bot_build_info{version} 1)")
+PREFIX = "ipintake_"
+WORKER = f"{socket.gethostname()}:{os.getpid()}"  # the `worker` label
+# Telegram answers in tens of milliseconds; an upload or a slow network in seconds.
+SECONDS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+# From a Submit to what the claimant and staff see: seconds, or minutes behind a 429.
+DELIVERY = (0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900)
+
+UPDATES = Counter(f"{PREFIX}updates_total", "Telegram updates handled, by outcome", ["outcome"])
+UPDATE_SECONDS = Histogram(
+    f"{PREFIX}update_handling_seconds", "Time to handle one update", buckets=SECONDS
+)
+API_CALLS = Counter(
+    f"{PREFIX}bot_api_calls_total",
+    "Bot API calls, by method and result (ok, an HTTP status such as 429, 5xx, network)",
+    ["method", "result"],
+)
+API_SECONDS = Histogram(
+    f"{PREFIX}bot_api_call_seconds", "Bot API call time, by method", ["method"], buckets=SECONDS
+)
+SUBMIT_TO_RECEIPT = Histogram(
+    f"{PREFIX}submit_to_receipt_seconds",
+    "From a complaint's Submit to its receipt reaching Telegram",
+    buckets=DELIVERY,
+)
+SUBMIT_TO_CARD = Histogram(
+    f"{PREFIX}submit_to_card_seconds",
+    "From a complaint's Submit to its staff card reaching Telegram",
+    buckets=DELIVERY,
+)
+OUTBOX_SENT = Counter(f"{PREFIX}outbox_sent_total", "Outbox messages sent, by lane", ["lane"])
+OUTBOX_GIVEN_UP = Counter(
+    f"{PREFIX}outbox_given_up_total", "Outbox messages given up on (refused, broken)", ["lane"]
+)
+LEASE_HELD = Gauge(
+    f"{PREFIX}lease_held",
+    "1 in the worker that holds the lease (sender, poller)",
+    ["lease", "worker"],
+)
+TOKEN_REFUSED = Gauge(f"{PREFIX}token_refused", "1 while Telegram refuses the bot token (401)")
+TOKEN_REFUSED.set_function(lambda: 1 if token_refusal.reason else 0)
+LAST_SUCCESS = Gauge(
+    f"{PREFIX}last_success_timestamp_seconds",
+    "When a job last succeeded (polling, retention; backup from the lease holder)",
+    ["job"],
+)
+
+BUILD = Info(f"{PREFIX}build", "The running version (build_info{version,python} 1)")
 BUILD.info({"version": installed_version(), "python": platform.python_version()})
+
+
+@asynccontextmanager
+async def holding(lease: str) -> AsyncIterator[None]:
+    """While the block runs this worker holds `lease` (`ipintake_lease_held` = 1)."""
+    LEASE_HELD.labels(lease=lease, worker=WORKER).set(1)
+    try:
+        yield
+    finally:
+        LEASE_HELD.remove(lease, WORKER)
+
+
+def succeeded(job: str) -> None:
+    LAST_SUCCESS.labels(job=job).set_to_current_time()
 
 
 @asynccontextmanager
@@ -50,56 +111,73 @@ async def observed_update(update_id: int) -> AsyncIterator[None]:
     except Exception:
         note(outcome="failed")
         UPDATES.labels(outcome="failed").inc()
+        UPDATE_SECONDS.observe(time.monotonic() - started)
         log.exception("update failed")
         raise
+    elapsed = time.monotonic() - started
     note(outcome="handled")
     UPDATES.labels(outcome="handled").inc()
-    log.info("update handled in %.0f ms", (time.monotonic() - started) * 1000)
+    UPDATE_SECONDS.observe(elapsed)
+    log.info("update handled in %.0f ms", elapsed * 1000)
 
 
-def api_call(method: str, *, flooded: bool = False) -> None:
-    API_CALLS.labels(method=method).inc()
-    if flooded:
-        API_FLOODS.labels(method=method).inc()
+def api_call(method: str, result: str, seconds: float) -> None:
+    """One Bot API call: `result` is "ok", Telegram's status ("429", "400", "5xx"…) or
+    "network" (no answer)."""
+    API_CALLS.labels(method=method, result=result).inc()
+    API_SECONDS.labels(method=method).observe(seconds)
 
 
-async def refresh(storage: Storage) -> None:
-    from bot.ops.stats import figures
+def status_result(status: int) -> str:
+    """The `result` label of an HTTP status."""
+    if status < 300:
+        return "ok"
+    return "5xx" if status >= 500 else str(status)
 
-    TOKEN_REFUSED.set(1 if token_refusal.reason else 0)
-    found = await figures(storage)
-    OUTBOX_BACKLOG.set(found.outbox_backlog)
-    age = (utcnow() - found.outbox_oldest).total_seconds() if found.outbox_oldest else 0
-    OUTBOX_OLDEST.set(max(age, 0))
-    for status, n in found.cases.items():
-        CASES.labels(status=status).set(n)
-    FUNNEL_REACHED.clear()
-    FUNNEL_STOPPED.clear()
-    for step, n in found.reached.items():
-        FUNNEL_REACHED.labels(step=step).set(n)
-    for step, n in found.stopped.items():
-        FUNNEL_STOPPED.labels(step=step).set(n)
+
+async def token_problem() -> str | None:
+    """Nothing is sent until a restart with a valid token (`bot.send_errors`)."""
+    return token_refusal.reason or None
+
+
+async def database_problem(storage: Storage) -> str | None:
+    async with storage.db.read() as conn:
+        await conn.execute_fetchall("SELECT 1")
+    return None
 
 
 def add_routes(app: web.Application, storage: Storage) -> None:
-    async def healthz(request: web.Request) -> web.Response:
-        if token_refusal.reason:  # nothing is sent until a restart with a valid token
-            return web.Response(
-                status=503, text=f"Telegram refused the bot token: {token_refusal.reason}\n"
-            )
-        try:
-            async with storage.db.read() as conn:
-                await conn.execute_fetchall("SELECT 1")
-        except Exception as failure:
-            return web.Response(status=503, text=f"database unavailable: {failure}\n")
+    async def probe(kind: str) -> web.Response:
+        problems = await HEALTH.problems(kind)
+        if problems:
+            return web.Response(status=503, text="".join(f"{p}\n" for p in problems))
         return web.Response(text="ok\n")
 
+    async def healthz(request: web.Request) -> web.Response:
+        return await probe(LIVE)
+
+    async def readyz(request: web.Request) -> web.Response:
+        return await probe(READY)
+
     async def metrics(request: web.Request) -> web.Response:
-        await refresh(storage)
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
+    async def database() -> str | None:
+        return await database_problem(storage)
+
+    removers = [
+        HEALTH.add("database", database, probe=READY),
+        HEALTH.add("Telegram refused the bot token", token_problem, probe=LIVE),
+    ]
+    app.on_cleanup.append(lambda _: _removed(*removers))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+
+
+async def _removed(*removers: Any) -> None:
+    for remove in removers:
+        remove()
 
 
 @asynccontextmanager

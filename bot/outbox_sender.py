@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.cluster.leases import lease_confirmed
+from bot.health import HEALTH, Heartbeat
 from bot.notifications import compose_staff_dossier, queue
 from bot.outbox_messages import (
     BotCall,
@@ -45,7 +47,7 @@ from bot.settings import Settings
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 from storage.chat_states import ChatStates
-from storage.database import Connection
+from storage.database import Connection, from_iso
 
 __all__ = ["OutboxSender", "Rates", "RetryLater", "Transport", "Undeliverable"]
 
@@ -62,6 +64,9 @@ CHATS_AT_ONCE = 8  # chats served side by side in a window (each chat's messages
 PRIVATE_FIRST_SECONDS = 1.0  # the longest a group message or a dossier waits for private ones
 EDITS = (CardEdit, CardButtons, Delete, DeleteMessages, DeleteTopic)
 REMEMBERED = (StaffCard, OpenTopic)  # what later messages refer to: recorded when sent
+for _lane in (PRIVATE, GROUPS):  # exported (as 0) from the start: rate() needs a first sample
+    metrics.OUTBOX_SENT.labels(lane=_lane)
+    metrics.OUTBOX_GIVEN_UP.labels(lane=_lane)
 
 
 class Transport(Protocol):
@@ -153,6 +158,8 @@ class OutboxSender:
         self._stopping = False
         self._composing: dict[int, asyncio.Task[None]] = {}
         self._pruned_at: float | None = None
+        # A lane ticks every round and every message (a slow upload: LIVENESS_SECONDS).
+        self._beats = {lane: Heartbeat(f"outbox/{lane}", poll_seconds) for lane in self._wakes}
 
     def kick(self) -> None:
         """Something was queued: send now rather than at the next poll."""
@@ -166,7 +173,8 @@ class OutboxSender:
         token_refusal.clear()  # a start is a new try with the token configured now
         task = asyncio.create_task(self.run(), name="outbox")
         try:
-            yield
+            with HEALTH.watching(self._beats[PRIVATE], task), HEALTH.watching(self._beats[GROUPS]):
+                yield
         finally:
             # Stop after the call in flight (never cut in the middle: it could be sent twice).
             self._stopping = True
@@ -198,8 +206,9 @@ class OutboxSender:
         await asyncio.gather(self._lane(PRIVATE), self._lane(GROUPS))
 
     async def _lane(self, lane: str) -> None:
-        wake = self._wakes[lane]
+        wake, beat = self._wakes[lane], self._beats[lane]
         while not self._stopping:
+            beat.beat()
             if token_refusal.reason:  # 401: nothing goes until a restart with a valid token
                 await asyncio.sleep(self.poll_seconds)
                 continue
@@ -274,6 +283,7 @@ class OutboxSender:
         count = 0
         async with gate:
             for item in items:
+                self._beats[GROUPS if item.chat_id < 0 else PRIVATE].beat()
                 # Cut off from the database, another worker may send soon: not this one.
                 # Refused the token (401): nothing goes until a restart with a valid one.
                 if self._stopping or not lease_confirmed() or token_refusal.reason:
@@ -323,7 +333,7 @@ class OutboxSender:
             if legacy is not None:  # queued by the version before typed messages
                 return legacy
             log.exception("outbox item %s is not a message this version knows", item.id)
-            await self.storage.outbox.give_up(item.id, repr(failure))
+            await self._give_up(item, repr(failure))
             return None
 
     def _compose(self, item: OutboxItem, compose: ComposeDossier) -> None:
@@ -350,7 +360,7 @@ class OutboxSender:
             log.exception("outbox item %s could not be composed", item.id)
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
-                await self.storage.outbox.give_up(item.id, repr(failure))
+                await self._give_up(item, repr(failure))
             else:
                 await self.storage.outbox.mark_retry(item.id, repr(failure), self.clock() + backoff)
         self.kick()
@@ -389,7 +399,7 @@ class OutboxSender:
         except Exception as failure:  # a payload that cannot even be built: a bug, not Telegram
             log.exception("outbox item %s failed", item.id)
             if item.attempts + 1 >= MAX_BROKEN_ATTEMPTS:
-                await self.storage.outbox.give_up(item.id, repr(failure))
+                await self._give_up(item, repr(failure))
                 await self._undelivered(item)
                 return True
             backoff = timedelta(seconds=BROKEN_BACKOFF_SECONDS * (item.attempts + 1))
@@ -405,7 +415,14 @@ class OutboxSender:
                 await self.storage.outbox.mark_sent(item.id, result, now=self.clock(), conn=conn)
         else:
             sent.append((item.id, _as_record(result)))
+        metrics.OUTBOX_SENT.labels(lane=_lane_of(item)).inc()
+        if item.dedupe_key == f"case:{item.case_id}:receipt:0":  # queued with the Submit
+            metrics.SUBMIT_TO_RECEIPT.observe((self.clock() - item.created_at).total_seconds())
         return True
+
+    async def _give_up(self, item: OutboxItem, error: str) -> None:
+        await self.storage.outbox.give_up(item.id, error)
+        metrics.OUTBOX_GIVEN_UP.labels(lane=_lane_of(item)).inc()
 
     async def _failed(self, item: OutboxItem, failure: SendFailed) -> bool:
         """Telegram's answer, by its class (`bot.send_errors`). True: the item is done with
@@ -436,7 +453,7 @@ class OutboxSender:
                 await self._migrated(item.chat_id, failure.migrate_to_chat_id)
                 self.kick()  # sent again at once, to the new id
                 return False
-        await self.storage.outbox.give_up(item.id, str(failure))
+        await self._give_up(item, str(failure))
         log.error("outbox item %s undeliverable (%s): %s", item.id, failure.error_class, failure)
         if failure.error_class is ErrorClass.BLOCKED and item.chat_id > 0:
             async with self.storage.db.transaction() as conn:
@@ -523,6 +540,8 @@ class OutboxSender:
         replaces it: the older one is deleted, so the case keeps one card."""
         if isinstance(message, StaffCard) and "message_id" in result:
             earlier = await self.storage.cases.staff_message(message.case_id)
+            if earlier is None:  # the case's first card (not one composed again)
+                await self._observe_card(conn, message.case_id)
             thread = result.get("message_thread_id")
             await self.storage.cases.set_staff_message(
                 conn,
@@ -544,6 +563,17 @@ class OutboxSender:
             await self.storage.cases.set_staff_thread(
                 conn, message.case_id, result["message_thread_id"]
             )
+
+    async def _observe_card(self, conn: Connection, case_id: int) -> None:
+        sql = "SELECT submitted_at FROM cases WHERE id = ?"
+        rows = await conn.execute_fetchall(sql, (case_id,))
+        if rows:
+            submitted = from_iso(rows[0][0])
+            metrics.SUBMIT_TO_CARD.observe((self.clock() - submitted).total_seconds())
+
+
+def _lane_of(item: OutboxItem) -> str:
+    return GROUPS if item.chat_id < 0 else PRIVATE
 
 
 def _private(lane: str | None) -> bool | None:

@@ -213,6 +213,8 @@ class Settings(BaseSettings):
     log_pseudonym_key: SecretStr | None = None
     metrics_port: int | None = None  # /healthz and /metrics; off unless set
     metrics_host: str = "127.0.0.1"
+    metrics_refresh_seconds: float = 15  # the database gauges, recomputed by the sender's holder
+    liveness_seconds: float = 180  # /healthz: a loop silent this long (or 3 turns) is dead
     draft_retention_days: Annotated[int, Field(ge=2)] = 30  # an untouched draft, its files
     outbox_retention_days: Annotated[int, Field(ge=1)] = 30  # then sent texts are forgotten
     closed_case_retention_months: Annotated[int, Field(ge=1)] = 36  # then a closed case's data

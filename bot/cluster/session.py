@@ -47,6 +47,11 @@ class SessionLost(ConnectionError):
 LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
+def lock_key(schema: str, name: str) -> str:
+    """What the lock `name` is hashed from (`bot.ops.readiness` looks for it in pg_locks)."""
+    return f"ip-intake-bot/{schema}/{name}"
+
+
 def _client_keepalives(conn: asyncpg.Connection) -> None:
     """asyncpg has no option for them: set on its socket (best effort, Linux's options)."""
     transport = getattr(conn, "_transport", None)
@@ -91,7 +96,7 @@ class Session:
         return cls(conn, schema)
 
     def _key(self, name: str) -> str:
-        return f"ip-intake-bot/{self._schema}/{name}"
+        return lock_key(self._schema, name)
 
     def _channel(self, name: str) -> str:
         return f"ipbot_{name}_{self._schema}"[:63]  # an identifier: at most 63 bytes

@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 from bot import metrics
 from bot.cluster.session import Session
 from bot.durable_polling import UpdateCodec
+from bot.health import HEALTH, Heartbeat
 from bot.ops.logs import pseudonym
 from storage import Inbox, Storage
 
@@ -57,6 +58,7 @@ class InboxWorkers(Generic[U]):
         self._wake = asyncio.Event()
         self._users: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self.heartbeat = Heartbeat("inbox-workers", poll_seconds)
 
     @classmethod
     @asynccontextmanager
@@ -88,13 +90,8 @@ class InboxWorkers(Generic[U]):
         await self.session.listen(INBOX, self.wake)
         log.info("taking updates from the inbox")
         try:
-            while not stop.is_set():
-                self._wake.clear()
-                await self._take()
-                waits = [asyncio.ensure_future(e.wait()) for e in (self._wake, stop)]
-                await asyncio.wait(waits, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")
-                for waiting in waits:
-                    waiting.cancel()
+            with HEALTH.watching(self.heartbeat):
+                await self._run(stop)
             self._stopping = True
             if self._users:
                 log.info("stopping: finishing the updates of %d user(s)", len(self._users))
@@ -102,6 +99,16 @@ class InboxWorkers(Generic[U]):
         finally:
             for task in list(self._users.values()):
                 task.cancel()
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.heartbeat.beat()
+            self._wake.clear()
+            await self._take()
+            waits = [asyncio.ensure_future(e.wait()) for e in (self._wake, stop)]
+            await asyncio.wait(waits, timeout=self.poll_seconds, return_when="FIRST_COMPLETED")
+            for waiting in waits:
+                waiting.cancel()
 
     async def _take(self) -> None:
         free = self.concurrency - len(self._users)

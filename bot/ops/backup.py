@@ -34,6 +34,8 @@ from storage.files import check_sha256
 
 log = logging.getLogger(__name__)
 
+BACKUP_MARK = "backup.last-success"  # in DATA_DIR: touched by every backup that succeeded
+
 MANIFEST = "backup.json"
 PAGES_PER_STEP = 256  # the online backup copies in steps; writers carry on in between
 
@@ -282,6 +284,8 @@ async def backup_command(
     print(f"backed up {report} into {target}")
     if report.missing:
         return 1  # not a whole backup: the older ones stay
+    # The bot exports when this was (ipintake_backup_last_success_timestamp_seconds).
+    (Path(data_dir) / BACKUP_MARK).touch()
     if keep is not None:
         pruned = await prune_backups(target, keep)
         if pruned:

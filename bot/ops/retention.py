@@ -19,7 +19,9 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.background import in_background
+from bot.health import Heartbeat
 from bot.notifications import queue
 from bot.ops import erasure
 from bot.outbox_messages import Text
@@ -54,6 +56,7 @@ class Retention:
         self.storage = storage
         self.settings = settings
         self.clock = clock
+        self.heartbeat = Heartbeat("retention", settings.retention_interval_minutes * 60)
 
     async def sweep(self) -> Swept:
         """One pass over everything due now."""
@@ -168,8 +171,10 @@ class Retention:
 
     async def run(self, on_change: Callable[[], None] = lambda: None) -> None:
         while True:
+            self.heartbeat.beat()
             try:
                 swept = await self.sweep()
+                metrics.succeeded("retention")
                 if swept.warned or swept.cases_erased:
                     on_change()
             except Exception:  # the job must outlive one bad pass
@@ -178,4 +183,4 @@ class Retention:
 
     def running(self, on_change: Callable[[], None]) -> AbstractAsyncContextManager[None]:
         """Apply the retention rules periodically while the block runs."""
-        return in_background(self.run(on_change), "retention")
+        return in_background(self.run(on_change), "retention", self.heartbeat)

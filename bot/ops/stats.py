@@ -1,5 +1,5 @@
-"""Case figures and the intake funnel, from the database: `python -m bot stats --since DATE`
-prints them, `/metrics` exports them.
+"""Case figures and the intake funnel, counted by the database (`storage.funnel`):
+`python -m bot stats --since DATE` prints them.
 
 The funnel counts conversations (a live draft, or a submitted case): how many reached each step,
 and for the unfinished ones, at which step they are now — where claimants stop. A draft that
@@ -8,18 +8,15 @@ was discarded (/cancel, "start over") is no longer held, so it is not counted.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from dialogs.flow import STEPS
 from dialogs.model import CaseStatus
 from storage import Storage
 from storage.database import from_iso, to_iso
-
-SUBMITTED = "submitted"
+from storage.funnel import SUBMITTED, cases_reached, drafts_funnel
 
 
 @dataclass(frozen=True)
@@ -31,46 +28,33 @@ class Figures:
     outbox_oldest: datetime | None = None
 
 
-def _steps_of(draft: dict[str, Any]) -> set[str]:
-    history = draft.get("history") or []
-    return {str(s) for s in (*history, draft.get("step")) if s}
-
-
 async def figures(storage: Storage, since: datetime | None = None) -> Figures:
     start = to_iso(since) if since else ""
     async with storage.db.read() as conn:
         status_rows = await conn.execute_fetchall(
             "SELECT status, count(*) FROM cases WHERE submitted_at >= ? GROUP BY status", (start,)
         )
-        case_rows = await conn.execute_fetchall(
-            "SELECT data FROM cases WHERE submitted_at >= ?", (start,)
-        )
-        draft_rows = await conn.execute_fetchall("SELECT data FROM drafts WHERE data IS NOT NULL")
+        reached = await cases_reached(conn, since=start)
+        drafts_reached, stopped = await drafts_funnel(conn, since=start)
         backlog = await conn.execute_fetchall(
             "SELECT count(*), min(created_at) FROM outbox"
             " WHERE sent_at IS NULL AND gave_up_at IS NULL"
         )
     cases = {status.value: 0 for status in CaseStatus} | {r[0]: int(r[1]) for r in status_rows}
-    reached: Counter[str] = Counter()
-    stopped: Counter[str] = Counter()
-    for (data,) in case_rows:
-        draft = json.loads(data)
-        reached.update(_steps_of(draft) | {SUBMITTED})
-    for (data,) in draft_rows:
-        draft = json.loads(data)
-        if since and from_iso(draft["created_at"]) < since:
-            continue
-        reached.update(_steps_of(draft))
-        stopped[str(draft["step"])] += 1
-    order = [*STEPS, SUBMITTED]
+    reached.update(drafts_reached)
     count, oldest = next(iter(backlog), (0, None))
     return Figures(
         cases=cases,
-        reached={step: reached[step] for step in order if reached[step]},
-        stopped={step: stopped[step] for step in order if stopped[step]},
+        reached=in_order(reached),
+        stopped=in_order(stopped),
         outbox_backlog=int(count),
         outbox_oldest=from_iso(oldest) if oldest else None,
     )
+
+
+def in_order(counts: Counter[str]) -> dict[str, int]:
+    """The steps of the flow in their order, then SUBMITTED; those counted only."""
+    return {step: counts[step] for step in [*STEPS, SUBMITTED] if counts[step]}
 
 
 def report(found: Figures, since: datetime | None) -> str:

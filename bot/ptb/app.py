@@ -18,7 +18,9 @@ from bot.api import app as api
 from bot.case_webhook import CaseWebhook, webhook_running
 from bot.commands import descriptions, menus
 from bot.durable_polling import DurablePolling, UpdateCodec
+from bot.health import HEALTH
 from bot.intake import IntakeService
+from bot.ops.gauges import gauges_running
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
 from bot.ptb.metrics import CountingRequest
@@ -60,6 +62,7 @@ class PtbApp:
     async def create(cls, settings: Settings) -> PtbApp:
         assert settings.bot_token is not None
         storage = await open_storage(settings)
+        HEALTH.stall_seconds = settings.liveness_seconds
         api = settings.telegram_api_url.rstrip("/")
         application = (
             Application.builder()
@@ -114,10 +117,12 @@ class PtbApp:
         try:
             metrics_at = (self.storage, self.settings.metrics_host, self.settings.metrics_port)
             async with (
+                metrics.holding("sender"),
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
                 self.desk.timers_running(self.outbox.kick),
+                gauges_running(self.storage, self.settings),
                 metrics.serving(*metrics_at),
                 api.serving(self.desk, self.outbox.kick),
             ):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -26,8 +26,11 @@ from bot.cluster.receiver import add_inbox_route, user_of
 from bot.cluster.workers import InboxWorkers
 from bot.commands import descriptions, menus
 from bot.derived_keys import webhook_secret
-from bot.durable_polling import DurablePolling, UpdateCodec, feed_inbox
+from bot.durable_polling import DurablePolling, UpdateCodec, feed_inbox, polling_heartbeat
+from bot.health import HEALTH
 from bot.intake import IntakeService
+from bot.ops.gauges import gauges_running
+from bot.ops.readiness import leases_checked
 from bot.ops.retention import Retention
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings, open_storage
@@ -61,6 +64,7 @@ class TelegramApp:
     async def create(cls, settings: Settings) -> TelegramApp:
         assert settings.bot_token is not None
         storage = await open_storage(settings)
+        HEALTH.stall_seconds = settings.liveness_seconds
         keep_response_types()
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(
@@ -107,10 +111,12 @@ class TelegramApp:
         @asynccontextmanager
         async def background() -> AsyncIterator[None]:
             async with (
+                metrics.holding("sender"),
                 self.outbox.running(),
                 webhook_running(self.webhook),
                 retention.running(self.outbox.kick),
                 self.desk.timers_running(self.outbox.kick),
+                gauges_running(self.storage, self.settings),
             ):
                 yield
 
@@ -169,7 +175,10 @@ class TelegramApp:
                     path, secret = self.settings.webhook_path, self._secret
                     add_inbox_route(app, path, inbox, secret=secret, stored=work.stored)
 
-                async with self._webhook_server(receive, reuse_port=True):
+                async with (
+                    self._webhook_server(receive, reuse_port=True),
+                    leases_checked(self.storage.db, [f"sender/{self.bot.id}"]),
+                ):
                     await work.run(stop)
                 return
             await self.bot.delete_webhook()
@@ -177,14 +186,23 @@ class TelegramApp:
             def owner(update: Update) -> int | None:
                 return user_of(update.model_dump(by_alias=True, exclude_unset=True))
 
-            def poller() -> AbstractAsyncContextManager[None]:
-                feeding = feed_inbox(inbox, codec, lambda _: work.stored(), user_of=owner)
-                return in_background(feeding, "getUpdates")
+            @asynccontextmanager
+            async def poller() -> AsyncIterator[None]:
+                beat = polling_heartbeat()
+                feeding = feed_inbox(
+                    inbox, codec, lambda _: work.stored(), user_of=owner, beat=beat
+                )
+                async with (
+                    metrics.holding("poller"),
+                    in_background(feeding, "getUpdates", beat),
+                ):
+                    yield
 
             host, port = self.settings.metrics_host, self.settings.metrics_port
             async with (
                 exclusive(self.storage.db, f"poller/{self.bot.id}", poller),
                 metrics.serving(self.storage, host, port),
+                leases_checked(self.storage.db, [f"sender/{self.bot.id}", f"poller/{self.bot.id}"]),
             ):
                 await work.run(stop)
 

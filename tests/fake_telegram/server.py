@@ -178,6 +178,7 @@ class FakeTelegram:
         self._photo_sizes: dict[str, list[StoredFile]] = {}
         self._failures: dict[str, list[InjectedFailure]] = {}
         self._download_failures: dict[str, list[InjectedFailure]] = {}
+        self._stalls: dict[str, asyncio.Event] = {}
         self._redeliver: list[QueuedUpdate] = []
         self._allowed_updates: list[str] = []
         self._poll_generation = 0
@@ -378,6 +379,13 @@ class FakeTelegram:
         self._failures.setdefault(method.lower(), []).append(
             InjectedFailure(error_code, description, parameters, times)
         )
+
+    def stall(self, method: str) -> asyncio.Event:
+        """Calls of `method` get no answer (the connection stays open) until the returned
+        event is set: a Telegram that hangs."""
+        release = asyncio.Event()
+        self._stalls[method.lower()] = release
+        return release
 
     def flood(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """Alias: the next `times` calls of `method` get 429 with `retry_after`."""
@@ -1162,6 +1170,9 @@ class FakeTelegram:
             return await self._handle_not_found(request)
         record = RecordedRequest(method=method["name"], params={}, files={})
         self.requests.append(record)
+        stalled = self._stalls.get(method["name"].lower())
+        if stalled is not None:
+            await stalled.wait()
         try:
             raw = await self._read_body(request)
             record.params = _printable(raw.params)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import time
 from pathlib import Path
 
 import aiohttp
@@ -43,6 +44,19 @@ async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], flo
     }
 
 
+async def fresh(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """A scrape whose database gauges were computed after this call (they are refreshed in
+    the background, every METRICS_REFRESH_SECONDS)."""
+    asked = time.time()
+    deadline = asked + 10
+    while True:
+        samples = await scrape(port)
+        if value(samples, "ipintake_database_gauges_timestamp_seconds") >= asked:
+            return samples
+        assert time.time() < deadline, "the database gauges were not refreshed"
+        await asyncio.sleep(0.05)
+
+
 def value(
     samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
 ) -> float:
@@ -55,7 +69,9 @@ async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
 ) -> None:
     fake.add_user(BORIS, first_name="Boris", language_code="en")
     port = free_port()
-    bot = RunningBot(fake, tmp_path / "data", runtime, metrics_port=port)
+    bot = RunningBot(
+        fake, tmp_path / "data", runtime, metrics_port=port, metrics_refresh_seconds=0.1
+    )
     await bot.start()
     try:
         async with (
@@ -68,34 +84,36 @@ async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
         anna, boris = Claimant(fake, CLAIMANT), Claimant(fake, BORIS)
         await anna.reaches("links")
         await boris.reaches("role")
-        during = await scrape(port)
-        handled = value(during, "bot_updates_total", outcome="handled")
-        assert handled - value(before, "bot_updates_total", outcome="handled") >= 10
-        sent = value(during, "bot_api_calls_total", method="sendMessage")
-        assert sent - value(before, "bot_api_calls_total", method="sendMessage") >= 10
+        during = await fresh(port)
+        handled = value(during, "ipintake_updates_total", outcome="handled")
+        assert handled - value(before, "ipintake_updates_total", outcome="handled") >= 10
+        sent = value(during, "ipintake_bot_api_calls_total", method="sendMessage", result="ok")
+        was = value(before, "ipintake_bot_api_calls_total", method="sendMessage", result="ok")
+        assert sent - was >= 10
         # The funnel: both reached the welcome and screening, one got as far as the links.
-        assert value(during, "bot_funnel_reached", step="welcome") == 2
-        assert value(during, "bot_funnel_reached", step="role") == 2
-        assert value(during, "bot_funnel_reached", step="links") == 1
-        assert value(during, "bot_funnel_stopped", step="links") == 1
-        assert value(during, "bot_funnel_stopped", step="role") == 1
-        assert value(during, "bot_cases", status="submitted") == 0
+        assert value(during, "ipintake_funnel_reached", step="welcome") == 2
+        assert value(during, "ipintake_funnel_reached", step="role") == 2
+        assert value(during, "ipintake_funnel_reached", step="links") == 1
+        assert value(during, "ipintake_funnel_stopped", step="links") == 1
+        assert value(during, "ipintake_funnel_stopped", step="role") == 1
+        assert value(during, "ipintake_cases", status="submitted") == 0
 
         review = await anna.reaches_from("links", "review")
         assert review is not None
         fake.flood("sendDocument", retry_after=1)  # the staff dossier waits, then goes
         await anna.presses("Submit", expect="Case number")
         await fake.wait_until(lambda: len([r for r in fake.calls("sendDocument") if r.ok]) >= 1, 10)
-        after = await scrape(port)
-        floods = value(after, "bot_api_429_total", method="sendDocument")
-        assert floods - value(before, "bot_api_429_total", method="sendDocument") == 1
-        assert value(after, "bot_cases", status="submitted") == 1
-        assert value(after, "bot_funnel_reached", step="submitted") == 1
-        assert value(after, "bot_funnel_reached", step="review") == 1
-        assert value(after, "bot_funnel_stopped", step="links") == 0
-        assert value(after, "bot_funnel_stopped", step="role") == 1
-        assert ("bot_outbox_backlog", ()) in after
-        assert ("bot_outbox_oldest_age_seconds", ()) in after
+        after = await fresh(port)
+        floods = value(after, "ipintake_bot_api_calls_total", method="sendDocument", result="429")
+        was = value(before, "ipintake_bot_api_calls_total", method="sendDocument", result="429")
+        assert floods - was == 1
+        assert value(after, "ipintake_cases", status="submitted") == 1
+        assert value(after, "ipintake_funnel_reached", step="submitted") == 1
+        assert value(after, "ipintake_funnel_reached", step="review") == 1
+        assert value(after, "ipintake_funnel_stopped", step="links") == 0
+        assert value(after, "ipintake_funnel_stopped", step="role") == 1
+        assert ("ipintake_outbox_backlog", ()) in after
+        assert ("ipintake_outbox_oldest_age_seconds", ()) in after
     finally:
         await bot.stop()
 
@@ -120,6 +138,7 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
             "webhook_url": "https://intake.example.test",
             "webhook_port": webhook_port,
             "metrics_port": metrics_port,
+            "metrics_refresh_seconds": 0.1,
         }
     )
     app = await runtime.create(settings)
@@ -133,8 +152,8 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
             http.get(f"http://127.0.0.1:{port}/healthz") as response,
         ):
             assert (response.status, await response.text()) == (200, "ok\n")
-        before = await scrape(port)
-        assert ("bot_outbox_backlog", ()) in before
+        before = await fresh(port)
+        assert ("ipintake_outbox_backlog", ()) in before
         if runtime is TelegramApp:  # updates posted to the webhook are counted too
             start = fake.user_sends_text(CLAIMANT, "/start")
             async with (
@@ -146,8 +165,8 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
                 ) as posted,
             ):
                 assert posted.status == 200
-            handled = value(await scrape(port), "bot_updates_total", outcome="handled")
-            assert handled == value(before, "bot_updates_total", outcome="handled") + 1
+            handled = value(await scrape(port), "ipintake_updates_total", outcome="handled")
+            assert handled == value(before, "ipintake_updates_total", outcome="handled") + 1
         stop.set()
         await asyncio.wait_for(task, 10)
     finally:

@@ -148,7 +148,7 @@ async def test_a_revoked_token_stops_sending_keeps_the_queue_and_resumes_after_a
     ):
         assert response.status == 503
         assert "refused the bot token" in await response.text()
-    assert value(await scrape(port), "bot_token_refused") == 1
+    assert value(await scrape(port), "ipintake_token_refused") == 1
     said = [r for r in caplog.records if "refused the bot token" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.CRITICAL
 
@@ -162,7 +162,7 @@ async def test_a_revoked_token_stops_sending_keeps_the_queue_and_resumes_after_a
         http.get(f"http://127.0.0.1:{port}/healthz") as response,
     ):
         assert response.status == 200
-    assert value(await scrape(port), "bot_token_refused") == 0
+    assert value(await scrape(port), "ipintake_token_refused") == 0
 
 
 # --- 400 migrate_to_chat_id: the staff group's new id, recorded and followed --------------------

@@ -1,4 +1,4 @@
-"""Issue 16: a build says which version it is: `python -m bot --version`, the `bot_build_info`
+"""Issue 16: a build says which version it is: `python -m bot --version`, the `ipintake_build_info`
 metric, and the CHANGELOG's newest section, all the version pyproject.toml declares."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def test_version_flag_prints_the_declared_version() -> None:
 
 def test_build_info_metric_carries_it() -> None:
     exported = generate_latest(REGISTRY).decode()
-    line = next(line for line in exported.splitlines() if line.startswith("bot_build_info{"))
+    line = next(line for line in exported.splitlines() if line.startswith("ipintake_build_info{"))
     assert f'version="{DECLARED}"' in line and line.endswith(" 1.0")
 
 
