@@ -12,6 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 STORAGE = ROOT / "storage"
 ALLOWED_FROM_DIALOGS = {"dialogs.model"}
+# imports inside functions, each lazy on purpose (a heavy library few deployments need)
+LAZY = {("storage", "storage.objects")}
 
 
 def module_name(path: Path) -> str:
@@ -85,6 +87,23 @@ def test_the_contract_imports_no_backend_and_no_migration() -> None:
     assert {m for m in graph["storage.migrations"] if m.startswith("storage")} == {
         "storage.backends.base"
     }
+
+
+def test_no_storage_module_is_imported_inside_a_function_but_the_lazy_ones() -> None:
+    paths = sorted(STORAGE.rglob("*.py"))
+    known = {module_name(path) for path in paths}
+    local = set()
+    for path in paths:
+        name = module_name(path)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = ast.unparse(ast.Module(body=node.body, type_ignores=[]))
+                local |= {
+                    (name, target)
+                    for target in imported(body, name, known, package=path.name == "__init__.py")
+                    if target.split(".")[0] == "storage"
+                }
+    assert local == LAZY
 
 
 def test_storage_imports_nothing_from_the_bot_and_only_the_model_from_the_dialogs() -> None:
