@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.audit import AuditEntry, AuditLog
+from storage.backends.opening import open_database
 from storage.case_events import CaseEvent, CaseEvents
 from storage.case_search import CaseSearch
 from storage.case_stats import CaseStats, PeriodStats
@@ -43,7 +44,7 @@ def open_file_store(
         path = url.split(":", 1)[1].removeprefix("//")
         return FileStore(Path(path) if path else Path(data_dir) / FILES_DIRNAME)
     if scheme == "s3":
-        from storage.objects import S3FileStore
+        from storage.objects import S3FileStore  # lazy: botocore is heavy, only s3:// needs it
 
         return S3FileStore.from_url(
             url, spool_dir=Path(data_dir) / SPOOL_DIRNAME, endpoint_url=s3_endpoint_url
@@ -120,7 +121,7 @@ class Storage:
         already opened ``db`` is given)."""
         data_dir = Path(data_dir)
         if db is None:
-            db = await Database.from_url(database_url, data_dir)
+            db = await open_database(database_url, data_dir)
         try:
             files = await asyncio.to_thread(
                 open_file_store, file_store_url, data_dir, s3_endpoint_url=s3_endpoint_url

@@ -1,5 +1,5 @@
-"""What every store shares: the database seam (``Database``, ``Connection``; backends in
-``storage/backends/``), the datetime codecs and private folders.
+"""What every store shares: the database seam (``Database``, ``Connection``: the contract in
+:mod:`storage.backends.base`) and the datetime codecs.
 
 Datetimes are stored as fixed-width UTC ISO-8601 text on both backends (so they sort and compare
 as strings, and one set of SQL serves both); TIMESTAMPTZ on PostgreSQL is a later refinement.
@@ -7,20 +7,13 @@ as strings, and one set of SQL serves both); TIMESTAMPTZ on PostgreSQL is a late
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from storage.backends import Connection, Database, Dialect, Result, Row
-from storage.backends.sqlite import DB_FILENAME, PRIVATE_FILE_MODE
+from storage.backends.base import Connection, Database, Dialect, Result, Row
 
 __all__ = [
-    "DB_FILENAME",
-    "PRIVATE_DIR_MODE",
-    "PRIVATE_FILE_MODE",
     "Connection",
     "Database",
     "Dialect",
@@ -30,12 +23,8 @@ __all__ = [
     "from_iso",
     "opt_from_iso",
     "opt_iso",
-    "private_dir",
     "to_iso",
 ]
-
-# Names, emails and phones live here: only the bot's own user may read them.
-PRIVATE_DIR_MODE = 0o700
 
 
 def to_iso(dt: datetime) -> str:
@@ -60,18 +49,3 @@ def opt_from_iso(value: str | None) -> datetime | None:
 async def fetch_one(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Row | None:
     """First row of a query, with the statement fully consumed."""
     return await conn.fetch_one(sql, params)
-
-
-def private_dir(path: Path) -> Path:
-    """Make ``path`` (and any missing parents) and leave it readable by its owner only."""
-    path = Path(path)
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=PRIVATE_DIR_MODE)
-    target = missing[0] if missing else path
-    os.chmod(target, PRIVATE_DIR_MODE)
-    return target

@@ -23,7 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 from dialogs.model import utcnow
-from storage.database import PRIVATE_FILE_MODE, Connection, private_dir, to_iso
+from storage.database import Connection, to_iso
+from storage.private import PRIVATE_FILE_MODE, private_dir
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from storage.backends import Connection
+from storage.backends.base import Connection, Database
 
 
 class Migration(NamedTuple):
@@ -344,6 +344,12 @@ async def read_version(conn: Connection) -> int:
         row = await conn.fetch_one("SELECT max(version) AS v FROM schema_migrations")
         return int(row["v"]) if row is not None and row["v"] is not None else 0
     return await _user_version(conn) if conn.dialect.name == "sqlite" else 0
+
+
+async def database_version(db: Database) -> int:
+    """:func:`read_version` on a connection of ``db``'s own."""
+    async with db.read() as conn:
+        return await read_version(conn)
 
 
 async def _ensure_table(conn: Connection, migrations: tuple[Migration, ...]) -> None:

@@ -28,8 +28,8 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 from storage.bucket_lifecycle import tidy
-from storage.database import private_dir
 from storage.files import ContentStore, check_sha256
+from storage.private import private_dir
 
 T = TypeVar("T")
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from storage import ContentStore, FileStore, Storage
+from storage.backends.postgres import PostgresDatabase
+from storage.backends.sqlite import SqliteDatabase
 from storage.database import Database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -40,10 +42,8 @@ class Backend:
 
     async def database(self) -> Database:
         if self.name == "sqlite":
-            db = await Database.open(self.data_dir)
+            db = await SqliteDatabase.open(self.data_dir)
         else:
-            from storage.backends.postgres import PostgresDatabase
-
             assert TEST_DATABASE_URL is not None
             db = await PostgresDatabase.connect(TEST_DATABASE_URL, schema=self.schema)
         return db

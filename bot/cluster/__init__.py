@@ -12,7 +12,7 @@ On SQLite none of this runs: the single process keeps handling updates as they c
 
 from __future__ import annotations
 
-from storage.backends import Database
+from storage.backends.base import Database
 
 
 def clustered(db: Database) -> bool:

@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from bot.background import in_background
 from bot.cluster import clustered
 from bot.cluster.session import LOST, PING_TIMEOUT, Session
-from storage.backends import Database
+from storage.backends.base import Database
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.backends import Database
+from storage.backends.base import Database
 from storage.backends.postgres import PostgresDatabase
 
 log = logging.getLogger(__name__)

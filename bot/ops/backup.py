@@ -29,8 +29,10 @@ from typing import Any
 
 from dialogs.model import utcnow
 from storage import FILES_DIRNAME, FileStore, Storage
-from storage.database import DB_FILENAME, PRIVATE_FILE_MODE, from_iso, private_dir, to_iso
+from storage.backends.sqlite import DB_FILENAME
+from storage.database import from_iso, to_iso
 from storage.files import check_sha256
+from storage.private import PRIVATE_FILE_MODE, private_dir
 
 log = logging.getLogger(__name__)
 

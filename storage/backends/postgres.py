@@ -15,7 +15,8 @@ from typing import Any
 
 import asyncpg
 
-from storage.backends import POSTGRES, Connection, Database, Result, Row, in_transaction
+from storage.backends.base import POSTGRES, Connection, Database, Result, Row, in_transaction
+from storage.migrations import apply_migrations, database_version
 
 POOL_MIN = 1
 POOL_MAX = 10
@@ -100,8 +101,6 @@ class PostgresDatabase(Database):
     @classmethod
     async def connect(cls, url: str, *, schema: str | None = None) -> PostgresDatabase:
         """Connect and migrate. ``schema`` (tests: one per test) goes first in search_path."""
-        from storage.migrations import apply_migrations
-
         settings = {"search_path": schema} if schema else None
         pool = await asyncpg.create_pool(
             url, min_size=POOL_MIN, max_size=POOL_MAX, server_settings=settings
@@ -120,6 +119,9 @@ class PostgresDatabase(Database):
         `server_settings` are the session's own (e.g. its keepalives and idle timeout)."""
         settings = {**(self._settings or {}), **server_settings}
         return await asyncpg.connect(self._url, server_settings=settings or None)
+
+    async def schema_version(self) -> int:
+        return await database_version(self)
 
     async def close(self) -> None:
         await self._pool.close()

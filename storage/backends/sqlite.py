@@ -15,11 +15,12 @@ from typing import Any
 
 import aiosqlite
 
-from storage.backends import SQLITE, Connection, Database, Result, Row, in_transaction
+from storage.backends.base import SQLITE, Connection, Database, Result, Row, in_transaction
+from storage.migrations import apply_migrations, database_version
+from storage.private import PRIVATE_FILE_MODE, private_dir
 
 DB_FILENAME = "intake.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
-PRIVATE_FILE_MODE = 0o600
 _SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
@@ -127,17 +128,12 @@ class SqliteDatabase(Database):
 
     @classmethod
     async def open(cls, data_dir: Path) -> SqliteDatabase:
-        from storage.database import private_dir
-
         data_dir = Path(data_dir)
         private_dir(data_dir)
         return await cls.open_file(data_dir / DB_FILENAME)
 
     @classmethod
     async def open_file(cls, path: Path) -> SqliteDatabase:
-        from storage.database import private_dir
-        from storage.migrations import apply_migrations
-
         path = Path(path)
         private_dir(path.parent)
         _private_database_file(path)
@@ -152,6 +148,9 @@ class SqliteDatabase(Database):
             await writer.close()
             raise
         return cls(path, writer, reader)
+
+    async def schema_version(self) -> int:
+        return await database_version(self)
 
     async def close(self) -> None:
         async with self._write_lock:

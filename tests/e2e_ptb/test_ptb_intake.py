@@ -13,7 +13,7 @@ import pytest
 
 from bot.outbox_sender import RetryLater, Undeliverable
 from bot.ptb.transport import PtbTransport
-from storage.database import DB_FILENAME
+from storage.backends.sqlite import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
 from tests.e2e.conftest import RunningBot as RunningPtbBot

@@ -11,9 +11,8 @@ import aiosqlite
 import pytest
 
 from storage import MIGRATIONS, Database, Migration, SchemaTooNewError
-from storage.backends import POSTGRES
-from storage.backends.sqlite import SqliteConnection
-from storage.database import DB_FILENAME
+from storage.backends.base import POSTGRES
+from storage.backends.sqlite import DB_FILENAME, SqliteConnection, SqliteDatabase
 from storage.migrations import apply_migrations, latest_version, split_statements
 from tests.backends import Backend
 
@@ -47,7 +46,7 @@ def tables(path: Path) -> set[str]:
 
 
 async def test_open_creates_all_tables_and_pragmas(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "data")
+    db = await SqliteDatabase.open(tmp_path / "data")
     try:
         assert db.path == tmp_path / "data" / DB_FILENAME
         assert await db.schema_version() == latest_version() == len(MIGRATIONS)
@@ -64,7 +63,7 @@ async def test_open_creates_all_tables_and_pragmas(tmp_path: Path) -> None:
 
 
 async def test_reopen_is_a_noop(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path)
+    db = await SqliteDatabase.open(tmp_path)
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO files (sha256, size, mime, first_seen) VALUES (?, 1, 'x', 'now')",
@@ -72,7 +71,7 @@ async def test_reopen_is_a_noop(tmp_path: Path) -> None:
         )
     await db.close()
 
-    db = await Database.open(tmp_path)
+    db = await SqliteDatabase.open(tmp_path)
     try:
         assert await db.schema_version() == latest_version()
         async with db.read() as conn:
@@ -87,7 +86,7 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
     with pytest.raises(SchemaTooNewError, match="newer than this code supports"):
-        await Database.open(tmp_path)
+        await SqliteDatabase.open(tmp_path)
     with sqlite3.connect(path) as conn:  # and left untouched
         assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() + 1
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
@@ -104,7 +103,7 @@ async def test_second_migration_applies_on_top_of_first(tmp_path: Path) -> None:
     finally:
         await conn.close()
 
-    db = await Database.open(tmp_path)  # an "upgraded release" picks up the later migrations
+    db = await SqliteDatabase.open(tmp_path)  # an "upgraded release" picks up the later migrations
     try:
         assert await db.schema_version() == latest_version()
     finally:
@@ -229,7 +228,7 @@ async def test_old_sqlite_database_upgrades(tmp_path: Path) -> None:
         conn.execute("PRAGMA user_version = 3")
     conn.close()
 
-    db = await Database.open(tmp_path)
+    db = await SqliteDatabase.open(tmp_path)
     try:
         assert await db.schema_version() == latest_version()
         assert await recorded(db) == list(range(1, latest_version() + 1))

@@ -8,8 +8,8 @@ import pytest
 
 from bot.settings import Settings, open_storage
 from storage import FileStore, open_file_store
+from storage.backends.opening import open_database
 from storage.backends.sqlite import DB_FILENAME
-from storage.database import Database
 from storage.objects import parse_s3_url
 
 
@@ -40,7 +40,7 @@ async def test_urls_name_another_file_and_folder(
 
 async def test_unknown_schemes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="DATABASE_URL"):
-        await Database.from_url("mysql://x/y", tmp_path)
+        await open_database("mysql://x/y", tmp_path)
     with pytest.raises(ValueError, match="FILE_STORE_URL"):
         open_file_store("ftp://x/y", tmp_path)
     with pytest.raises(ValueError, match="s3://bucket/prefix"):

@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from storage import Storage
-from storage.database import DB_FILENAME
+from storage.backends.sqlite import DB_FILENAME
 
 
 def mode(path: Path) -> int:
