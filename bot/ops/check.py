@@ -199,11 +199,11 @@ def _check_webhook_secret(settings: Settings) -> list[Finding]:
 async def _check_storage(settings: Settings) -> list[Finding]:
     """Open the database and the file store the settings name, as the bot will."""
     from storage import open_file_store
-    from storage.database import Database
+    from storage.backends.opening import open_database
 
     database = redacted(settings.database_url) or f"SQLite in {settings.data_dir}"
     try:
-        opening = Database.from_url(settings.database_url, settings.data_dir)
+        opening = open_database(settings.database_url, settings.data_dir)
         db = await asyncio.wait_for(opening, TIMEOUT_SECONDS)
         await db.close()
         findings = [Finding(True, f"the database opens ({database})")]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from bot.cluster.session import lock_key
 from bot.health import HEALTH, READY
-from storage.backends import Database
+from storage.backends.base import Database
 
 # An advisory lock on a bigint key shows in pg_locks as classid (high half) and objid (low).
 HELD = (
