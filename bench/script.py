@@ -124,6 +124,8 @@ def _next_actions(draft: Draft | None, choices: dict[str, str]) -> list[tuple[Ac
             return [("press", f"c:{step.id}:")]
         case Kind.REVIEW:
             return [("press", f"u:{step.id}:")]
+        case Kind.PICK:  # the defaults, as they are
+            return [("press", f"d:{step.id}:")]
     raise AssertionError(f"cannot answer {step.id}")
 
 

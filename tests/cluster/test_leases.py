@@ -45,6 +45,12 @@ async def test_a_lease_runs_in_one_holder_and_passes_on(pg: Backend) -> None:
 
     try:
         async with exclusive(dbs[0], "sender/1", job(0), retry_seconds=0.1):
+            # The lease is taken in the background: the first holds it before the second asks
+            # (otherwise the two race for it, and the second may win).
+            for _ in range(100):
+                if running == [0]:
+                    break
+                await asyncio.sleep(0.05)
             holders = contextlib.AsyncExitStack()
             await holders.enter_async_context(
                 exclusive(dbs[1], "sender/1", job(1), retry_seconds=0.1)

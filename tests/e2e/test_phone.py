@@ -23,9 +23,10 @@ async def test_the_phone_step_offers_to_share_the_number(
     )
     [button], *others = offer.reply_markup["keyboard"]  # type: ignore[index]
     assert button == {"text": "📱 Share my phone number", "request_contact": True}
-    # The question itself carries the keyboard (issue 15: one message a step), Back below.
+    # The question itself carries the keyboard (issue 15: one message a step); Skip (the phone
+    # is optional, issue 15 §4) and Back below.
     assert "Your phone number" in (offer.text or "")
-    assert others == [[{"text": "⬅️ Back"}]]
+    assert others == [[{"text": "Skip"}], [{"text": "⬅️ Back"}]]
     assert offer.reply_markup.get("one_time_keyboard") is True  # type: ignore[union-attr]
 
     baseline = anna._baseline()

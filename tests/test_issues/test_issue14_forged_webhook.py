@@ -124,7 +124,7 @@ async def test_forged_updates_are_refused_and_change_nothing(
     # The same update as Telegram sends it, with the registered secret, is answered.
     assert await post(url, forged[1], registered) == 200
     welcome = await fake.wait_for_message(STRANGER, after=0, timeout=10)
-    assert "Report an intellectual-property infringement" in (welcome.text or "")
+    assert "A complaint about an infringement of exclusive rights" in (welcome.text or "")
 
 
 def test_a_configured_secret_outside_telegrams_charset_fails_at_start() -> None:

@@ -31,7 +31,7 @@ PHONES = ("+7 916 555-12-34", "8 (916) 555-12-34", "89165551234", "+79165551234"
 FILES = ("Kuznetsova_certificate.pdf", "Zinaida power of attorney.pdf", "kuznetsova-shot.png")
 COMPLAINT = Complaint(
     holder=NAME,
-    jurisdiction=f"Russia; ask {NAME}",
+    jurisdiction=f"Russia, ask {NAME}",  # one office (a ";" would split it in two)
     rights_number="654321",
     infringement=(
         f"Counterfeits of our bags. Call {PHONES[1]} or {PHONES[2]} or {PHONES[3]} or"

@@ -42,7 +42,7 @@ async def test_the_example_env_file_runs_the_terminal_intake(tmp_path: Path) -> 
     )
     out, err = await asyncio.wait_for(proc.communicate(b"/quit\n"), 60)
     assert proc.returncode == 0, err.decode()
-    assert "Report an intellectual-property infringement" in out.decode()
+    assert "A complaint about an infringement of exclusive rights" in out.decode()
     assert "Traceback" not in err.decode()
     assert (tmp_path / "data" / "intake.sqlite3").is_file()  # DATA_DIR's default
 

@@ -89,7 +89,7 @@ async def test_accepted_through_the_api_and_listing_outcomes_told_once(
         CLAIMANT, lambda m: RU_SUMMARY in m.content, after=accepted, timeout=15
     )
     assert LINKS[0] in notice.content and LINKS[2] in notice.content
-    assert "не найдено" in notice.content.splitlines()[-1]
+    assert "не найдена" in notice.content.splitlines()[-1]
     await asyncio.sleep(3)  # longer than the reports take to settle: nothing else comes
     told = [m for m in fake.messages(CLAIMANT) if "что стало с карточками товаров" in m.content]
     assert len(told) == 1, [m.content for m in told]
@@ -108,7 +108,7 @@ async def test_accepted_through_the_api_and_listing_outcomes_told_once(
     before = fake.messages(CLAIMANT)[-1]
     fake.user_sends_command(CLAIMANT, "case", filed.number)
     shown = await fake.wait_for_message(CLAIMANT, lambda m: RU_SUMMARY in m.content, after=before)
-    assert "Объявления: " + RU_SUMMARY in shown.content
+    assert "Карточки товаров: " + RU_SUMMARY in shown.content
     card = fake.messages(STAFF_CHAT_ID)
     assert any(EN_SUMMARY in m.content for m in card if m.message_id == filed.card.message_id)
     assert EN_SUMMARY in filed.card.content
