@@ -14,41 +14,21 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.exceptions import (
     TelegramAPIError,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramNotFound,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update
 
-from bot.metrics import api_call, observed_update
-
-# aiogram raises one class per status (bot/metrics.py names the results alike for PTB);
-# first match wins: TelegramEntityTooLarge is a TelegramNetworkError.
-RESULTS: tuple[tuple[type[Exception], str], ...] = (
-    (TelegramRetryAfter, "429"),
-    (TelegramMigrateToChat, "400"),
-    (TelegramBadRequest, "400"),
-    (TelegramUnauthorizedError, "401"),
-    (TelegramForbiddenError, "403"),
-    (TelegramNotFound, "404"),
-    (TelegramConflictError, "409"),
-    (TelegramEntityTooLarge, "413"),
-    (TelegramServerError, "5xx"),
-    (TelegramNetworkError, "network"),
-    (TelegramAPIError, "other"),
-)
+from bot.metrics import api_call, observed_update, status_result
+from bot.telegram.transport import answer_of
 
 
 def result_of(failure: Exception) -> str:
-    return next((result for kind, result in RESULTS if isinstance(failure, kind)), "network")
+    """The `result` label of a failed call: Telegram's status as the transport reads it from
+    aiogram's exception (one table, `bot.telegram.transport`), or "network" with no answer."""
+    if not isinstance(failure, TelegramAPIError):
+        return "network"
+    status = answer_of(failure).status
+    return "network" if status is None else status_result(status)
 
 
 class CountApiCalls(BaseRequestMiddleware):
