@@ -23,10 +23,12 @@ class UpdateRouter:
         self.claimant = claimant
 
     async def message(self, message: Message) -> None:
-        if await self.staff.is_staff_chat(message.chat.id):
-            await self.staff.message(message)
-        elif message.chat.private:
+        # A private chat is never a staff group: a claimant's message costs no look-up of the
+        # groups' ids (they may have moved: `StaffRouter.staff_chats` reads the database).
+        if message.chat.private:
             await self.claimant.message(message)
+        elif await self.staff.is_staff_chat(message.chat.id):
+            await self.staff.message(message)
 
     async def press(self, press: Press) -> Toast | None:
         """The answer to the press (None: left unanswered, it is not this bot's)."""
