@@ -20,11 +20,11 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bench.e2e import Arrivals
 from bench.report import Result, summary
-from bot.notifications import queue
-from bot.outbox_messages import Text
-from bot.outbox_sender import Bucket, OutboxSender, Rates
-from bot.settings import Settings
-from bot.telegram.transport import AiogramTransport
+from bot.aiogram.transport import AiogramTransport
+from bot.config.settings import Settings
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.outbox.sender import Bucket, OutboxSender, Rates
 from storage import Storage
 from tests.fake_telegram import FakeTelegram
 
@@ -103,7 +103,7 @@ async def _drain(
             sender = OutboxSender(
                 storage, AiogramTransport(bot, storage.files), poll_seconds=poll_seconds
             )
-            logging.getLogger("bot.outbox_sender").setLevel(logging.CRITICAL)  # expected 429s
+            logging.getLogger("bot.outbox.sender").setLevel(logging.CRITICAL)  # expected 429s
             started = time.perf_counter()
             task = asyncio.create_task(sender.run())
             try:

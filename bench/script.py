@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.telegram_text import split_message
+from bot.outbox.text_limits import split_message
 from dialogs.engine import handle
 from dialogs.events import Command, Context, Event, Press, Text, Upload
 from dialogs.flow import STEPS

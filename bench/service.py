@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bench.report import Result, summary
 from bench.script import Script, event_for, file_for, scripts
-from bot.intake import IntakeService, Sender
-from bot.settings import Settings
-from bot.uploads import OfferedFile
+from bot.claimant.intake import IntakeService, Sender
+from bot.claimant.uploads import OfferedFile
+from bot.config.settings import Settings
 from storage import Storage
 from storage.database import fetch_one
 

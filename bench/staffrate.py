@@ -20,10 +20,10 @@ from typing import Any
 from bench.outbox import DOSSIER_MESSAGES
 from bench.report import Result
 from bench.script import context, event_for, file_for, scripts
-from bot.notifications import compose_staff_dossier, enqueue_submission
-from bot.outbox_messages import ComposeDossier, StaffCard, parse_message
-from bot.outbox_sender import EDITS, Rates
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.outbox.messages import ComposeDossier, StaffCard, parse_message
+from bot.outbox.notifications import compose_staff_dossier, enqueue_submission
+from bot.outbox.sender import EDITS, Rates
 from dialogs.engine import handle
 from dialogs.model import Draft, utcnow
 from storage import Storage

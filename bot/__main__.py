@@ -27,11 +27,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from bot.derived_keys import log_pseudonym_key
+from bot.config.derived_keys import log_pseudonym_key
+from bot.config.settings import Settings, open_storage
+from bot.config.version import installed_version
 from bot.ops.check import load_settings
-from bot.ops.logs import configure, quiet
-from bot.settings import Settings, open_storage
-from bot.version import installed_version
+from bot.telemetry.logs import configure, quiet
 from storage import Storage
 
 
@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     if args.command == "stats":
-        from bot.export import parse_since
+        from bot.ops.export import parse_since
         from bot.ops.stats import stats_command
 
         since = parse_since(args.since) if args.since else None
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(export_user_command(settings, args.user, args.out))
     if args.command == "export":
-        from bot.export import export_command
+        from bot.ops.export import export_command
 
         if not args.case and not args.since:
             parser.error("export needs a case number or --since DATE")
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             await (await PtbApp.create(settings)).run(stop)
         else:
-            from bot.telegram.app import TelegramApp
+            from bot.aiogram.app import TelegramApp
 
             await (await TelegramApp.create(settings)).run(stop)
         logging.getLogger("bot").info("stopped")

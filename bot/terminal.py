@@ -20,16 +20,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.claimant_cases import (
+from bot.claimant.cases import (
     ANSWER_PREFIX,
     CASE_PREFIX,
     WITHDRAW_COMMAND,
     ClaimantCases,
 )
-from bot.commands import CASE_COMMANDS, PRIVACY_COMMANDS
-from bot.intake import IntakeService, OfferedFile, Sender
-from bot.mydata import MyData
-from bot.settings import Settings, open_storage
+from bot.claimant.commands import CASE_COMMANDS, PRIVACY_COMMANDS
+from bot.claimant.intake import IntakeService, OfferedFile, Sender
+from bot.claimant.mydata import MyData
+from bot.config.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
 from dialogs import engine
 from dialogs.buttons import ButtonData, Verb

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.case_webhook import CaseWebhook, case_webhook
-from bot.intake import IntakeService
+from bot.api.webhook_delivery import CaseWebhook, case_webhook
+from bot.claimant.intake import IntakeService
+from bot.config.settings import Settings
 from bot.ops.erasure import deletion_given_up
-from bot.outbox_sender import OutboxSender, Rates, Transport
-from bot.settings import Settings
+from bot.outbox.sender import OutboxSender, Rates, Transport
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
-from bot.throttle import Throttle
-from bot.updates import UpdateRouter, update_router
+from bot.updates.flood_control import Throttle
+from bot.updates.router import UpdateRouter, update_router
 from bot.updates.throttle import ThrottleGate
 from storage import OutboxItem, Storage
 

@@ -1,5 +1,6 @@
 """Case events for the outgoing webhook: written in the transaction of the change they report,
-delivered afterwards in order per case, each until it is acknowledged (`bot.case_webhook`)."""
+delivered afterwards in order per case, each until it is acknowledged
+(`bot.api.webhook_delivery`)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from bot.api.routes import (
     listing_index,
     parse_query,
 )
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.staff.desk import CaseDesk
 from storage.api_keys import ApiKeys
 from storage.idempotency import Idempotency, InFlight, Mismatch

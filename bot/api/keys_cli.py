@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.settings import Settings, open_storage
+from bot.config.settings import Settings, open_storage
 from storage.api_keys import ApiKeys, KeyNameTaken, Scope
 
 

@@ -26,9 +26,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 
-from bot.background import in_background
 from bot.cluster import clustered
 from bot.cluster.session import LOST, PING_TIMEOUT, Session
+from bot.telemetry.background import in_background
 from storage.backends.base import Database
 
 log = logging.getLogger(__name__)

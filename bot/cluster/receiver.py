@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.derived_keys import SECRET_HEADER, secret_matches
+from bot.config.derived_keys import SECRET_HEADER, secret_matches
 from dialogs.model import utcnow
 from storage import Inbox
 

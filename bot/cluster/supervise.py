@@ -20,9 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.derived_keys import log_pseudonym_key
+from bot.config.derived_keys import log_pseudonym_key
 from bot.ops.check import load_settings
-from bot.ops.logs import configure
+from bot.telemetry.logs import configure
 
 log = logging.getLogger("bot.cluster")
 

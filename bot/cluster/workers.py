@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Generic, TypeVar
 
-from bot import metrics
 from bot.cluster.session import Session
-from bot.durable_polling import UpdateCodec
-from bot.health import HEALTH, Heartbeat
-from bot.ops.logs import pseudonym
+from bot.telemetry import metrics
+from bot.telemetry.health import HEALTH, Heartbeat
+from bot.telemetry.logs import pseudonym
+from bot.updates.durable_polling import UpdateCodec
 from storage import Inbox, Storage
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings, open_storage
+from bot.config.settings import Settings, open_storage
 from dialogs.model import Case, Draft
 from storage import Storage
 

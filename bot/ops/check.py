@@ -18,8 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 from pydantic import ValidationError
 
-from bot.derived_keys import webhook_secret_source
-from bot.settings import PUBLIC_API_URL, Settings
+from bot.config.derived_keys import webhook_secret_source
+from bot.config.settings import PUBLIC_API_URL, Settings
 
 TIMEOUT_SECONDS = 15
 ADMIN = {"administrator", "creator"}

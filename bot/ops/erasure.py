@@ -19,11 +19,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.notifications import queue
-from bot.outbox_messages import CardEdit, DeleteMessages, DeleteTopic, Text
-from bot.settings import Settings, open_storage
+from bot.config.settings import Settings, open_storage
+from bot.outbox.messages import CardEdit, DeleteMessages, DeleteTopic, Text
+from bot.outbox.notifications import queue
+from bot.outbox.text_limits import split_message
 from bot.staff.routing import staff_chat_of
-from bot.telegram_text import split_message
 from dialogs.i18n import texts
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage

@@ -23,12 +23,12 @@ from pathlib import Path
 from prometheus_client.core import REGISTRY, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.background import in_background
-from bot.health import Heartbeat
-from bot.metrics import PREFIX
+from bot.config.settings import Settings
 from bot.ops.backup import BACKUP_MARK
 from bot.ops.stats import in_order
-from bot.settings import Settings
+from bot.telemetry.background import in_background
+from bot.telemetry.health import Heartbeat
+from bot.telemetry.metrics import PREFIX
 from dialogs.model import CaseStatus, utcnow
 from storage import Storage
 from storage.database import from_iso

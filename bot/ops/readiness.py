@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.cluster.session import lock_key
-from bot.health import HEALTH, READY
+from bot.telemetry.health import HEALTH, READY
 from storage.backends.base import Database
 
 # An advisory lock on a bigint key shows in pg_locks as classid (high half) and objid (low).

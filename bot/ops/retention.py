@@ -19,13 +19,13 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import metrics
-from bot.background import in_background
-from bot.health import Heartbeat
-from bot.notifications import queue
+from bot.config.settings import Settings
 from bot.ops import erasure
-from bot.outbox_messages import Text
-from bot.settings import Settings
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.telemetry import metrics
+from bot.telemetry.background import in_background
+from bot.telemetry.health import Heartbeat
 from dialogs.i18n import texts
 from dialogs.model import CaseStatus, Draft, utcnow
 from dialogs.progress import current_step

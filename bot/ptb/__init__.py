@@ -1,4 +1,4 @@
-"""The python-telegram-bot runtime (`RUNTIME=ptb`): the same intake as `bot.telegram` (aiogram)."""
+"""The python-telegram-bot runtime (`RUNTIME=ptb`): the same intake as `bot.aiogram` (aiogram)."""
 
 from bot.ptb.app import PtbApp
 

@@ -1,4 +1,4 @@
-"""The python-telegram-bot runtime, assembled like `bot.telegram.app` (aiogram): every update
+"""The python-telegram-bot runtime, assembled like `bot.aiogram.app` (aiogram): every update
 through the one update router (`bot.ptb.updates` → `bot.updates`), with the outbox sender
 beside polling."""
 
@@ -13,24 +13,24 @@ from typing import Any
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
-from bot import metrics
 from bot.api import app as api
-from bot.case_webhook import CaseWebhook, webhook_running
-from bot.commands import descriptions, menus
-from bot.durable_polling import DurablePolling, UpdateCodec
-from bot.health import HEALTH
-from bot.intake import IntakeService
+from bot.api.webhook_delivery import CaseWebhook, webhook_running
+from bot.claimant.commands import descriptions, menus
+from bot.claimant.intake import IntakeService
+from bot.config.settings import Settings, open_storage
 from bot.ops.gauges import gauges_running
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender
+from bot.outbox.sender import OutboxSender
 from bot.ptb.metrics import CountingRequest
 from bot.ptb.serialize import SerializePerUser
 from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
 from bot.ptb.updates import update_handlers
 from bot.ptb.webhook import serving_webhook
-from bot.settings import Settings, open_storage
 from bot.staff.desk import CaseDesk
+from bot.telemetry import metrics
+from bot.telemetry.health import HEALTH
+from bot.updates.durable_polling import DurablePolling, UpdateCodec
 from bot.wiring import Services
 from storage import Storage
 

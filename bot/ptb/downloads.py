@@ -9,7 +9,7 @@ import httpx
 from telegram import Bot, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
+from bot.claimant.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 
 DOWNLOAD_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 CHUNK_BYTES = 64 * 1024

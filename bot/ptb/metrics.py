@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.metrics import api_call, status_result
+from bot.telemetry.metrics import api_call, status_result
 
 # The outbox calls methods in lower case (Bot API names are case-insensitive): name them as
 # the Bot API does, like aiogram's counts, from PTB's camelCase aliases.

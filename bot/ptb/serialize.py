@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.user_locks import UserLocks
+from bot.updates.user_locks import UserLocks
 
 MAX_CONCURRENT_UPDATES = 256
 

@@ -1,6 +1,7 @@
-"""A claimant flooding the bot is told to slow down once, then not answered (bot/throttle.py):
-a handler in a group of its own, ahead of every other, that ends a throttled update there. The
-update is still done as far as Telegram is concerned (confirmed, never delivered again)."""
+"""A claimant flooding the bot is told to slow down once, then not answered
+(bot/updates/flood_control.py): a handler in a group of its own, ahead of every other, that ends
+a throttled update there. The update is still done as far as Telegram is concerned (confirmed,
+never delivered again)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The outbox's Bot API calls, performed through python-telegram-bot's `Bot.do_api_request`.
 
-Payloads are Bot API parameters (see `bot.outbox_messages.bot_call`); a file given as an
+Payloads are Bot API parameters (see `bot.outbox.messages.bot_call`); a file given as an
 `Upload` is read from the file store and uploaded.
 """
 
@@ -23,8 +23,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.outbox_messages import Upload
-from bot.send_errors import Answer, Undeliverable, classify
+from bot.outbox.messages import Upload
+from bot.outbox.send_errors import Answer, Undeliverable, classify
 from dialogs.filenames import transport_name
 from storage import ContentStore
 
@@ -98,7 +98,7 @@ TOO_LARGE = "request entity too large"  # Telegram's description of a 413
 
 
 def answer_of(failure: TelegramError) -> Answer:
-    """PTB's exception as Telegram's answer (`bot.send_errors`); no status: no answer."""
+    """PTB's exception as Telegram's answer (`bot.outbox.send_errors`); no status: no answer."""
     if isinstance(failure, RetryAfter):
         return Answer(429, failure.message, retry_after=_seconds(failure.retry_after))
     if isinstance(failure, ChatMigrated):

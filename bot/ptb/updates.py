@@ -12,8 +12,8 @@ from telegram.helpers import effective_message_type
 
 from bot.ptb.downloads import offered_file
 from bot.ptb.replies import answer_query
-from bot.updates import UpdateRouter
 from bot.updates.convert import message_of, press_of
+from bot.updates.router import UpdateRouter
 
 
 def update_handlers(router: UpdateRouter) -> list[BaseHandler[Update, Any, None]]:

@@ -13,8 +13,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.derived_keys import SECRET_HEADER, secret_matches, webhook_secret
-from bot.settings import Settings
+from bot.config.derived_keys import SECRET_HEADER, secret_matches, webhook_secret
+from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
 

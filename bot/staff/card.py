@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from bot.outbox.text_limits import visible_length
 from bot.staff.outcomes import summary
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
-from bot.telegram_text import visible_length
 from dialogs.filenames import shown_name
 from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts

@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.notifications import queue
-from bot.outbox_messages import Text
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.workflow import Actor
-from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
 from dialogs.validators import Valid

@@ -17,10 +17,9 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.background import in_background
+from bot.config.settings import Settings
 from bot.dossier.seller_notice import build_seller_notice, seller_notice_name
-from bot.notifications import queue
-from bot.outbox_messages import (
+from bot.outbox.messages import (
     Button,
     CardButtons,
     CardEdit,
@@ -30,8 +29,9 @@ from bot.outbox_messages import (
     Text,
     keyboard_from_markup,
 )
-from bot.send_errors import ErrorClass, SendFailed
-from bot.settings import Settings
+from bot.outbox.notifications import queue
+from bot.outbox.send_errors import ErrorClass, SendFailed
+from bot.outbox.text_limits import split_message
 from bot.staff.card import render_card
 from bot.staff.decisions import confirm_markup
 from bot.staff.outcomes import outcome_notice
@@ -58,7 +58,7 @@ from bot.staff.workflow import (
     allowed,
     decide,
 )
-from bot.telegram_text import split_message
+from bot.telemetry.background import in_background
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
@@ -734,7 +734,7 @@ class CaseDesk:
             await self._edit_card(conn, case, f"undelivered:{item.id}")
 
     async def send_refused(self, item: OutboxItem, failure: SendFailed) -> None:
-        """Telegram refused an item for good (`bot.send_errors`): a claimant who blocked the
+        """Telegram refused an item for good (`bot.outbox.send_errors`): a claimant who blocked the
         bot is shown on the cards of their cases; what was too large is named to staff."""
         if failure.error_class is ErrorClass.BLOCKED:
             for theirs in await self.storage.cases.list_for_user(item.chat_id):

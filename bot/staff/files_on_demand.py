@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 
 from bot.dossier.archive import split_archive
-from bot.notifications import dossier_zip, queue
-from bot.outbox_messages import Album, AlbumItem, Document, OutboxMessage
+from bot.outbox.messages import Album, AlbumItem, Document, OutboxMessage
+from bot.outbox.notifications import dossier_zip, queue
+from bot.outbox.text_limits import truncate_caption
 from bot.staff.desk import APPLYING, AlreadyApplied, CaseDesk
 from bot.staff.routing import staff_chat_of
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import Actor
-from bot.telegram_text import truncate_caption
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang, StoredFile
 from storage import Storage

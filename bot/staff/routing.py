@@ -5,7 +5,7 @@ about the case (card, files, answers, seller notice) then goes to that group."""
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from dialogs.model import Case
 from storage import Storage
 from storage.chat_states import ChatStates

@@ -5,7 +5,7 @@ What Telegram finds too large (413) even so is named in the group with how to ge
 
 from __future__ import annotations
 
-from bot.outbox_messages import (
+from bot.outbox.messages import (
     Album,
     Document,
     OutboxMessage,

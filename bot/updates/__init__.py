@@ -1,7 +1,3 @@
 """Telegram updates, runtime-neutral: the events (`events`), read from aiogram's or PTB's
 objects (`convert`), and the routers deciding what each means (`router`, `staff`,
 `claimant`). A runtime's shell converts and calls `UpdateRouter`; nothing else."""
-
-from bot.updates.router import UpdateRouter, update_router
-
-__all__ = ["UpdateRouter", "update_router"]

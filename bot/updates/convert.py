@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.claimant.uploads import OfferedFile
 from bot.updates.events import Chat, Message, Press, Shown, User
-from bot.uploads import OfferedFile
 
 
 def user_of(user: Any) -> User:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.claimant.uploads import OfferedFile
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.members import actor_name
 from bot.staff.workflow import Actor
-from bot.uploads import OfferedFile
 
 PRIVATE = "private"
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.claimant_cases import ClaimantCases
-from bot.intake import IntakeService
-from bot.mydata import MyData
+from bot.claimant.cases import ClaimantCases
+from bot.claimant.intake import IntakeService
+from bot.claimant.mydata import MyData
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.claimant import ClaimantRouter

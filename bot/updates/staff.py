@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.notifications import queue
-from bot.outbox_messages import CardButtons, Text, keyboard_from_markup
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.outbox.messages import CardButtons, Text, keyboard_from_markup
+from bot.outbox.notifications import queue
 from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import AlreadyApplied, CaseDesk, applying

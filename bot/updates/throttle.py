@@ -1,5 +1,5 @@
-"""A claimant flooding the bot (`bot.throttle`), decided once for both runtimes: told to slow
-down once, then not answered until the rate falls.
+"""A claimant flooding the bot (`bot.updates.flood_control`), decided once for both runtimes:
+told to slow down once, then not answered until the rate falls.
 
 The notice is sent at once through the runtime's transport, not queued: it follows from no
 change and need not survive a crash, and queueing it would cost the flood a commit each."""
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.notifications import reply_messages
-from bot.ops.logs import pseudonym
-from bot.outbox_messages import bot_call
-from bot.outbox_sender import Transport
-from bot.send_errors import SendFailed
-from bot.throttle import Throttle, Verdict, slow_down_notice
+from bot.outbox.messages import bot_call
+from bot.outbox.notifications import reply_messages
+from bot.outbox.send_errors import SendFailed
+from bot.outbox.sender import Transport
+from bot.telemetry.logs import pseudonym
+from bot.updates.flood_control import Throttle, Verdict, slow_down_notice
 from storage import Storage
 
 log = logging.getLogger(__name__)

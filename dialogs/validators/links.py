@@ -3,9 +3,9 @@
 URLs are parsed with yarl; the rules (which hosts are the platform's, which paths are item pages,
 how a canonical link looks) are settings (:class:`ListingLinkRules`), built by the app from its
 configuration. Short links (``a.aliexpress.com/_xxxx``, from the app's Share button) are resolved
-by the shell over HTTP (``bot.short_links``) before the engine runs; here the address a short link
-led to is checked like any pasted link, and a short link that could not be resolved is refused
-with a request for the full listing link.
+by the shell over HTTP (``bot.claimant.short_links``) before the engine runs; here the address
+a short link led to is checked like any pasted link, and a short link that could not be resolved
+is refused with a request for the full listing link.
 """
 
 from __future__ import annotations

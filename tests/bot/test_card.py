@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
 from bot.staff.card import CAPTION_LIMIT, render_card
 from bot.staff.desk import Actor, CaseDesk
-from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.model import Case, utcnow
 from storage import Storage
 from tests.bot.deciding import decided as decide_now

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.staff.desk import ActionRefused, Actor, CaseDesk
 from dialogs.model import CaseStatus, Draft, utcnow
 from storage import Storage

@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from bot.case_webhook import CaseWebhook
+from bot.api.webhook_delivery import CaseWebhook
 from dialogs.model import Case, Draft, utcnow
 from storage import Storage
 from tests.backends import Backend

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.staff.desk import SELLER_NOTICE_SECTION, ActionRefused, Actor, CaseDesk
 from dialogs.model import Case, CaseStatus, Draft, utcnow
 from storage import Storage

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot.export import export_command, parse_since
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.ops.export import export_command, parse_since
 from bot.staff.desk import Actor, CaseDesk
 from storage import Storage
 from tests.bot.deciding import decided as decide_now

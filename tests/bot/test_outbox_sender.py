@@ -18,10 +18,10 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.notifications import queue
-from bot.outbox_messages import Text
-from bot.outbox_sender import OutboxSender, Rates, RetryLater
-from bot.telegram.transport import AiogramTransport
+from bot.aiogram.transport import AiogramTransport
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.outbox.sender import OutboxSender, Rates, RetryLater
 from dialogs.model import utcnow
 from storage import Storage
 from tests.fake_telegram import FakeTelegram

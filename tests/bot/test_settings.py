@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PUBLIC_API_URL, Settings
+from bot.config.settings import PUBLIC_API_URL, Settings
 from dialogs.validators import Invalid
 from dialogs.validators.links import check_link
 
@@ -54,7 +54,7 @@ def test_listing_link_rules_are_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def test_descriptions_fit_telegrams_limits_in_both_languages() -> None:
-    from bot.commands import descriptions
+    from bot.claimant.commands import descriptions
 
     described = descriptions("AliExpress Россия и СНГ")
     assert [code for code, _, _ in described] == [None, "ru"]

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from bot.short_links import ShortLinkResolver, is_public
+from bot.claimant.short_links import ShortLinkResolver, is_public
 from dialogs.validators.links import ListingLinkRules, parse_links
 
 LISTING = "https://aliexpress.ru/item/1005001234567890.html?spm=share"

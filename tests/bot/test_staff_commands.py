@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
 from bot.staff.commands import case_list, parse_command
-from bot.telegram_text import MESSAGE_LIMIT, visible_length
 from dialogs.i18n import texts
 from dialogs.model import Case, Draft
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.notifications import compose_staff_dossier, enqueue_submission
-from bot.outbox_messages import ComposeDossier, parse_message
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.outbox.messages import ComposeDossier, parse_message
+from bot.outbox.notifications import compose_staff_dossier, enqueue_submission
+from bot.outbox.text_limits import visible_length
 from bot.staff.card import CAPTION_LIMIT
-from bot.telegram_text import visible_length
 from dialogs.model import Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.outbox_messages import (
+from bot.config.settings import Settings
+from bot.outbox.messages import (
     AlbumItem,
     Button,
     CardEdit,
@@ -15,7 +16,6 @@ from bot.outbox_messages import (
     Upload,
     bot_call,
 )
-from bot.settings import Settings
 from bot.staff.card import card_markup
 from bot.staff.files_on_demand import files_message
 from bot.staff.routing import route_case

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from bot.telegram_text import (
+from bot.outbox.text_limits import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     split_message,

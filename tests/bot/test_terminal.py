@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.terminal import run_terminal
 from dialogs.i18n import texts
 from storage import Storage

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.staff.card import render_card
 from bot.staff.desk import ActionRefused, Actor, CaseDesk, Decision
 from bot.staff.workflow import ACCEPTED_MARK

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.intake import IntakeService, Sender
-from bot.settings import Settings
+from bot.claimant.intake import IntakeService, Sender
+from bot.config.settings import Settings
 from dialogs.events import Command, Press, Text
 from storage import Storage
 

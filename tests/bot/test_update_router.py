@@ -8,9 +8,9 @@ from typing import Any
 import aiogram.types
 import telegram
 
-from bot.updates import UpdateRouter
 from bot.updates.convert import message_of, press_of
 from bot.updates.events import Chat, Message, Press, Shown, Toast, User
+from bot.updates.router import UpdateRouter
 
 BOT_ID = 42
 STAFF_CHAT = -100500

@@ -198,7 +198,7 @@ def test_card_buttons_follow_the_declaration() -> None:
 
 
 def test_case_buttons_do_not_collide_with_the_intake_buttons() -> None:
-    from bot.claimant_cases import ANSWER_PREFIX, CASE_PREFIX
+    from bot.claimant.cases import ANSWER_PREFIX, CASE_PREFIX
     from bot.staff.card import STAFF_PREFIX
 
     assert {CASE_PREFIX, ANSWER_PREFIX, STAFF_PREFIX}.isdisjoint({v.value for v in Verb})

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.settings import Settings
-from bot.telegram.app import TelegramApp
+from bot.aiogram.app import TelegramApp
+from bot.config.settings import Settings
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890

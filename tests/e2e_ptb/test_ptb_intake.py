@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.outbox_sender import RetryLater, Undeliverable
+from bot.outbox.sender import RetryLater, Undeliverable
 from bot.ptb.transport import PtbTransport
 from storage.backends.sqlite import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.notifications import enqueue_submission
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.outbox.notifications import enqueue_submission
 from dialogs.model import Case, Lang, utcnow
 from storage import Storage
 from tests.dossier.test_pdf import FILE_CONTENTS, MIMES, SECTIONS, make_case, stored_file

@@ -115,7 +115,7 @@ async def test_restore_refuses_a_data_dir_in_use_and_a_damaged_backup(tmp_path: 
     data_dir = tmp_path / "data"
     storage = await Storage.open(data_dir)
     try:
-        from bot.settings import Settings
+        from bot.config.settings import Settings
 
         await file_case(storage, Settings(data_dir=data_dir, _env_file=None), 42)
     finally:

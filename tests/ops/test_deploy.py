@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.ops.cli import REPO, bot_env
 

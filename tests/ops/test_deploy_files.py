@@ -19,7 +19,7 @@ import pytest
 import yaml
 from compose_spec import PyCompose
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from dialogs.validators import Invalid
 from dialogs.validators.links import ListingLinkRules, check_link
 from tests.ops.cli import REPO

@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from bot.notifications import queue
-from bot.outbox_messages import Text
-from bot.outbox_sender import OutboxSender
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.outbox.sender import OutboxSender
 from dialogs.model import utcnow
 from storage import Storage
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.telegram_text import reply_parts
+from bot.outbox.text_limits import reply_parts
 from dialogs.replies import Reply
 from tests.fake_telegram.server import MAX_CALLBACK_ANSWER_TEXT
 from tests.fake_telegram.validation import ApiError, check_reply_markup, format_text
 
 
 def markup(reply: Reply) -> dict[str, Any] | None:
-    """The reply_markup both runtimes build of a reply (bot/telegram/replies.keyboard)."""
+    """The reply_markup both runtimes build of a reply (bot/aiogram/replies.keyboard)."""
     if reply.contact_button is not None:
         button = {"text": reply.contact_button, "request_contact": True}
         return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}

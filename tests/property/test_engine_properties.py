@@ -8,7 +8,7 @@ import pytest
 from hypothesis import event, given, settings, target
 from hypothesis import strategies as st
 
-from bot.telegram_text import visible_length
+from bot.outbox.text_limits import visible_length
 from dialogs.engine import Outcome, handle
 from dialogs.events import Event
 from dialogs.flow import STEPS

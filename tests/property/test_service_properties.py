@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.intake import IntakeService, Sender
-from bot.settings import Settings
+from bot.claimant.intake import IntakeService, Sender
+from bot.config.settings import Settings
 from dialogs.events import Event
 from storage import Storage
 from tests.property.profiles import examples

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, open_storage
+from bot.config.settings import Settings, open_storage
 from storage import FileStore, open_file_store
 from storage.backends.opening import open_database
 from storage.backends.sqlite import DB_FILENAME

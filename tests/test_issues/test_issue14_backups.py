@@ -9,8 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+from bot.config.settings import Settings
 from bot.ops.erasure import erase_user
-from bot.settings import Settings
 from storage import Storage
 from tests.ops.cases import CLAIMANT_EMAIL, file_case
 from tests.ops.cli import bot_env, run_cli

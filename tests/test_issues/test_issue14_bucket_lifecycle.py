@@ -16,8 +16,8 @@ from typing import Any
 import boto3
 from aiobotocore.session import get_session
 
+from bot.config.settings import Settings
 from bot.ops.check import check
-from bot.settings import Settings
 from storage import open_file_store
 from storage.bucket_lifecycle import ABORT_RULE_ID, abort_stale_uploads
 from tests.backends import make_bucket

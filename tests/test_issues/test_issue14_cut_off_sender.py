@@ -32,8 +32,8 @@ from bot.cluster.leases import (
     exclusive,
     lease_confirmed,
 )
-from bot.notifications import queue
-from bot.outbox_messages import Text
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
 from storage import Storage
 from storage.backends.postgres import PostgresDatabase
 from tests.backends import TEST_DATABASE_URL, Backend

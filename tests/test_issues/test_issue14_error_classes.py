@@ -1,5 +1,5 @@
 """Issue 14, section 2: Telegram's error classes, each handled as it means, alike on aiogram and
-python-telegram-bot (`bot/send_errors.py` is the table).
+python-telegram-bot (`bot/outbox/send_errors.py` is the table).
 
 Before: a 413 was retried for ever (aiogram's TelegramEntityTooLarge is a network error; PTB
 raises NetworkError); a 401 gave receipts and cards up after three tries; a staff group
@@ -20,9 +20,9 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.notifications import queue
-from bot.outbox_messages import Document, Text, bot_call
-from bot.send_errors import ErrorClass, SendFailed
+from bot.outbox.messages import Document, Text, bot_call
+from bot.outbox.notifications import queue
+from bot.outbox.send_errors import ErrorClass, SendFailed
 from bot.staff import files_on_demand
 from bot.staff.routing import migrated_staff_groups
 from storage.chat_states import ChatStates

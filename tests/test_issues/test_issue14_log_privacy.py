@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.derived_keys import log_pseudonym_key
-from bot.ops import logs
-from bot.settings import Settings
+from bot.config.derived_keys import log_pseudonym_key
+from bot.config.settings import Settings
+from bot.telemetry import logs
 from tests.e2e.claimant import Claimant, Complaint, pdf, png
 from tests.e2e.conftest import STAFF_CHAT_ID
 from tests.e2e.test_restart import BotProcess

@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.settings import Settings, open_storage
+from bot.config.settings import Settings, open_storage
 from tests.e2e.conftest import STAFF_MEMBER
 from tests.fake_telegram import FakeTelegram
 from tests.ops.cli import REPO, bot_env, run_cli

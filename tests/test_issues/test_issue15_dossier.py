@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from bot.config.settings import Settings
 from bot.dossier import AuditEntry, build_dossier_pdf
 from bot.dossier.seller_notice import build_seller_notice
-from bot.export import audit_row
-from bot.settings import Settings
+from bot.ops.export import audit_row
 from dialogs.flow import FLOW, SECTIONS
 from dialogs.i18n import LANGS, texts
 from dialogs.model import Case, FileSection, StoredFile

@@ -13,9 +13,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.health import HEALTH
+from bot.aiogram.app import TelegramApp
 from bot.ptb import PtbApp
-from bot.telegram.app import TelegramApp
+from bot.telemetry.health import HEALTH
 from storage import Storage
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
@@ -42,7 +42,7 @@ async def started(fake: FakeTelegram, tmp_path: Path, runtime: type, **settings:
 
 
 def port_of(bot: RunningBot) -> int:
-    return int(bot.settings["metrics_port"])
+    return int(bot.config.settings["metrics_port"])
 
 
 def calls(samples: Samples, method: str, result: str) -> float:

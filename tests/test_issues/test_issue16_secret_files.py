@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.settings import Settings
 from bot.ops.check import load_settings
-from bot.settings import Settings
 
 SECRET_NAMES = (
     "BOT_TOKEN",

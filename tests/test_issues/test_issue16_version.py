@@ -11,7 +11,7 @@ from pathlib import Path
 
 from prometheus_client import REGISTRY, generate_latest
 
-import bot.metrics  # noqa: F401  (registers the metrics)
+import bot.telemetry.metrics  # noqa: F401  (registers the metrics)
 
 REPO = Path(__file__).resolve().parents[2]
 DECLARED = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.intake import IntakeService, Sender
-from bot.settings import Settings
+from bot.claimant.intake import IntakeService, Sender
+from bot.config.settings import Settings
 from dialogs.events import Command, Event, Press, Text, Unsupported, UploadRefused
 from dialogs.validators import invalid
 from storage import Storage

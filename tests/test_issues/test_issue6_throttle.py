@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.aiogram.app import TelegramApp
 from bot.ptb import PtbApp
-from bot.telegram.app import TelegramApp
-from bot.throttle import Throttle, Verdict
+from bot.updates.flood_control import Throttle, Verdict
 from dialogs.i18n import texts
 from tests.e2e.claimant import LISTING, PROMPTS, Claimant
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot

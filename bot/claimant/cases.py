@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.intake import IntakeService, Sender
-from bot.notifications import queue_replies
+from bot.claimant.intake import IntakeService, Sender
+from bot.claimant.uploads import OfferedFile, receive_file
+from bot.outbox.notifications import queue_replies
 from bot.staff.desk import ActionRefused, CaseDesk
 from bot.staff.desk import claimant as claimant_actor
 from bot.staff.outcomes import outcome_lines
 from bot.staff.outcomes import summary as outcomes_summary
 from bot.staff.workflow import Action, allowed
-from bot.uploads import OfferedFile, receive_file
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import Case, FileSection, Lang
 from dialogs.render import local_time, summary

@@ -3,7 +3,7 @@ holding the same token, derives the same ones, and a new token (revoked, rotated
 
 - the webhook's secret token (Telegram sends it in a header with every update; only Telegram
   knows it, so nobody else can speak to the webhook);
-- the key of the pseudonyms that stand for users in the logs (`bot.ops.logs`).
+- the key of the pseudonyms that stand for users in the logs (`bot.telemetry.logs`).
 
 Each is an HMAC-SHA256 of the token under a label of its own, so one never reveals another.
 """
@@ -13,16 +13,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
+from bot.config.settings import Settings
 
 WEBHOOK_SECRET_LABEL = b"ip-intake-bot/webhook-secret/v1"
 LOG_PSEUDONYM_LABEL = b"ip-intake-bot/log-pseudonym/v1"
-# Telegram's rule for setWebhook's secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
-WEBHOOK_SECRET_CHARSET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 

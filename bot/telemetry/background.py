@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.health import HEALTH, Heartbeat
+from bot.telemetry.health import HEALTH, Heartbeat
 
 
 @asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from bot.uploads import ERR_FILE_NOT_FETCHED, DownloadFailed, OfferedFile
+from bot.claimant.uploads import ERR_FILE_NOT_FETCHED, DownloadFailed, OfferedFile
 from dialogs.events import Event, LinkList, UploadRefused
 from dialogs.model import Draft
 from dialogs.progress import current_step

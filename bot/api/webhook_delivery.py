@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 
 import aiohttp
 
-from bot.background import in_background
-from bot.health import Heartbeat
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.telemetry.background import in_background
+from bot.telemetry.health import Heartbeat
 from dialogs.model import utcnow
 from storage import CaseEvent, CaseEvents
 

@@ -16,31 +16,31 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, Update
 from aiohttp import web
 from aiohttp.log import access_logger
 
-from bot import metrics
+from bot.aiogram.metrics import CountApiCalls, ObserveUpdates
+from bot.aiogram.middlewares import SerializePerUser, ThrottlePerUser
+from bot.aiogram.replies import perform_answer
+from bot.aiogram.response_types import keep_response_types
+from bot.aiogram.transport import AiogramTransport
+from bot.aiogram.updates import updates_router
 from bot.api import app as api
-from bot.background import in_background
-from bot.case_webhook import CaseWebhook, webhook_running
+from bot.api.webhook_delivery import CaseWebhook, webhook_running
+from bot.claimant.commands import descriptions, menus
+from bot.claimant.intake import IntakeService
 from bot.cluster import clustered
 from bot.cluster.leases import exclusive
 from bot.cluster.receiver import add_inbox_route, user_of
 from bot.cluster.workers import InboxWorkers
-from bot.commands import descriptions, menus
-from bot.derived_keys import webhook_secret
-from bot.durable_polling import DurablePolling, UpdateCodec, feed_inbox, polling_heartbeat
-from bot.health import HEALTH
-from bot.intake import IntakeService
+from bot.config.derived_keys import webhook_secret
+from bot.config.settings import Settings, open_storage
 from bot.ops.gauges import gauges_running
 from bot.ops.readiness import leases_checked
 from bot.ops.retention import Retention
-from bot.outbox_sender import OutboxSender
-from bot.settings import Settings, open_storage
+from bot.outbox.sender import OutboxSender
 from bot.staff.desk import CaseDesk
-from bot.telegram.metrics import CountApiCalls, ObserveUpdates
-from bot.telegram.middlewares import SerializePerUser, ThrottlePerUser
-from bot.telegram.replies import perform_answer
-from bot.telegram.response_types import keep_response_types
-from bot.telegram.transport import AiogramTransport
-from bot.telegram.updates import updates_router
+from bot.telemetry import metrics
+from bot.telemetry.background import in_background
+from bot.telemetry.health import HEALTH
+from bot.updates.durable_polling import DurablePolling, UpdateCodec, feed_inbox, polling_heartbeat
 from bot.wiring import Services
 from storage import Storage
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.albums import AlbumResult
-from bot.link_files import is_link_file, read_link_file
-from bot.notifications import enqueue_submission, queue_replies
-from bot.ops.logs import note, pseudonym
-from bot.settings import Settings
-from bot.short_links import ShortLinkResolver, with_short_links
+from bot.claimant.albums import AlbumResult
+from bot.claimant.link_files import is_link_file, read_link_file
+from bot.claimant.short_links import ShortLinkResolver, with_short_links
+from bot.claimant.uploads import OfferedFile, receive_file
+from bot.config.settings import Settings
+from bot.outbox.notifications import enqueue_submission, queue_replies
 from bot.staff import workflow
-from bot.uploads import OfferedFile, receive_file
-from bot.user_locks import UserLocks
+from bot.telemetry.logs import note, pseudonym
+from bot.updates.user_locks import UserLocks
 from dialogs import engine
 from dialogs.events import (
     Context,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from bot.notifications import queue
+from bot.config.settings import Settings
 from bot.ops.access import Holding, holding
-from bot.outbox_messages import Text
-from bot.settings import Settings
-from bot.telegram_text import split_message
+from bot.outbox.messages import Text
+from bot.outbox.notifications import queue
+from bot.outbox.text_limits import split_message
 from dialogs.i18n import Texts, pick_lang, texts
 from storage import Storage
 

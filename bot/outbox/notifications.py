@@ -1,6 +1,6 @@
 """Messages that follow from a state change, queued in the outbox in the change's transaction.
 
-Every message is a typed `bot.outbox_messages` model; `queue` writes one under a dedupe key, so
+Every message is a typed `bot.outbox.messages` model; `queue` writes one under a dedupe key, so
 a handler replayed (an update delivered again, a restart mid-handler) queues nothing twice.
 """
 
@@ -10,8 +10,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.settings import Settings
 from bot.dossier.pool import build_dossier
-from bot.outbox_messages import (
+from bot.outbox.messages import (
     AlbumItem,
     ComposeDossier,
     OpenTopic,
@@ -21,10 +22,9 @@ from bot.outbox_messages import (
     keyboard_from_markup,
     keyboard_of,
 )
-from bot.settings import Settings
+from bot.outbox.text_limits import reply_parts, split_message
 from bot.staff.card import CAPTION_LIMIT, render_card
 from bot.staff.routing import route_case
-from bot.telegram_text import reply_parts, split_message
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
 from dialogs.render import DISPLAY_TZ, render_receipt

@@ -14,7 +14,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import Message
 
-from bot.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
+from bot.claimant.uploads import DownloadFailed, OfferedFile, Sink, StreamDownload, offered_file_in
 
 
 def offered_file(bot: Bot, message: Message) -> OfferedFile | None:

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot import metrics
 from bot.cluster.leases import lease_confirmed
-from bot.health import HEALTH, Heartbeat
-from bot.notifications import compose_staff_dossier, queue
-from bot.outbox_messages import (
+from bot.config.settings import Settings
+from bot.outbox.messages import (
     BotCall,
     CardButtons,
     CardEdit,
@@ -36,14 +34,16 @@ from bot.outbox_messages import (
     legacy_message,
     parse_message,
 )
-from bot.send_errors import (
+from bot.outbox.notifications import compose_staff_dossier, queue
+from bot.outbox.send_errors import (
     ErrorClass,
     RetryLater,
     SendFailed,
     Undeliverable,
     token_refusal,
 )
-from bot.settings import Settings
+from bot.telemetry import metrics
+from bot.telemetry.health import HEALTH, Heartbeat
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 from storage.chat_states import ChatStates
@@ -72,9 +72,9 @@ for _lane in (PRIVATE, GROUPS):  # exported (as 0) from the start: rate() needs 
 class Transport(Protocol):
     async def call(self, method: str, payload: dict[str, Any]) -> Any:
         """Perform one Bot API call; return its result as JSON-able data. Files to upload
-        are `bot.outbox_messages.Upload` values in the payload.
+        are `bot.outbox.messages.Upload` values in the payload.
 
-        Raises `bot.send_errors.SendFailed` (classified) for Telegram's answers that are not
+        Raises `bot.outbox.send_errors.SendFailed` (classified) for Telegram's answers that are not
         a success."""
         ...
 
@@ -425,7 +425,7 @@ class OutboxSender:
         metrics.OUTBOX_GIVEN_UP.labels(lane=_lane_of(item)).inc()
 
     async def _failed(self, item: OutboxItem, failure: SendFailed) -> bool:
-        """Telegram's answer, by its class (`bot.send_errors`). True: the item is done with
+        """Telegram's answer, by its class (`bot.outbox.send_errors`). True: the item is done with
         (given up), the chat's next message may go."""
         match failure.error_class:
             case ErrorClass.FLOOD | ErrorClass.UNREACHABLE:

@@ -7,10 +7,10 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.config.settings import Settings, open_storage
 from bot.dossier import AuditEntry as AuditRow
 from bot.dossier import write_dossier
 from bot.dossier.pdf import readable_detail
-from bot.settings import Settings, open_storage
 from dialogs.model import Case
 from storage import AuditEntry
 

@@ -7,10 +7,10 @@ from aiogram import Bot, Router
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, Message, Update
 
-from bot.telegram.downloads import offered_file
-from bot.telegram.replies import answer_method
-from bot.updates import UpdateRouter
+from bot.aiogram.downloads import offered_file
+from bot.aiogram.replies import answer_method
 from bot.updates.convert import message_of, press_of
+from bot.updates.router import UpdateRouter
 
 
 def updates_router(router: UpdateRouter) -> Router:

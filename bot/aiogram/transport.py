@@ -22,8 +22,8 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InputMediaDocument
 from pydantic import BaseModel
 
-from bot.outbox_messages import Upload
-from bot.send_errors import Answer, classify
+from bot.outbox.messages import Upload
+from bot.outbox.send_errors import Answer, classify
 from dialogs.filenames import transport_name
 from storage import ContentStore
 
@@ -78,7 +78,7 @@ _STATUS: tuple[tuple[type[TelegramAPIError], int], ...] = (
 
 
 def answer_of(failure: TelegramAPIError) -> Answer:
-    """aiogram's exception as Telegram's answer (`bot.send_errors`); no status: no answer."""
+    """aiogram's exception as Telegram's answer (`bot.outbox.send_errors`); no status: no answer."""
     if isinstance(failure, TelegramRetryAfter):
         return Answer(429, failure.message, retry_after=failure.retry_after)
     if isinstance(failure, TelegramMigrateToChat):

@@ -1,5 +1,5 @@
 """One update at a time per user (aiogram issue #1317), many users at once; a claimant flooding
-the bot is told to slow down once and then not answered (bot/throttle.py)."""
+the bot is told to slow down once and then not answered (bot/updates/flood_control.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.updates.throttle import ThrottleGate
-from bot.user_locks import UserLocks
+from bot.updates.user_locks import UserLocks
 
 
 class SerializePerUser(BaseMiddleware):

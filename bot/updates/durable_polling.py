@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from bot import metrics
-from bot.health import HEALTH, Heartbeat
+from bot.telemetry import metrics
+from bot.telemetry.health import HEALTH, Heartbeat
 from dialogs.model import utcnow
 from storage import Inbox
 

@@ -18,7 +18,6 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.derived_keys import WEBHOOK_SECRET_CHARSET
 from dialogs.model import Lang
 from dialogs.validators.links import ListingLinkRules
 
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
 
 PUBLIC_API_URL = "https://api.telegram.org"
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_CHARSET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def secrets_dirs() -> list[Path]:
@@ -196,7 +197,7 @@ class Settings(BaseSettings):
     album_settle_seconds: float = 1.2
     outbox_poll_seconds: float = 0.5
     # A claimant sending more than this many updates in this many seconds is told to slow down
-    # once, then not answered until the rate falls (bot/throttle.py).
+    # once, then not answered until the rate falls (bot/updates/flood_control.py).
     throttle_updates: int = 20
     throttle_seconds: float = 10.0
     # Telegram's limit per private chat: about 1 message a second, with a short burst.

@@ -18,13 +18,13 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update
 
-from bot.metrics import api_call, observed_update, status_result
-from bot.telegram.transport import answer_of
+from bot.aiogram.transport import answer_of
+from bot.telemetry.metrics import api_call, observed_update, status_result
 
 
 def result_of(failure: Exception) -> str:
     """The `result` label of a failed call: Telegram's status as the transport reads it from
-    aiogram's exception (one table, `bot.telegram.transport`), or "network" with no answer."""
+    aiogram's exception (one table, `bot.aiogram.transport`), or "network" with no answer."""
     if not isinstance(failure, TelegramAPIError):
         return "network"
     status = answer_of(failure).status

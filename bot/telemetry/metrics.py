@@ -28,10 +28,10 @@ from prometheus_client import (
     generate_latest,
 )
 
-from bot.health import HEALTH, LIVE, READY
-from bot.ops.logs import note
-from bot.send_errors import token_refusal
-from bot.version import installed_version
+from bot.config.version import installed_version
+from bot.outbox.send_errors import token_refusal
+from bot.telemetry.health import HEALTH, LIVE, READY
+from bot.telemetry.logs import note
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def status_result(status: int) -> str:
 
 
 async def token_problem() -> str | None:
-    """Nothing is sent until a restart with a valid token (`bot.send_errors`)."""
+    """Nothing is sent until a restart with a valid token (`bot.outbox.send_errors`)."""
     return token_refusal.reason or None
 
 

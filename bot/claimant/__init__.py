@@ -1,0 +1,1 @@
+"""The claimant's side: the intake service, their cases, uploads, links, commands."""

@@ -1,0 +1,1 @@
+"""Configuration: settings from the environment, keys derived from the token, the version."""

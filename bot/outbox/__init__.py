@@ -1,0 +1,1 @@
+"""What the bot sends: typed messages, the durable queue and the sender."""
