@@ -28,8 +28,8 @@ from bot.claimant.cases import (
 )
 from bot.claimant.commands import CASE_COMMANDS, PRIVACY_COMMANDS
 from bot.claimant.intake import IntakeService, OfferedFile, Sender
-from bot.claimant.mydata import MyData
 from bot.config.settings import Settings, open_storage
+from bot.ops.mydata import MyData
 from bot.staff.desk import CaseDesk
 from dialogs import engine
 from dialogs.buttons import ButtonData, Verb

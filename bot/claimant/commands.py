@@ -7,7 +7,7 @@ from dialogs.model import Lang
 
 INTAKE_COMMANDS = ("start", "back", "cancel", "help", "language")
 CASE_COMMANDS = ("status", "case", "withdraw")
-PRIVACY_COMMANDS = ("mydata",)  # bot.claimant.mydata: what is held about the claimant
+PRIVACY_COMMANDS = ("mydata",)  # bot.ops.mydata: what is held about the claimant
 MENU = (*INTAKE_COMMANDS, *CASE_COMMANDS, *PRIVACY_COMMANDS)
 
 

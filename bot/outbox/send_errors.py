@@ -112,23 +112,3 @@ def classify(answer: Answer) -> SendFailed:
     if status == 403 and BLOCKED_BY_USER in text.lower():
         return Undeliverable(text, ErrorClass.BLOCKED)
     return Undeliverable(text)
-
-
-class TokenRefusal:
-    """Whether Telegram has refused this process's token (401): then nothing is sent until the
-    process starts again with a valid one. Read by `/healthz` and the metrics."""
-
-    def __init__(self) -> None:
-        self.reason: str | None = None
-
-    def refuse(self, reason: str) -> bool:
-        """Record the refusal; True the first time (to be logged once)."""
-        first = self.reason is None
-        self.reason = reason
-        return first
-
-    def clear(self) -> None:
-        self.reason = None
-
-
-token_refusal = TokenRefusal()

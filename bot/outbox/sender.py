@@ -40,10 +40,9 @@ from bot.outbox.send_errors import (
     RetryLater,
     SendFailed,
     Undeliverable,
-    token_refusal,
 )
 from bot.telemetry import metrics
-from bot.telemetry.health import HEALTH, Heartbeat
+from bot.telemetry.health import HEALTH, Heartbeat, token_refusal
 from dialogs.model import utcnow
 from storage import OutboxItem, Storage
 from storage.chat_states import ChatStates

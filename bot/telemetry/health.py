@@ -96,3 +96,23 @@ class Health:
 
 
 HEALTH = Health()
+
+
+class TokenRefusal:
+    """Whether Telegram has refused this process's token (401): then nothing is sent until the
+    process starts again with a valid one. Read by `/healthz` and the metrics."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def refuse(self, reason: str) -> bool:
+        """Record the refusal; True the first time (to be logged once)."""
+        first = self.reason is None
+        self.reason = reason
+        return first
+
+    def clear(self) -> None:
+        self.reason = None
+
+
+token_refusal = TokenRefusal()

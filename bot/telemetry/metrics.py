@@ -29,8 +29,7 @@ from prometheus_client import (
 )
 
 from bot.config.version import installed_version
-from bot.outbox.send_errors import token_refusal
-from bot.telemetry.health import HEALTH, LIVE, READY
+from bot.telemetry.health import HEALTH, LIVE, READY, token_refusal
 from bot.telemetry.logs import note
 from storage import Storage
 
@@ -136,7 +135,7 @@ def status_result(status: int) -> str:
 
 
 async def token_problem() -> str | None:
-    """Nothing is sent until a restart with a valid token (`bot.outbox.send_errors`)."""
+    """Nothing is sent until a restart with a valid token (`bot.telemetry.health`)."""
     return token_refusal.reason or None
 
 

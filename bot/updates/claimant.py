@@ -13,7 +13,7 @@ from bot.claimant.albums import AlbumCollector, AlbumResult
 from bot.claimant.cases import ANSWER_PREFIX, CASE_PREFIX, WITHDRAW_COMMAND, ClaimantCases
 from bot.claimant.commands import INTAKE_COMMANDS
 from bot.claimant.intake import IntakeService, Sender
-from bot.claimant.mydata import MyData
+from bot.ops.mydata import MyData
 from bot.updates.events import Message, Press, Toast
 from dialogs import events
 from dialogs.validators.contacts import shared_phone

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.claimant.cases import ClaimantCases
 from bot.claimant.intake import IntakeService
-from bot.claimant.mydata import MyData
+from bot.ops.mydata import MyData
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.claimant import ClaimantRouter
