@@ -77,6 +77,7 @@ def toggle(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
 
 
 def choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
+    """A CHOICE option pressed (or an INFO step's button): the answer, or the rejection."""
     if step.kind is Kind.INFO:
         return advance(draft, ctx)
     option = step.option(option_id)
@@ -100,6 +101,7 @@ def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
 
 
 def done(draft: Draft, step: Step, ctx: Context) -> Outcome:
+    """Done at a LINKS, FILES or PICK step: on, once there is something to go on with."""
     if step.kind is Kind.LINKS and not draft.links:
         return refuse(draft, ctx, Invalid("err-links-none", {}))
     if step.kind is Kind.FILES:

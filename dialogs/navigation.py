@@ -18,6 +18,7 @@ from dialogs.validators.links import listing_from_payload
 
 
 def command(draft: Draft, name: str, ctx: Context) -> Outcome:
+    """/start, /back, /cancel, /help, /language; anything else is an unknown command."""
     t = texts(draft.lang)
     match name:
         case "start":
@@ -91,6 +92,7 @@ def back(draft: Draft, ctx: Context) -> Outcome:
 
 
 def global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
+    """The buttons that work at any step: language, discard and resume."""
     t = texts(draft.lang)
     match pressed.verb, pressed.arg:
         case Verb.LANGUAGE, lang if lang in LANGS:
@@ -115,6 +117,7 @@ def _restart(draft: Draft, ctx: Context, message: str) -> Outcome:
 
 
 def edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
+    """From the review: the first step of a section to change; answering returns to review."""
     section = next((s for s in SECTIONS if s.id == section_id), None)
     first = first_step_of(section, draft) if section else None
     if first is None:
@@ -124,6 +127,7 @@ def edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
 
 
 def submit(draft: Draft, ctx: Context) -> Outcome:
+    """From the review: submitted only with nothing missing, else the review again."""
     if missing_steps(draft):
         return show(draft, ctx, changed=False)
     return Outcome(draft, [], changed=False, submit=True)

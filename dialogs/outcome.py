@@ -35,6 +35,7 @@ def show(
     before: list[Reply] | None = None,
     toast: str | None = None,
 ) -> Outcome:
+    """The current step drawn, after any `before` replies (the phone step with its keyboard)."""
     t = texts(draft.lang)
     step = current_step(draft)
     shown = render_step(draft, step, ctx, t)
@@ -48,6 +49,7 @@ def show(
 
 
 def go(draft: Draft, step: Step) -> Draft:
+    """`draft` moved to `step`, remembering where it was for /back."""
     history = [*draft.history, draft.step] if draft.step != step.id else draft.history
     return draft.model_copy(
         update={
