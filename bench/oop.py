@@ -3,6 +3,9 @@ aiogram echo bot (`python -m bench.echo_bot`) run the same way, both under close
 
 The fake and the simulated users share this process; the bot's CPU is read from /proc for its
 pid alone, and this process's CPU is reported apart so that a saturated fake shows.
+
+Here the measurements; the bots' processes are started by `bench.oop_bots`, the table is drawn
+by `bench.oop_report`.
 """
 
 from __future__ import annotations
@@ -10,91 +13,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import os
-import socket
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench.arrivals import Arrivals
 from bench.closed_loop import ANSWER_TIMEOUT, Load, act, claimant, echo_user, exchange
 from bench.drive import send
+from bench.oop_bots import BOT, ECHO, running
 from bench.oop_options import OopOptions
-from bench.process import (
-    STAFF_CHAT_ID,
-    BotProcess,
-    cpu_seconds,
-    machine_seconds,
-    memory_kb,
-    reset_peak,
-)
+from bench.oop_report import report
+from bench.process import STAFF_CHAT_ID, cpu_seconds, machine_seconds, memory_kb, reset_peak
 from bench.report import Result, summary
 from bench.script import padded_pdf, scripts
 from dialogs.model import FileSection
-from tests.fake_telegram import FakeTelegram
 
-BOT, ECHO = "bot", "bench.echo_bot"
-STAFF_MEMBER = 501
 RSS_INTERVAL = 0.01
-# Simulated claimants answer at machine speed: the per-user throttle (a few updates a second)
-# would hold them back. It still runs, its limit never reached. Ignored by a bot without it.
-BOT_ENV = {"THROTTLE_UPDATES": "1000000"}
-# The echo bot keeps no rate at all; to compare the two bots' own costs, the bot's outbox keeps
-# none either ("lifted"). With "telegram" it keeps Telegram's (1/s per chat, 30/s in all), which
-# caps a claimant who answers at machine speed at about one update a second.
-LIFTED_RATES = {
-    "OUTBOX_PRIVATE_PER_SECOND": "1000000",
-    "OUTBOX_PRIVATE_BURST": "1000000",
-    "OUTBOX_GLOBAL_PER_SECOND": "1000000",
-}
-
-
-# Webhook mode: the fake posts to the port (the URL it is given stands for a TLS proxy).
-WEBHOOK_PATH = "/telegram"
-WEBHOOK_ENV = {
-    "WEBHOOK_URL": "https://bench.invalid",
-    "WEBHOOK_HOST": "127.0.0.1",
-    "WEBHOOK_PATH": WEBHOOK_PATH,
-    "WEBHOOK_SECRET": "bench-webhook-secret",
-}
-
-
-def bot_env(opts: OopOptions) -> dict[str, str]:
-    return {**BOT_ENV, **(LIFTED_RATES if opts.rates == "lifted" else {})}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def _running(
-    module: str, tmp: Path, name: str, opts: OopOptions
-) -> AsyncIterator[tuple[Load, BotProcess]]:
-    """A fresh fake with the staff group, and `module` polling it from a fresh data dir (or, in
-    webhook mode, served its updates by the fake on a port of its own)."""
-    env = bot_env(opts)
-    async with FakeTelegram() as fake, contextlib.AsyncExitStack() as stack:
-        if opts.mode == "webhook":
-            port = _free_port()
-            env = {**env, **WEBHOOK_ENV, "WEBHOOK_PORT": str(port)}
-            target = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-            await stack.enter_async_context(fake.delivering_webhook(target))
-        fake.add_user(STAFF_MEMBER, first_name="Staff", language_code="en")
-        fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
-        load = Load(fake, Arrivals(fake))
-        process = BotProcess(module, fake, tmp / name / "data", tmp / f"{name}.log", **env)
-        (tmp / name).mkdir(parents=True)
-        await process.start()
-        try:
-            yield load, process
-        finally:
-            await process.stop()
 
 
 async def _drain(load: Load) -> None:
@@ -137,7 +73,7 @@ async def _steady(
     name: str,
 ) -> dict[str, Any]:
     """Load for `warmup`, then measure a window of `seconds`: throughput, latency, costs."""
-    async with _running(module, tmp, name, opts) as (load, process):
+    async with running(module, tmp, name, opts) as (load, process):
         tasks = [asyncio.create_task(u) for u in users(load)]
         try:
             await asyncio.sleep(opts.warmup)
@@ -194,7 +130,7 @@ def _echo_users(size: int) -> Callable[[Load], list[Coroutine[Any, Any, None]]]:
 async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """`together` claimants brought to the review, then all pressing Submit in the same instant:
     how long until each one's receipt (the message with the case number) reaches the fake."""
-    async with _running(BOT, tmp, "together", opts) as (load, _):
+    async with running(BOT, tmp, "together", opts) as (load, _):
         plans = scripts()
         users = [load.new_user(20_000 + k) for k in range(opts.together)]
 
@@ -247,7 +183,7 @@ async def _together(opts: OopOptions, tmp: Path) -> dict[str, Any]:
 
 async def _upload(opts: OopOptions, tmp: Path) -> dict[str, Any]:
     """One claimant at the evidence step sends a padded PDF; the bot's RSS sampled meanwhile."""
-    async with _running(BOT, tmp, "upload", opts) as (load, process):
+    async with running(BOT, tmp, "upload", opts) as (load, process):
         plan = scripts()[0]
         at = next(
             i
@@ -312,126 +248,6 @@ async def measure(opts: OopOptions) -> dict[str, Any]:
         upload = await _upload(opts, tmp)
         tracebacks = sum(log.read_text().count("Traceback") for log in tmp.glob("*.log"))
     return {"sizes": sizes, "together": together, "upload": upload, "tracebacks": tracebacks}
-
-
-def _ms(stats: dict[str, Any]) -> str:
-    if not stats["n"]:
-        return "no samples"
-    return f"{stats['median']:.1f} / {stats['p99']:.1f} ms"
-
-
-def _cpu(run: dict[str, Any]) -> str:
-    return f"{run['bot_cpu_per_second']:.2f} + {run['bench_process_cpu_per_second']:.2f}"
-
-
-def _machine(run: dict[str, Any]) -> str:
-    """Cores' worth of the whole machine during the window: everyone's, not only ours."""
-    m = run["machine_per_second"]
-    return f"{m['busy']:.2f} / {m['iowait']:.2f} / {m['steal']:.2f}"
-
-
-def report(opts: OopOptions, data: dict[str, Any]) -> Result:
-    result = Result(
-        "oop",
-        "oop: python -m bot and an aiogram echo bot as processes ⇄ fake Bot API over HTTP",
-        {
-            "claimants": ",".join(map(str, opts.sizes)),
-            "warmup_s": opts.warmup,
-            "window_s": opts.seconds,
-            "together": opts.together,
-            "upload_mb": opts.upload_mb,
-            "rates": opts.rates,
-            "mode": opts.mode,
-        },
-    )
-    for size, runs in data["sizes"].items():
-        bot, echo = runs["bot"], runs["echo"]
-        ratio = bot["updates_per_second"] / echo["updates_per_second"] if echo["answered"] else 0
-        result.row(f"[{size} claimants]", "bot | echo")
-        result.row(
-            "  updates/s (bot ÷ echo)",
-            f"{bot['updates_per_second']:.1f} | {echo['updates_per_second']:.1f}  ({ratio:.2f})",
-        )
-        result.row(
-            "  first reply p50 / p99",
-            f"{_ms(bot['first_reply_ms'])} | {_ms(echo['first_reply_ms'])}",
-        )
-        cpu = [r["cpu_seconds_per_1000_updates"] for r in (bot, echo)]
-        # What the updates/s ratio would be were both CPU-bound on equal cores: far steadier
-        # than the rates on a machine whose other users take the cores unevenly.
-        cpu_ratio = f"  (echo ÷ bot {cpu[1] / cpu[0]:.2f})" if cpu[0] and cpu[1] else ""
-        result.row(
-            "  bot CPU s per 1000 updates",
-            " | ".join("n/a" if c is None else f"{c:.2f}" for c in cpu) + cpu_ratio,
-        )
-        result.row(
-            "  Bot API calls per update",
-            f"{bot['calls_per_update']:.2f} | {echo['calls_per_update']:.2f}"
-            f"  (+ getUpdates {bot['get_updates_per_update']:.2f} | "
-            f"{echo['get_updates_per_update']:.2f})",
-        )
-        if opts.mode == "webhook":
-            result.row(
-                "  + methods in webhook responses",
-                f"{bot['webhook_replies_per_update']:.2f} | "
-                f"{echo['webhook_replies_per_update']:.2f}  (no HTTP call of the bot's)",
-            )
-        result.row(
-            "  updates per user in the window",
-            f"{bot['answered'] / size:.1f} | {echo['answered'] / size:.1f}",
-        )
-        methods = ", ".join(f"{m} {n:.2f}" for m, n in bot["by_method_per_update"].items())
-        result.row("    bot, by method", methods or "none")
-        result.row("  CPU s/s: bot + bench (fake+users)", f"{_cpu(bot)} | {_cpu(echo)}")
-        result.row("  machine: busy / iowait / steal", f"{_machine(bot)} | {_machine(echo)}")
-        stalled = bot["stalled_users"] + echo["stalled_users"]
-        if stalled:
-            result.row(
-                "  users stalled (no answer)", f"{bot['stalled_users']} | {echo['stalled_users']}"
-            )
-    together = data["together"]
-    receipts = together["receipt_seconds"]
-    n = together["claimants"]
-    if receipts["n"]:
-        result.row(
-            f"Submit → receipt, {n} at once, p50 / p99",
-            f"{receipts['median']:.2f} / {receipts['p99']:.2f} s  (max {receipts['max']:.2f})",
-        )
-    result.row(f"  Submit answered, {n} at once", _ms(together["submit_answered_ms"]))
-    if together["reached_review"] < n:
-        result.row("  stuck before the review", f"{n - together['reached_review']} of {n}")
-    result.row(
-        "  receipts missing", f"{together['receipts_missing']} of {together['reached_review']}"
-    )
-    up = data["upload"]
-    result.row(
-        f"RSS growth, {opts.upload_mb:g} MB upload",
-        f"+{up['rss_growth_mb']:.1f} MB (VmHWM +{up['vmhwm_growth_mb']:.1f}; baseline "
-        f"{up['rss_baseline_mb']:.1f} MB, {up['samples']} samples)",
-    )
-    result.row(
-        "  upload answered",
-        f"{'yes' if up['accepted'] else 'NO'} after {up['received_seconds']:.2f} s: "
-        f"“{up['answer']}”",
-    )
-    if data["tracebacks"]:
-        result.row("tracebacks in the bots' logs", str(data["tracebacks"]))
-    result.notes.append(
-        "updates/s = updates whose whole answer arrived inside the window ÷ window; first reply "
-        "from queueing the update to the first reply (for Submit: the first effect); calls per "
-        "update exclude getUpdates (shown apart) and include the staff group's"
-    )
-    result.notes.append(
-        "CPU s/s: CPU seconds per second of the window (1.00 = one core); machine: cores' worth "
-        "used by every process on the machine, ours and anyone else's, out of "
-        f"{os.cpu_count()}; iowait is time with nothing to run while the disk is awaited"
-    )
-    result.notes.append(
-        "targets (issue 6): updates/s ratio at 100 ≥ 0.5, ≤ 1.3 calls per update, Submit → "
-        "receipt p99 < 1 s with 100 at once, RSS growth ≤ 5 MB, first reply p50 at 10 ≤ ~79 ms"
-    )
-    result.data = data
-    return result
 
 
 def run(quick: bool, options: OopOptions | None = None) -> Result:

@@ -36,6 +36,7 @@ from dialogs.buttons import ButtonData, Verb
 from dialogs.events import Command, Event, Press, Text
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import utcnow
+from dialogs.outcome import Outcome
 from dialogs.replies import Button, Reply
 
 QUIT = {"/quit", "/exit"}
@@ -127,7 +128,7 @@ class Terminal:
             self.say("\n" + plain((await self.texts())("terminal-howto")))  # in the new language
         await self.after(outcome)
 
-    async def after(self, outcome: engine.Outcome) -> None:
+    async def after(self, outcome: Outcome) -> None:
         self.show(outcome.replies)
         await self.deliver_outbox()
         if outcome.submit:  # the review's buttons are spent: after the receipt, what next

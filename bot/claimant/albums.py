@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from dialogs.engine import Outcome
+from dialogs.outcome import Outcome
 
 Origin = TypeVar("Origin")
 

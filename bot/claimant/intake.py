@@ -32,6 +32,7 @@ from dialogs.events import (
 )
 from dialogs.i18n import pick_lang
 from dialogs.model import CaseStatus, Draft, FileSection, Lang, utcnow
+from dialogs.outcome import Outcome
 from dialogs.progress import without_stale_answers
 from dialogs.replies import Reply
 from dialogs.validators import Invalid
@@ -128,18 +129,18 @@ class IntakeService:
             if (files := case.draft.files_in(section))
         )
 
-    async def handle(self, sender: Sender, event: Event) -> engine.Outcome:
+    async def handle(self, sender: Sender, event: Event) -> Outcome:
         async with self._locks[sender.user_id]:
             return await self._apply(sender, event)
 
-    async def offer_file(self, sender: Sender, offered: OfferedFile) -> engine.Outcome:
+    async def offer_file(self, sender: Sender, offered: OfferedFile) -> Outcome:
         """Download, check and store a file, then hand it to the engine — but only when the
         current step collects files (nothing is downloaded otherwise). An album's items
         (`quiet`) queue no reply of their own: the album gets one when it is complete."""
         async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             if await self._applied_before(sender):
-                return engine.Outcome(draft)
+                return Outcome(draft)
             if is_link_file(draft, offered):  # links as a .txt / .csv file
                 return await self._apply(sender, await read_link_file(offered), draft)
             section = engine.expected_file_section(draft)
@@ -158,7 +159,7 @@ class IntakeService:
     def file_limit(self) -> int:
         return self.settings.max_file_mb * 1024 * 1024
 
-    async def album_settled(self, sender: Sender, result: AlbumResult) -> engine.Outcome:
+    async def album_settled(self, sender: Sender, result: AlbumResult) -> Outcome:
         """One answer for a whole album: why some files were not kept, how many were, and the
         step again (queued under the album's last update)."""
         async with self._locks[sender.user_id]:
@@ -190,11 +191,11 @@ class IntakeService:
         *,
         attempt: int = 0,
         speak: bool = True,
-    ) -> engine.Outcome:
+    ) -> Outcome:
         if draft is None:
             draft = await self.storage.drafts.load(sender.user_id)
         if await self._applied_before(sender):
-            return engine.Outcome(draft)
+            return Outcome(draft)
         ctx = await with_short_links(
             await self.context(sender, earlier=False, new_draft=draft is None),
             draft,
@@ -216,7 +217,7 @@ class IntakeService:
                 return outcome
             async with self.storage.db.transaction() as conn:
                 if not await self._claim(conn, sender):  # applied meanwhile by another process
-                    return engine.Outcome(draft)
+                    return Outcome(draft)
                 if outcome.draft is None:
                     await self.storage.drafts.discard(sender.user_id, conn=conn)
                 elif outcome.changed:
@@ -233,7 +234,7 @@ class IntakeService:
         self.on_queued()
         return outcome
 
-    def _records(self, sender: Sender, outcome: engine.Outcome, replies: list[Reply]) -> bool:
+    def _records(self, sender: Sender, outcome: Outcome, replies: list[Reply]) -> bool:
         """Is there anything to write: a change, an update to mark, replies to queue?"""
         return (
             outcome.draft is None
@@ -286,13 +287,13 @@ class IntakeService:
         sender: Sender,
         ctx: Context,
         replies: list[Reply],
-    ) -> engine.Outcome:
+    ) -> Outcome:
         """The case, the draft's removal, the replies and every notification, in one
         transaction."""
         final = without_stale_answers(draft)
         async with self.storage.db.transaction() as conn:
             if not await self._claim(conn, sender):
-                return engine.Outcome(draft)
+                return Outcome(draft)
             case = await self.storage.cases.submit(conn, final, now=ctx.now)
             await self.storage.cases.set_claimant_username(conn, case.id, sender.username)
             await self.storage.case_events.record(conn, case, workflow.Event.SUBMITTED, at=ctx.now)
@@ -304,7 +305,7 @@ class IntakeService:
         note(case=case.number, step="submitted")
         log.info("case submitted by %s", pseudonym(sender.user_id))
         self.on_queued()
-        return engine.Outcome(None, replies, changed=True, submit=True)
+        return Outcome(None, replies, changed=True, submit=True)
 
 
 def reply_key(sender: Sender, now: datetime, tag: str = "") -> str:

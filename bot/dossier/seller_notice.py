@@ -9,7 +9,7 @@ those the claimant chose (`seller_contacts`; the others read "not disclosed"), a
 that confirmation is recorded on the case. Never the claimant's Telegram identity, the staff's
 notes, the audit trail, the claimant's record or the files' storage details.
 
-Drawn with the staff dossier's machinery (`bot.dossier.pdf`: fonts, page, layout helpers).
+Drawn with the staff dossier's machinery (`bot.dossier.layout`: fonts, page, layout helpers).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dialogs.model import Case, Lang
 from dialogs.render import DISPLAY_TZ, plain_answer, with_role
 
 from .archive import safe_filename
-from .pdf import _DossierPDF, _is_web_link, _load_fonts, _Writer, shown_time
+from .layout import DossierPDF, Writer, is_web_link, load_fonts, shown_time
 
 DISCLOSURE = "disclosure"  # the confirmation step whose notice permits disclosure
 RIGHT_STEPS = (  # the offices are shown beside the registration numbers
@@ -68,9 +68,9 @@ def build_seller_notice(
 
     generated = generated_at or datetime.now(UTC)
     draft = case.draft
-    pdf = _DossierPDF(case.number, t.plain("pdf-page"))
+    pdf = DossierPDF(case.number, t.plain("pdf-page"))
     with ExitStack() as stack:
-        _load_fonts(pdf, stack)
+        load_fonts(pdf, stack)
         pdf.set_title(label("title", number=case.number))
         pdf.set_subject(case.number)
         pdf.set_creator("ip-intake-bot")
@@ -79,7 +79,7 @@ def build_seller_notice(
         pdf.set_margins(left=15, top=15, right=15)
         pdf.set_auto_page_break(auto=True, margin=18)
         pdf.add_page()
-        w = _Writer(pdf, t.plain("pdf-not-provided"))
+        w = Writer(pdf, t.plain("pdf-not-provided"))
 
         w.title(label("title", number=case.number))
         w.text(label("intro"))
@@ -90,7 +90,7 @@ def build_seller_notice(
         links = draft.links if listings is None else listings
         w.heading(label("listings", count=len(links)))
         for index, url in enumerate(links, start=1):
-            w.text(f"{index}. {url}", link=url.strip() if _is_web_link(url) else None)
+            w.text(f"{index}. {url}", link=url.strip() if is_web_link(url) else None)
 
         w.heading(label("rights"))
         if role := with_role(draft, t):  # e.g. an exclusive licensee files in its own name

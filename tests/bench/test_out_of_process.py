@@ -3,8 +3,9 @@ shape. Never a timing assertion: how fast is what the bench reports, not what a 
 
 from __future__ import annotations
 
-from bench.oop import measure, report
+from bench.oop import measure
 from bench.oop_options import OopOptions
+from bench.oop_report import report
 
 
 async def test_the_smallest_run_produces_every_figure() -> None:

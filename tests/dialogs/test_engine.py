@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dialogs.buttons import MAX_CALLBACK_BYTES, ButtonData
-from dialogs.engine import Outcome, handle, show_current
+from dialogs.engine import handle, show_current
 from dialogs.events import (
     Command,
     Context,
@@ -29,6 +29,7 @@ from dialogs.events import (
 from dialogs.flow import FLOW, STEPS
 from dialogs.i18n import texts
 from dialogs.model import Draft, FileSection, StoredFile
+from dialogs.outcome import Outcome
 from dialogs.replies import Reply
 from dialogs.steps import Kind
 from dialogs.validators import Invalid

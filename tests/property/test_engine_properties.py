@@ -9,10 +9,11 @@ from hypothesis import event, given, settings, target
 from hypothesis import strategies as st
 
 from bot.outbox.text_limits import visible_length
-from dialogs.engine import Outcome, handle
+from dialogs.engine import handle
 from dialogs.events import Event
 from dialogs.flow import STEPS
 from dialogs.model import Draft
+from dialogs.outcome import Outcome
 from tests.property.profiles import examples
 from tests.property.states import STEP_IDS, State, all_states, states_at
 from tests.property.strategies import EVENT_KINDS, events
