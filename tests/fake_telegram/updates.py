@@ -10,6 +10,8 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
+
 from .content import Content
 from .models import RecordedRequest
 from .state import printable
@@ -27,8 +29,6 @@ class Updates(Content):
         `max_connections` (40) at once. An update answered 200 is done, else posted again at the
         next change. A method in the response body is performed as Telegram does: listed in
         `webhook_replies`, not in `requests` (it is no HTTP call of the bot's)."""
-        import aiohttp
-
         async with aiohttp.ClientSession() as http:
             task = asyncio.create_task(self._deliver_webhook(http, target))
             try:
@@ -158,8 +158,6 @@ class Updates(Content):
 
 async def _webhook_reply(response: Any) -> tuple[str, RawRequest] | None:
     """The method a bot put in its webhook response (aiogram: a multipart form; others: JSON)."""
-    import aiohttp
-
     if response.content_type.startswith("multipart/"):
         fields: dict[str, Any] = {}
         reader = aiohttp.MultipartReader.from_response(response)
