@@ -9,9 +9,19 @@ from dialogs.model import FileSection
 from dialogs.progress import applicable_steps, missing_steps
 from dialogs.steps import Kind, always, answer_is
 from tests.dialogs.test_engine import Session, last, walk
+from tests.intake_path import intake_path
 
-ASKED_BEFORE_RIGHTS = ["welcome", "screen_listing", "screen_matter", "role", "right_type"]
-COMMON_TAIL = [
+# The platform's order, pinned: the one explicit list of it in the tests (a right holder's
+# trademark complaint, one number). Every other path in the tests derives from `dialogs/`
+# (`tests.intake_path`); this list holds that declaration to the order the platform asks for.
+TRADEMARK_PATH = [
+    "welcome",
+    "screen_listing",
+    "screen_matter",
+    "role",
+    "right_type",
+    "rights_number",
+    "rights_jurisdiction",
     "rights_holder",
     "infringement_description",
     "claim_subject",
@@ -31,6 +41,8 @@ COMMON_TAIL = [
     "confirm_authorised",
     "review",
 ]
+# The copyright path asks for the work instead of the number and its office.
+TRADEMARK_ONLY = ["rights_number", "rights_jurisdiction"]
 
 
 def test_flow_shape():
@@ -94,8 +106,8 @@ def _asked(**choices: str) -> tuple[list[str], Session]:
 
 def test_trademark_path():
     seen, s = _asked(right_type="trademark")
-    middle = ["rights_number", "rights_jurisdiction"]
-    assert seen == [*ASKED_BEFORE_RIGHTS, *middle, *COMMON_TAIL]
+    assert seen == TRADEMARK_PATH
+    assert intake_path(s.draft.answers, s.draft.files) == seen
     s.press("e:review:rights_docs")
     assert "trademark certificate" in last(s.command("help")).text
 
@@ -121,7 +133,10 @@ def test_patent_paths(kind, words):
 
 def test_copyright_path():
     seen, s = _asked(right_type="copyright")
-    assert seen == [*ASKED_BEFORE_RIGHTS, "work_description", *COMMON_TAIL]
+    where = TRADEMARK_PATH.index(TRADEMARK_ONLY[0])
+    after = where + len(TRADEMARK_ONLY)
+    assert seen == [*TRADEMARK_PATH[:where], "work_description", *TRADEMARK_PATH[after:]]
+    assert intake_path(s.draft.answers, s.draft.files) == seen
     assert "rights_number" not in s.draft.answers and "patent_kind" not in seen
     s.press("e:review:rights_docs")
     assert "certificate of deposit" in last(s.command("help")).text

@@ -7,12 +7,12 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from dialogs.flow import FLOW
-from dialogs.model import Draft, FileSection, StoredFile
+from dialogs.model import FileSection, StoredFile
 from dialogs.validators import Valid
 from dialogs.validators.text import check_reg_numbers
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.models import SentMessage
+from tests.intake_path import intake_path
 
 
 def png(seed: int = 0) -> bytes:
@@ -240,7 +240,7 @@ class Complaint:
 
     def steps(self) -> list[str]:
         """The steps this complaint goes through, in order: the intake's own declaration
-        (dialogs/flow.py) asked with this complaint's answers, so no second copy of it."""
+        (dialogs/flow.py, by `tests.intake_path`) asked with this complaint's answers."""
         numbers = check_reg_numbers(self.rights_number)
         answers = {
             "role": self.role,
@@ -255,8 +255,7 @@ class Complaint:
             StoredFile(sha256=str(i), name=name, mime="", size=1, section=FileSection.RIGHTS_DOCS)
             for i, (name, _) in enumerate(self.rights_docs)
         ]
-        draft = Draft(user_id=0, chat_id=0, answers=answers, files=files)
-        return [step.id for step in FLOW if step.applies(draft)]
+        return intake_path(answers, files)
 
 
 class _Player:

@@ -80,11 +80,16 @@ class RunningBot:
             self.task = None
 
 
+StartBot = Callable[..., Awaitable[RunningBot]]
+"""What `start_either_runtime` yields: start the bot (settings overrides as keywords)."""
+
+
 @pytest.fixture(params=["aiogram", "ptb"])
 async def start_either_runtime(
     request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
-) -> AsyncIterator[Callable[..., Awaitable[RunningBot]]]:
-    """A factory of the bot on each runtime in turn, with settings overrides."""
+) -> AsyncIterator[StartBot]:
+    """A factory of the bot on each runtime in turn, with settings overrides: the one way a
+    test runs on both aiogram and python-telegram-bot."""
     from bot.ptb import PtbApp
 
     runtime: Any = TelegramApp if request.param == "aiogram" else PtbApp

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.outbox.text_limits import reply_parts
 from dialogs.replies import Reply
-from tests.fake_telegram.server import MAX_CALLBACK_ANSWER_TEXT
+from tests.fake_telegram.callbacks import MAX_CALLBACK_ANSWER_TEXT
 from tests.fake_telegram.validation import ApiError, check_reply_markup, format_text
 
 

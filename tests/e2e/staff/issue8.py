@@ -1,7 +1,7 @@
-"""Issue 8 end to end, written once for both runtimes (aiogram in `tests/e2e/staff/`, PTB in
-`tests/e2e_ptb/`): staff commands in the group, a claimant withdrawing and adding evidence,
-forwarding with the seller notice, case events reaching a webhook. Each path meets a fault:
-a 429 or a 5xx on the bot's answer, and the same update delivered twice."""
+"""Issue 8 end to end, written once for both runtimes (run on each by `start_either_runtime` in
+`tests/e2e/staff/test_issue8.py`): staff commands in the group, a claimant withdrawing and
+adding evidence, forwarding with the seller notice, case events reaching a webhook. Each path
+meets a fault: a 429 or a 5xx on the bot's answer, and the same update delivered twice."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from tests.e2e.claimant import LISTING, pdf
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot, StartBot
 from tests.e2e.staff.conftest import (
     Filed,
     audit_of,
@@ -260,18 +258,14 @@ async def forward_with_seller_notice_and_events(
     return filed
 
 
-async def forward_on(fake: FakeTelegram, data_dir: Path, runtime: Any) -> None:
+async def forward_on(fake: FakeTelegram, start: StartBot) -> None:
     """The forward scenario on a runtime started with `CASE_WEBHOOK_URL` → a local receiver."""
     async with receiver("hook-secret") as rec:
-        bot = RunningBot(
-            fake,
-            data_dir,
-            runtime,
+        bot = await start(
             case_webhook_url=rec.url,
             case_webhook_secret=SecretStr("hook-secret"),
             case_webhook_retry_seconds=0.1,
         )
-        await bot.start()
         try:
             await forward_with_seller_notice_and_events(fake, bot, rec)
         finally:

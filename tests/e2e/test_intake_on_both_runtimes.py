@@ -1,5 +1,5 @@
-"""The claimant's intake on python-telegram-bot, through its real HTTP client (httpx), against
-the fake Bot API: the same conversation as on aiogram, drawn by the PTB runtime."""
+"""The claimant's intake on both runtimes (aiogram, and python-telegram-bot through its real HTTP
+client, httpx), against the fake Bot API: the same conversation drawn by each runtime."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ import json
 import sqlite3
 from typing import Any
 
-import pytest
-
-from bot.outbox.sender import RetryLater, Undeliverable
-from bot.ptb.transport import PtbTransport
 from storage.backends.sqlite import DB_FILENAME
 from tests.e2e.claimant import PROMPTS, Claimant, Complaint, pdf, png
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
-from tests.e2e.conftest import RunningBot as RunningPtbBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot, StartBot
 from tests.e2e.staff.conftest import staff_presses
 from tests.fake_telegram import FakeTelegram
 
@@ -34,7 +29,7 @@ COPYRIGHT = Complaint(
 )
 
 
-def stored_draft(bot: RunningPtbBot) -> tuple[dict[str, Any], int] | None:
+def stored_draft(bot: RunningBot) -> tuple[dict[str, Any], int] | None:
     """The claimant's live draft and its revision, read from the SQLite file itself."""
     with contextlib.closing(sqlite3.connect(bot.data_dir / DB_FILENAME)) as db:
         row = db.execute(
@@ -45,8 +40,9 @@ def stored_draft(bot: RunningPtbBot) -> tuple[dict[str, Any], int] | None:
 
 
 async def test_holder_files_a_copyright_complaint(
-    fake: FakeTelegram, running_bot: RunningPtbBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
+    running_bot = await start_either_runtime()
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("contact_phone", COPYRIGHT)
     # The phone shared as a contact is taken as the typed number.
@@ -93,8 +89,9 @@ async def test_holder_files_a_copyright_complaint(
 
 
 async def test_a_sticker_at_the_links_step_is_explained(
-    fake: FakeTelegram, running_bot: RunningPtbBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
+    running_bot = await start_either_runtime()
     anna = Claimant(fake, CLAIMANT)
     await anna.reaches("links", COPYRIGHT)
     before = stored_draft(running_bot)
@@ -112,8 +109,9 @@ async def test_a_sticker_at_the_links_step_is_explained(
 
 
 async def test_an_album_of_three_photos_is_answered_once(
-    fake: FakeTelegram, running_bot: RunningPtbBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
+    running_bot = await start_either_runtime()
     anna = Claimant(fake, CLAIMANT)
     prompt = await anna.reaches("evidence_files", COPYRIGHT)
 
@@ -128,32 +126,3 @@ async def test_an_album_of_three_photos_is_answered_once(
     draft = stored_draft(running_bot)
     assert draft is not None
     assert len([f for f in draft[0]["files"] if f["section"] == "evidence"]) == 3
-
-
-async def test_the_outbox_transport_maps_telegrams_answers(
-    fake: FakeTelegram, running_bot: RunningPtbBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # PTB 22's opt-in to `RetryAfter.retry_after` as a timedelta (an int is deprecated).
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-    assert running_bot.app is not None
-    transport = PtbTransport(running_bot.app.bot, running_bot.app.storage.files)
-    message = {"chat_id": CLAIMANT, "text": "<b>Case</b> IP-1", "parse_mode": "HTML"}
-
-    sent = await transport.call("sendMessage", message)
-    assert sent["message_id"] and fake.last_message(CLAIMANT).text == "Case IP-1"
-    fake.flood("sendMessage", retry_after=7)
-    with pytest.raises(RetryLater) as flood:
-        await transport.call("sendMessage", message)
-    assert flood.value.seconds == 7
-    fake.fail_next("sendMessage", error_code=502)
-    with pytest.raises(RetryLater):
-        await transport.call("sendMessage", message)
-    fake.user_blocks_bot(CLAIMANT)
-    with pytest.raises(Undeliverable, match="blocked"):
-        await transport.call("sendMessage", message)
-    fake.user_blocks_bot(CLAIMANT, blocked=False)
-    with pytest.raises(Undeliverable, match="Can't parse entities"):
-        await transport.call("sendMessage", {**message, "text": "<b>unclosed"})
-    # An edit to what the message already shows: done, not an error.
-    edit = {**message, "message_id": sent["message_id"]}
-    assert await transport.call("editMessageText", edit) == {"not_modified": True}

@@ -4,8 +4,7 @@ the PTB runtime."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER
-from tests.e2e.conftest import RunningBot as RunningPtbBot
+from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, StartBot
 from tests.e2e.staff.conftest import (
     Snapshot,
     audit_of,
@@ -25,7 +24,10 @@ ANSWER = "The licence agreement is attached to my original complaint, page 2."
 REFUSED = "⛔ Only members of the IP team may act on cases."
 
 
-async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: RunningPtbBot) -> None:
+async def test_take_ask_answer_and_accept(
+    fake: FakeTelegram, start_either_runtime: StartBot
+) -> None:
+    running_bot = await start_either_runtime()
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number, anna = filed.card, filed.number, filed.claimant
 
@@ -100,8 +102,9 @@ async def test_take_ask_answer_and_accept(fake: FakeTelegram, running_bot: Runni
 
 
 async def test_reject_offers_the_reasons_on_the_card(
-    fake: FakeTelegram, running_bot: RunningPtbBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
+    running_bot = await start_either_runtime()
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     card, number = filed.card, filed.number
 
@@ -118,8 +121,9 @@ async def test_reject_offers_the_reasons_on_the_card(
 
 
 async def test_an_outsiders_press_and_reply_are_refused(
-    fake: FakeTelegram, running_bot: RunningPtbBot
+    fake: FakeTelegram, start_either_runtime: StartBot
 ) -> None:
+    running_bot = await start_either_runtime()
     fake.add_user(OUTSIDER, first_name="Mallory")
     filed = await file_complaint(fake, running_bot, CLAIMANT)
     snapshot = Snapshot(fake, running_bot, filed)
