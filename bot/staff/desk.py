@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -97,21 +96,19 @@ class ActionRefused(Exception):
         self.params = params or {}
 
 
-APPLYING: ContextVar[int | None] = ContextVar("applying_update", default=None)
-
-
 class AlreadyApplied(Exception):
     """The Telegram update asking for the action was applied before (delivered twice)."""
 
 
-@contextmanager
-def applying(update_id: int | None) -> Iterator[None]:
-    """Staff and case actions taken while handling this update mark it applied."""
-    token = APPLYING.set(update_id)
-    try:
-        yield
-    finally:
-        APPLYING.reset(token)
+async def claim_update(
+    conn: Connection, storage: Storage, update_id: int | None, actor: Actor, now: datetime
+) -> None:
+    """Mark the Telegram update asking for an action applied, in the action's transaction
+    (None: not asked by an update); raise AlreadyApplied when it was before."""
+    if update_id is not None and not await storage.updates.claim(
+        conn, update_id, actor.id, now=now
+    ):
+        raise AlreadyApplied(update_id)
 
 
 async def remove_duplicate_card(
@@ -138,26 +135,34 @@ class CaseDesk:
 
     # --- staff actions ------------------------------------------------------------------
 
-    async def take(self, case: Case, staff: Actor) -> Case:
+    async def take(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, Action.TAKE, staff)
+            _, outcome, updated = await self._apply(
+                conn, case, Action.TAKE, staff, update_id=update_id
+            )
             await self._follow(conn, updated, outcome)
         return updated
 
-    async def take_over(self, case: Case, staff: Actor) -> Case:
+    async def take_over(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, Action.TAKE_OVER, staff)
+            _, outcome, updated = await self._apply(
+                conn, case, Action.TAKE_OVER, staff, update_id=update_id
+            )
             await self._follow(conn, updated, outcome)
         return updated
 
-    async def ask(self, case: Case, staff: Actor, question: str) -> Question:
+    async def ask(
+        self, case: Case, staff: Actor, question: str, *, update_id: int | None = None
+    ) -> Question:
         now = self.clock()
         async with self.storage.db.transaction() as conn:
             current = await self._get(conn, case.id)
             self._check(current, Action.ASK, staff)
             asked = await self.storage.questions.ask(conn, case.id, staff.id, question, now)
             detail = {"question_id": asked.id, "question": question}
-            *_, updated = await self._apply(conn, current, Action.ASK, staff, detail)
+            *_, updated = await self._apply(
+                conn, current, Action.ASK, staff, detail, update_id=update_id
+            )
             t = texts(case.lang)
             button = Button(text=t.plain("case-answer-btn"), callback_data=f"q:answer:{asked.id}")
             await self._queue(
@@ -173,22 +178,33 @@ class CaseDesk:
             await self._edit_card(conn, updated, f"asked:{asked.id}")
         return asked
 
-    async def accept(self, case: Case, staff: Actor) -> Case:
+    async def accept(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         """Ask to accept every listing (confirmed with `confirm`)."""
-        return await self.propose(case, staff, Decision())
+        return await self.propose(case, staff, Decision(), update_id=update_id)
 
-    async def reject(self, case: Case, staff: Actor, reason: str, note: str = "") -> Case:
+    async def reject(
+        self,
+        case: Case,
+        staff: Actor,
+        reason: str,
+        note: str = "",
+        *,
+        update_id: int | None = None,
+    ) -> Case:
         """Ask to reject every listing for `reason` (confirmed with `confirm`)."""
-        return await self.propose(case, staff, Decision(reason=reason, note=note))
+        decision = Decision(reason=reason, note=note)
+        return await self.propose(case, staff, decision, update_id=update_id)
 
-    async def propose(self, case: Case, staff: Actor, decision: Decision) -> Case:
+    async def propose(
+        self, case: Case, staff: Actor, decision: Decision, *, update_id: int | None = None
+    ) -> Case:
         """A decision asked: in the audit trail, and the card's buttons become "Confirm /
         Cancel". Nothing else changes until it is confirmed."""
         if not decision.valid(len(case.draft.links)):
             raise ActionRefused("staff-unknown-reason")
         async with self.storage.db.transaction() as conn:
             _, outcome, updated = await self._apply(
-                conn, case, decision.asks, staff, decision.detail()
+                conn, case, decision.asks, staff, decision.detail(), update_id=update_id
             )
             staff_chat = await staff_chat_of(self.storage, case.id, self.settings, conn)
             if staff_chat is not None and Notice.CONFIRMATION in outcome.notices:
@@ -203,7 +219,9 @@ class CaseDesk:
                 )
         return updated
 
-    async def confirm(self, case: Case, staff: Actor) -> tuple[Case, Decision]:
+    async def confirm(
+        self, case: Case, staff: Actor, *, update_id: int | None = None
+    ) -> tuple[Case, Decision]:
         """The decision `staff` asked last (if nothing was asked since), confirmed: the case is
         decided, the claimant told once the undo window is over (at once without one)."""
         async with self.storage.db.transaction() as conn:
@@ -214,28 +232,34 @@ class CaseDesk:
                 raise ActionRefused("staff-nothing-to-confirm")
             decision = Decision.of(step.detail)
             detail = {**decision.detail(), "asked": step.id}
-            _, outcome, updated = await self._apply(conn, current, decision.confirms, staff, detail)
+            _, outcome, updated = await self._apply(
+                conn, current, decision.confirms, staff, detail, update_id=update_id
+            )
             await self._follow(conn, updated, outcome)
             if self.settings.decision_undo_seconds <= 0:
                 updated = await self._notify_decision(conn, updated)
         return updated, decision
 
-    async def cancel(self, case: Case, staff: Actor) -> Case:
+    async def cancel(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         """The decision asked is not confirmed: the card as it was."""
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, Action.CANCEL, staff)
+            _, outcome, updated = await self._apply(
+                conn, case, Action.CANCEL, staff, update_id=update_id
+            )
             await self._follow(conn, updated, outcome)
         return updated
 
-    async def undo(self, case: Case, staff: Actor) -> Case:
+    async def undo(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         """A confirmed decision reverted within the undo window: back in review, the claimant
         told nothing."""
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, Action.UNDO, staff)
+            _, outcome, updated = await self._apply(
+                conn, case, Action.UNDO, staff, update_id=update_id
+            )
             await self._follow(conn, updated, outcome)
         return updated
 
-    async def forward(self, case: Case, staff: Actor) -> Case:
+    async def forward(self, case: Case, staff: Actor, *, update_id: int | None = None) -> Case:
         current = await self.storage.cases.get(case.id)
         assert current is not None
         self._check(current, Action.FORWARD, staff)  # checked again when saved
@@ -262,7 +286,9 @@ class CaseDesk:
             "listings": self._listing_outcomes(case, decided),
         }
         async with self.storage.db.transaction() as conn:
-            _, outcome, updated = await self._apply(conn, case, Action.FORWARD, staff, detail)
+            _, outcome, updated = await self._apply(
+                conn, case, Action.FORWARD, staff, detail, update_id=update_id
+            )
             await self._follow(conn, updated, outcome, detail)
         return updated
 
@@ -601,17 +627,15 @@ class CaseDesk:
         action: Action,
         actor: Actor,
         detail: dict[str, Any] | None = None,
+        *,
+        update_id: int | None = None,
     ) -> tuple[Case, Outcome, Case]:
         """Decide against the case as it stands inside the action's transaction (two staff
         members pressing at once are decided one after the other, the second against the
         first's result), then save what the workflow says: assignee, status, audit, event.
-        The Telegram update being handled (`APPLYING`) is marked applied in the same
+        The Telegram update asking for it (`update_id`) is marked applied in the same
         transaction: delivered again, it changes nothing (`AlreadyApplied`)."""
-        update_id = APPLYING.get()
-        if update_id is not None:
-            APPLYING.set(None)  # one mark per update, whatever the action does next
-            if not await self.storage.updates.claim(conn, update_id, actor.id, now=self.clock()):
-                raise AlreadyApplied(update_id)
+        await claim_update(conn, self.storage, update_id, actor, self.clock())
         current = await self._get(conn, case.id)
         outcome = self._check(current, action, actor)
         if outcome.assign_to_actor:

@@ -13,7 +13,7 @@ from bot.outbox.messages import CardButtons, Text, keyboard_from_markup
 from bot.outbox.notifications import queue
 from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import AlreadyApplied, CaseDesk, applying
+from bot.staff.desk import AlreadyApplied, CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.events import Message, Press, Toast
 from storage.chat_states import ChatStates
@@ -54,17 +54,17 @@ class StaffRouter:
         shown = press.shown
         pressed_in = (press.chat.id, shown.message_id) if press.chat and shown else None
         try:
-            with applying(press.update_id):  # a press delivered twice is applied once
-                answer = await actions.press_card(
-                    self.desk,
-                    await self.staff_chats(),
-                    pressed_in,
-                    press.user.actor,
-                    press.data,
-                    self.get_chat_member,
-                    self.lang,
-                    shown.card_text if shown else None,
-                )
+            answer = await actions.press_card(
+                self.desk,
+                await self.staff_chats(),
+                pressed_in,
+                press.user.actor,
+                press.data,
+                self.get_chat_member,
+                self.lang,
+                shown.card_text if shown else None,
+                update_id=press.update_id,  # a press delivered twice is applied once
+            )
         except AlreadyApplied:
             return Toast()
         if answer.card_markup is not None and pressed_in is not None and shown is not None:
@@ -131,17 +131,17 @@ class StaffRouter:
         assert message.user is not None and message.text and message.reply_to is not None
         replied = message.reply_to
         try:
-            with applying(message.update_id):  # delivered twice, asked once
-                answer = await actions.reply_on_card(
-                    self.desk,
-                    message.chat.id,
-                    replied.message_id,
-                    message.user.actor,
-                    message.text,
-                    self.get_chat_member,
-                    self.lang,
-                    replied.card_text,
-                )
+            answer = await actions.reply_on_card(
+                self.desk,
+                message.chat.id,
+                replied.message_id,
+                message.user.actor,
+                message.text,
+                self.get_chat_member,
+                self.lang,
+                replied.card_text,
+                update_id=message.update_id,  # delivered twice, asked once
+            )
         except AlreadyApplied:
             return True
         if answer is None:
