@@ -12,9 +12,10 @@ from datetime import tzinfo
 from typing import Any
 
 from bot.outbox.text_limits import visible_length
+from bot.staff.decision_protocol import ACCEPTED_MARK
 from bot.staff.outcomes import summary
 from bot.staff.undelivered import undelivered_names
-from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
+from bot.staff.workflow import DECIDED, card_actions
 from dialogs.filenames import shown_name
 from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.staff.card import staff_button_data
-from bot.staff.workflow import ACCEPTED_MARK, REJECT_REASONS, Action, Decision
+from bot.staff.decision_protocol import ACCEPTED_MARK, REJECT_REASONS, Decision
+from bot.staff.workflow import Action
 from dialogs.i18n import Texts
 
 MARK_ACCEPT = "+"

@@ -32,6 +32,19 @@ from bot.outbox.notifications import queue
 from bot.outbox.send_errors import ErrorClass, SendFailed
 from bot.outbox.text_limits import split_message
 from bot.staff.card import render_card
+from bot.staff.decision_protocol import (
+    ACCEPTED_MARK,
+    OTHER_REASON,
+    REJECT_REASONS,
+    Decision,
+    confirm_detail,
+    decision_step,
+    due_to_notify,
+    last_confirmed,
+    listing_outcomes,
+    notify_detail,
+    to_confirm,
+)
 from bot.staff.decisions import confirm_markup
 from bot.staff.outcomes import outcome_notice
 from bot.staff.reasons import decision_notice
@@ -42,14 +55,10 @@ from bot.staff.undelivered import (
     too_large_replacements,
 )
 from bot.staff.workflow import (
-    ACCEPTED_MARK,
-    OTHER_REASON,
     PENDING,
-    REJECT_REASONS,
     RULE,
     Action,
     Actor,
-    Decision,
     Notice,
     Outcome,
     Refusal,
@@ -61,17 +70,12 @@ from bot.telemetry.background import in_background
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, StoredFile, utcnow
 from storage import OutboxItem, Question, Storage
-from storage.audit import AuditEntry
 from storage.database import Connection, to_iso
 from storage.listing_outcomes import Reported
 
 SELLER_NOTICE_SECTION = "seller_notice"
 log = logging.getLogger(__name__)
 SYSTEM = Actor(0, "system", Role.SYSTEM)
-# The audit entries of a decision in the making, the last of which says where it stands.
-ASKED = {RULE[a].audit: a for a in (Action.ACCEPT, Action.REJECT, Action.PER_LISTING)}
-CONFIRMED = (RULE[Action.CONFIRM_ACCEPT].audit, RULE[Action.CONFIRM_REJECT].audit)
-DECISION_STEPS = (*ASKED, *CONFIRMED, RULE[Action.CANCEL].audit, RULE[Action.UNDO].audit)
 # Listing outcomes reported within this long of each other reach the claimant as one notice.
 OUTCOMES_SETTLE_SECONDS = 2.0
 
@@ -227,11 +231,11 @@ class CaseDesk:
         async with self.storage.db.transaction() as conn:
             current = await self._get(conn, case.id)
             self._check(current, Action.CONFIRM_ACCEPT, staff)  # the same rules as to reject
-            step = await self._decision_step(conn, case.id)
-            if step is None or step.action not in ASKED or step.actor_id != staff.id:
-                raise ActionRefused("staff-nothing-to-confirm")
-            decision = Decision.of(step.detail)
-            detail = {**decision.detail(), "asked": step.id}
+            asked = to_confirm(await self.storage.audit.for_case(case.id, conn=conn), staff.id)
+            if isinstance(asked, Refusal):
+                raise ActionRefused(asked.code, asked.params)
+            step, decision = asked
+            detail = confirm_detail(step, decision)
             _, outcome, updated = await self._apply(
                 conn, current, decision.confirms, staff, detail, update_id=update_id
             )
@@ -283,7 +287,7 @@ class CaseDesk:
         detail: dict[str, Any] = {
             "seller_notice": sha256,
             "seller_notice_name": seller_notice_name(case),
-            "listings": self._listing_outcomes(case, decided),
+            "listings": listing_outcomes(case.draft.links, decided),
         }
         async with self.storage.db.transaction() as conn:
             _, outcome, updated = await self._apply(
@@ -302,9 +306,7 @@ class CaseDesk:
         async with self.storage.db.transaction() as conn:
             current = await self._get(conn, case.id)
             self._check(current, Action.REPORT_OUTCOME, actor)
-            trail = await self.storage.audit.for_case(case.id, conn=conn)
-            confirmed = [e for e in trail if e.action in CONFIRMED]
-            decided = Decision.of(confirmed[-1].detail) if confirmed else Decision()
+            decided = last_confirmed(await self.storage.audit.for_case(case.id, conn=conn))
             links = current.draft.links
             outcomes = decided.outcomes(len(links))
             if any(not 1 <= r.listing <= len(links) for r in reports):
@@ -362,10 +364,8 @@ class CaseDesk:
         for case in await self.storage.cases.with_status(PENDING):
             async with self.storage.db.transaction() as conn:
                 current = await self._get(conn, case.id)
-                step = await self._decision_step(conn, case.id)
-                if current.status not in PENDING or step is None or step.action not in CONFIRMED:
-                    continue
-                if step.at + window > self.clock():
+                trail = await self.storage.audit.for_case(case.id, conn=conn)
+                if due_to_notify(current.status, trail, self.clock(), window) is None:
                     continue
                 await self._notify_decision(conn, current)
                 done += 1
@@ -421,44 +421,17 @@ class CaseDesk:
 
     async def _notify_decision(self, conn: Connection, case: Case) -> Case:
         """The confirmed decision stands: the claimant told, the event sent, the card drawn."""
-        step = await self._decision_step(conn, case.id)
+        step = decision_step(await self.storage.audit.for_case(case.id, conn=conn))
         assert step is not None
-        decision = Decision.of(step.detail)
-        detail: dict[str, Any] = {
-            **decision.detail(),
-            "decision": "accept" if decision.accepts else "reject",
-            "actor_name": step.actor_name,
-            "confirmed": step.id,
-            "listings": self._listing_outcomes(case, decision),
-        }
+        decision, detail = notify_detail(case.draft.links, step)
         _, outcome, updated = await self._apply(conn, case, Action.NOTIFY, SYSTEM, detail)
         text = decision_notice(texts(case.lang), case.number, case.draft.links, decision)
         await self._follow(conn, updated, outcome, key=f"decision:{step.id}", text=text)
         return updated
 
-    @staticmethod
-    def _listing_outcomes(case: Case, decision: Decision) -> list[dict[str, Any]]:
-        """Each listing with its outcome, as case events and the seller notice carry them."""
-        return [
-            {"link": link, "outcome": "accepted"}
-            if outcome == ACCEPTED_MARK
-            else {"link": link, "outcome": "rejected", "reason": outcome}
-            for link, outcome in zip(
-                case.draft.links, decision.outcomes(len(case.draft.links)), strict=True
-            )
-        ]
-
-    async def _decision_step(self, conn: Connection, case_id: int) -> AuditEntry | None:
-        """The last step of a decision in the audit trail (asked, confirmed, cancelled, undone)."""
-        trail = await self.storage.audit.for_case(case_id, conn=conn)
-        steps = [e for e in trail if e.action in DECISION_STEPS]
-        return steps[-1] if steps else None
-
     async def _last_decision(self, case: Case) -> Decision:
         """The decision confirmed last (every listing accepted if none is recorded)."""
-        trail = await self.storage.audit.for_case(case.id)
-        confirmed = [e for e in trail if e.action in CONFIRMED]
-        return Decision.of(confirmed[-1].detail) if confirmed else Decision()
+        return last_confirmed(await self.storage.audit.for_case(case.id))
 
     async def refresh_card(self, case: Case) -> None:
         """Draw the card as the case stands (after a cancelled choice of reasons, say)."""

@@ -11,8 +11,8 @@ import pytest
 
 from bot.config.settings import Settings
 from bot.staff.card import render_card
+from bot.staff.decision_protocol import ACCEPTED_MARK
 from bot.staff.desk import ActionRefused, Actor, CaseDesk, Decision
-from bot.staff.workflow import ACCEPTED_MARK
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, utcnow
 from tests.backends import Backend

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast, visitor
 
+from bot.staff.decision_protocol import REJECT_REASONS
 from bot.staff.decisions import MARK_ACCEPT, listings_markup
-from bot.staff.workflow import REJECT_REASONS
 from dialogs.engine import handle
 from dialogs.events import Command, Context
 from dialogs.flow import STEPS
