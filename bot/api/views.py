@@ -11,8 +11,8 @@ from bot.api.models import (
     HistoryEntry,
     ListingView,
 )
+from bot.staff.apply import SELLER_NOTICE_SECTION
 from bot.staff.decision_protocol import ACCEPTED_MARK, CONFIRMED, Decision
-from bot.staff.desk import SELLER_NOTICE_SECTION
 from bot.staff.workflow import DECIDED, RULE, Action
 from dialogs.model import Case, CaseStatus
 from storage import Storage

@@ -8,21 +8,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from bot.staff.apply import ActionRefused, remove_duplicate_card
 from bot.staff.card import STAFF_PREFIX
+from bot.staff.decision_protocol import OTHER_REASON, REJECT_REASONS, Decision
 from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_markup, toggled
-from bot.staff.desk import (
-    OTHER_REASON,
-    REJECT_REASONS,
-    ActionRefused,
-    Actor,
-    CaseDesk,
-    Decision,
-    remove_duplicate_card,
-)
+from bot.staff.desk import CaseDesk
 from bot.staff.files_on_demand import send_files
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.routing import staff_chat_of
-from bot.staff.workflow import Action
+from bot.staff.workflow import Action, Actor
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
 

@@ -12,8 +12,9 @@ from bot.config.settings import Settings
 from bot.outbox.messages import CardButtons, Text, keyboard_from_markup
 from bot.outbox.notifications import queue
 from bot.staff import actions, commands
+from bot.staff.apply import AlreadyApplied
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import AlreadyApplied, CaseDesk
+from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.events import Message, Press, Toast
 from storage.chat_states import ChatStates

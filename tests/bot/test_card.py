@@ -10,7 +10,8 @@ import pytest
 from bot.config.settings import Settings
 from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
 from bot.staff.card import CAPTION_LIMIT, render_card
-from bot.staff.desk import Actor, CaseDesk
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.model import Case, utcnow
 from storage import Storage
 from tests.bot.deciding import decided as decide_now

@@ -9,9 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.staff.apply import ActionRefused
 from bot.staff.card import render_card
-from bot.staff.desk import OUTCOMES_SETTLE_SECONDS, ActionRefused, Actor, CaseDesk, Decision
+from bot.staff.decision_protocol import Decision
+from bot.staff.desk import CaseDesk
 from bot.staff.outcomes import summary
+from bot.staff.timers import OUTCOMES_SETTLE_SECONDS
+from bot.staff.workflow import Actor
 from dialogs.i18n import texts
 from storage.listing_outcomes import ListingOutcome, Reported
 from tests.bot.test_timed_decisions import (

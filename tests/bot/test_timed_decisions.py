@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.config.settings import Settings
+from bot.staff.apply import ActionRefused
 from bot.staff.card import render_card
-from bot.staff.decision_protocol import ACCEPTED_MARK
-from bot.staff.desk import ActionRefused, Actor, CaseDesk, Decision
+from bot.staff.decision_protocol import ACCEPTED_MARK, Decision
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, utcnow
 from tests.backends import Backend
