@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
+from bot.outbox.messages import Button, Keyboard
 from bot.staff.apply import ActionRefused, remove_duplicate_card
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.decision_protocol import OTHER_REASON, REJECT_REASONS, Decision
-from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_markup, toggled
+from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_keyboard, toggled
 from bot.staff.desk import CaseDesk
 from bot.staff.files_on_demand import send_files
 from bot.staff.members import GetChatMember, is_staff
@@ -30,16 +30,17 @@ class StaffAnswer:
 
     note: str | None
     alert: bool = False
-    card_markup: dict[str, Any] | None = None
+    card_keyboard: Keyboard | None = None
+    case: Case | None = None  # the case whose card was pressed, once found
 
 
-def reasons_markup(t: Texts) -> dict[str, Any]:
+def reasons_keyboard(t: Texts) -> Keyboard:
     rows = [
-        [{"text": t.plain(f"staff-reason-{r}"), "callback_data": f"{STAFF_PREFIX}:reason:{r}"}]
+        [Button(text=t.plain(f"staff-reason-{r}"), callback_data=f"{STAFF_PREFIX}:reason:{r}")]
         for r in (*REJECT_REASONS, OTHER_REASON)
     ]
-    rows.append([{"text": t.plain("staff-btn-cancel"), "callback_data": f"{STAFF_PREFIX}:back:"}])
-    return {"inline_keyboard": rows}
+    rows.append([Button(text=t.plain("staff-btn-cancel"), callback_data=f"{STAFF_PREFIX}:back:")])
+    return rows
 
 
 def parse_staff_data(data: str) -> tuple[str, str]:
@@ -154,7 +155,7 @@ async def press(
             case "reject":
                 desk.check(case, Action.REJECT, actor)
                 note = t.plain("staff-reject-choose", number=case.number)
-                return StaffAnswer(note, card_markup=reasons_markup(t))
+                return StaffAnswer(note, card_keyboard=reasons_keyboard(t), case=case)
             case "reason" if arg == OTHER_REASON:
                 return StaffAnswer(t.plain("staff-reject-other-hint"), alert=True)
             case "reason":
@@ -214,7 +215,8 @@ def per_listing(
         if int(index) >= len(links):
             raise ActionRefused("staff-refused-state")
         marks = toggled(marks, int(index))
-    return StaffAnswer(t.plain("staff-listings-hint"), card_markup=listings_markup(t, links, marks))
+    keyboard = listings_keyboard(t, links, marks)
+    return StaffAnswer(t.plain("staff-listings-hint"), card_keyboard=keyboard, case=case)
 
 
 async def reply_to_card(

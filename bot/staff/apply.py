@@ -25,13 +25,12 @@ from bot.outbox.messages import (
     Document,
     OutboxMessage,
     Text,
-    keyboard_from_markup,
 )
 from bot.outbox.notifications import queue
 from bot.outbox.text_limits import split_message
-from bot.staff.card import render_card
+from bot.staff.card import draw_card
 from bot.staff.decision_protocol import Decision, decision_step, notify_detail
-from bot.staff.decisions import confirm_markup
+from bot.staff.decisions import confirm_keyboard
 from bot.staff.reasons import decision_notice
 from bot.staff.routing import staff_chat_of
 from bot.staff.workflow import Action, Actor, Notice, Outcome, Refusal, Role, decide
@@ -240,15 +239,10 @@ class CaseWork:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
-        card = await render_card(
+        card = await draw_card(
             self.storage, case, self.settings.staff_lang, conn=conn, tz=self.settings.tz
         )
-        message = CardEdit(
-            chat_id=staff,
-            case_id=case.id,
-            text=card.text,
-            keyboard=keyboard_from_markup(card.markup),
-        )
+        message = CardEdit(chat_id=staff, case_id=case.id, text=card.text, keyboard=card.keyboard)
         key = f"case:{case.id}:card-edit:{action}:{self.clock().isoformat()}"
         await self.queue(conn, message, key, case.id)
 
@@ -335,10 +329,10 @@ class CaseWork:
         staff = await staff_chat_of(self.storage, case.id, self.settings, conn)
         if staff is None:
             return
-        markup = confirm_markup(texts(self.settings.staff_lang), decision)
+        keyboard = confirm_keyboard(texts(self.settings.staff_lang), decision)
         await self.queue(
             conn,
-            CardButtons(chat_id=staff, case_id=case.id, keyboard=keyboard_from_markup(markup)),
+            CardButtons(chat_id=staff, case_id=case.id, keyboard=keyboard),
             f"case:{case.id}:confirm:{self.clock().isoformat()}",
             case.id,
         )
