@@ -135,10 +135,13 @@ class CaseWork:
         detail: dict[str, Any] | None = None,
         *,
         update_id: int | None = None,
+        held: bool = False,
         follow: Follow = Follow(),
     ) -> Case:
         """`record` the action, then `carry_out` its notices; the case as it then stands."""
-        outcome, updated = await self.record(conn, case, action, actor, detail, update_id=update_id)
+        outcome, updated = await self.record(
+            conn, case, action, actor, detail, update_id=update_id, held=held
+        )
         return await self.carry_out(conn, updated, outcome, detail, follow)
 
     async def record(
@@ -150,14 +153,17 @@ class CaseWork:
         detail: dict[str, Any] | None = None,
         *,
         update_id: int | None = None,
+        held: bool = False,
     ) -> tuple[Outcome, Case]:
         """Decide against the case as it stands inside the action's transaction (two staff
         members pressing at once are decided one after the other, the second against the
         first's result), then save what the workflow says: assignee, status, audit, event.
         The Telegram update asking for it (`update_id`) is marked applied in the same
-        transaction: delivered again, it changes nothing (`AlreadyApplied`)."""
+        transaction: delivered again, it changes nothing (`AlreadyApplied`). `held`: `case`
+        was read in this transaction already (`get`: its row is held until commit), so it is
+        the case as it stands and is not read again."""
         await claim_update(conn, self.storage, update_id, actor, self.clock())
-        current = await self.get(conn, case.id)
+        current = case if held else await self.get(conn, case.id)
         outcome = check(current, action, actor)
         if outcome.assign_to_actor:
             await self.storage.cases.assign(
@@ -216,13 +222,14 @@ class CaseWork:
         return case
 
     async def notify_decision(self, conn: Connection, case: Case) -> Case:
-        """The confirmed decision stands: the claimant told, the event sent, the card drawn."""
+        """The confirmed decision stands: the claimant told, the event sent, the card drawn.
+        `case` as read (or saved) in this transaction."""
         step = decision_step(await self.storage.audit.for_case(case.id, conn=conn))
         assert step is not None
         decision, detail = notify_detail(case.draft.links, step)
         text = decision_notice(texts(case.lang), case.number, case.draft.links, decision)
         follow = Follow(key=f"decision:{step.id}", text=text)
-        return await self.act(conn, case, Action.NOTIFY, SYSTEM, detail, follow=follow)
+        return await self.act(conn, case, Action.NOTIFY, SYSTEM, detail, held=True, follow=follow)
 
     async def notify_claimant(
         self, conn: Connection, case: Case, key: str, action: str, text: str | None = None

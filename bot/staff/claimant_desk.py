@@ -50,7 +50,13 @@ class ClaimantDesk(CaseWork):
             detail = {"question_id": question.id}
             follow = Follow(key=f"answered:{question.id}")
             return await self.act(
-                conn, case, Action.FINISH_ANSWER, claimant(user_id), detail, follow=follow
+                conn,
+                case,
+                Action.FINISH_ANSWER,
+                claimant(user_id),
+                detail,
+                held=True,
+                follow=follow,
             )
 
     async def start_evidence(self, user_id: int, case: Case) -> Case:
@@ -75,7 +81,9 @@ class ClaimantDesk(CaseWork):
             current = await self.get(conn, case.id)
             if not allowed(current, Action.FINISH_EVIDENCE, claimant(user_id)):
                 return current
-            return await self.act(conn, current, Action.FINISH_EVIDENCE, claimant(user_id))
+            return await self.act(
+                conn, current, Action.FINISH_EVIDENCE, claimant(user_id), held=True
+            )
 
     async def withdraw(self, user_id: int, case: Case) -> Case:
         """The claimant withdraws the complaint before a decision (once: asked again after it
@@ -84,7 +92,9 @@ class ClaimantDesk(CaseWork):
             current = await self.get(conn, case.id)
             if current.status is CaseStatus.WITHDRAWN and current.user_id == user_id:
                 return current
-            outcome, updated = await self.record(conn, current, Action.WITHDRAW, claimant(user_id))
+            outcome, updated = await self.record(
+                conn, current, Action.WITHDRAW, claimant(user_id), held=True
+            )
             await self.storage.evidence.finish(conn, user_id)
             await self.storage.questions.stop_answering(conn, user_id)
             return await self.carry_out(conn, updated, outcome)
@@ -110,7 +120,9 @@ class ClaimantDesk(CaseWork):
             detail = {**detail, "text": text, "files": [f.sha256 for f in files]}
             if key:
                 detail["key"] = key
-            outcome, updated = await self.record(conn, case, action, claimant(user_id), detail)
+            outcome, updated = await self.record(
+                conn, case, action, claimant(user_id), detail, held=True
+            )
             await self.storage.questions.add_message(
                 conn, case.id, "claimant", user_id, text, files, now
             )

@@ -45,7 +45,14 @@ class StaffDesk(CaseWork):
             detail = {"question_id": asked.id, "question": question}
             follow = Follow(key=f"asked:{asked.id}", question=asked)
             await self.act(
-                conn, current, Action.ASK, staff, detail, update_id=update_id, follow=follow
+                conn,
+                current,
+                Action.ASK,
+                staff,
+                detail,
+                update_id=update_id,
+                held=True,
+                follow=follow,
             )
         return asked
 
@@ -98,7 +105,7 @@ class StaffDesk(CaseWork):
             step, decision = asked
             detail = confirm_detail(step, decision)
             updated = await self.act(
-                conn, current, decision.confirms, staff, detail, update_id=update_id
+                conn, current, decision.confirms, staff, detail, update_id=update_id, held=True
             )
         return updated, decision
 
@@ -178,7 +185,7 @@ class StaffDesk(CaseWork):
                     for r in changed
                 ]
             }
-            updated = await self.act(conn, current, Action.REPORT_OUTCOME, actor, detail)
+            updated = await self.act(conn, current, Action.REPORT_OUTCOME, actor, detail, held=True)
         return updated, [r.listing for r in changed]
 
     async def refresh_card(self, case: Case) -> None:

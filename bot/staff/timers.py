@@ -78,7 +78,9 @@ class Timers(CaseWork):
                     continue
                 if await self.storage.audit.has_action(conn, case.id, audit):
                     continue
-                await self.act(conn, current, Action.REMIND, SYSTEM, {"minutes": minutes})
+                await self.act(
+                    conn, current, Action.REMIND, SYSTEM, {"minutes": minutes}, held=True
+                )
                 done += 1
         return done
 

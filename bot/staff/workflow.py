@@ -272,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         (Notice.CLAIMANT, Notice.CARD),
     ),
     # The claimant is told of listing outcomes once the reports arriving together are in
-    # (`CaseDesk.tell_outcomes_due`), not per report.
+    # (`Timers.tell_outcomes_due`), not per report.
     Rule(
         Action.REPORT_OUTCOME,
         _stay(S.ACCEPTED, S.FORWARDED),
