@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from bot.staff.workflow import REJECT_REASONS
+from bot.staff.decision_protocol import REJECT_REASONS
 from dialogs.model import CaseStatus, FileSection
 from storage.listing_outcomes import ListingOutcome
 

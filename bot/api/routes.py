@@ -35,8 +35,10 @@ from bot.api.models import (
 )
 from bot.api.views import case_detail, case_files, case_summary
 from bot.dossier.pool import build_pdf
-from bot.staff.desk import SELLER_NOTICE_SECTION, ActionRefused, CaseDesk
-from bot.staff.workflow import ACCEPTED_MARK, Actor, Decision
+from bot.staff.apply import SELLER_NOTICE_SECTION, ActionRefused
+from bot.staff.decision_protocol import ACCEPTED_MARK, Decision
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.i18n import MissingText, texts
 from dialogs.model import Case, CaseStatus
 from dialogs.validators import Valid

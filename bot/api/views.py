@@ -11,8 +11,9 @@ from bot.api.models import (
     HistoryEntry,
     ListingView,
 )
-from bot.staff.desk import CONFIRMED, SELLER_NOTICE_SECTION
-from bot.staff.workflow import ACCEPTED_MARK, DECIDED, RULE, Action, Decision
+from bot.staff.apply import SELLER_NOTICE_SECTION
+from bot.staff.decision_protocol import ACCEPTED_MARK, CONFIRMED, Decision
+from bot.staff.workflow import DECIDED, RULE, Action
 from dialogs.model import Case, CaseStatus
 from storage import Storage
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from bot.claimant.intake import IntakeService, Sender
 from bot.claimant.uploads import OfferedFile, receive_file
 from bot.outbox.notifications import queue_replies
-from bot.staff.desk import ActionRefused, CaseDesk
-from bot.staff.desk import claimant as claimant_actor
+from bot.staff.apply import ActionRefused
+from bot.staff.apply import claimant as claimant_actor
+from bot.staff.desk import CaseDesk
 from bot.staff.outcomes import outcome_lines
 from bot.staff.outcomes import summary as outcomes_summary
 from bot.staff.workflow import Action, allowed

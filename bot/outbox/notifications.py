@@ -19,11 +19,10 @@ from bot.outbox.messages import (
     OutboxMessage,
     StaffCard,
     Text,
-    keyboard_from_markup,
     keyboard_of,
 )
 from bot.outbox.text_limits import reply_parts, split_message
-from bot.staff.card import CAPTION_LIMIT, render_card
+from bot.staff.card import CAPTION_LIMIT, draw_card
 from bot.staff.routing import route_case
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
@@ -157,7 +156,7 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
     tz = ZoneInfo(compose.time_zone)
     for kind, filename, data in await _dossier_files(storage, case, lang, tz):
         stored[kind] = AlbumItem(sha256=await storage.files.put_async(data), filename=filename)
-    card = await render_card(
+    card = await draw_card(
         storage,
         case,
         lang,
@@ -170,7 +169,7 @@ async def compose_staff_dossier(storage: Storage, item_id: int, compose: Compose
             chat_id=staff,
             case_id=case.id,
             text=card.text,
-            keyboard=keyboard_from_markup(card.markup),
+            keyboard=card.keyboard,
             topic_of=topic,
             document=stored["PDF"],
             zip=stored["ZIP"],

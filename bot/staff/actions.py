@@ -6,23 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
+from bot.outbox.messages import Button, Keyboard
+from bot.staff.apply import ActionRefused, remove_duplicate_card
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_markup, toggled
-from bot.staff.desk import (
-    OTHER_REASON,
-    REJECT_REASONS,
-    ActionRefused,
-    Actor,
-    CaseDesk,
-    Decision,
-    remove_duplicate_card,
-)
+from bot.staff.decision_protocol import OTHER_REASON, REJECT_REASONS, Decision
+from bot.staff.decisions import PER_LISTING_MAX, decode_marks, listings_keyboard, toggled
+from bot.staff.desk import CaseDesk
 from bot.staff.files_on_demand import send_files
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.routing import staff_chat_of
-from bot.staff.workflow import Action
+from bot.staff.workflow import Action, Actor
 from dialogs.i18n import Texts, texts
 from dialogs.model import Case, Lang
 
@@ -36,16 +30,17 @@ class StaffAnswer:
 
     note: str | None
     alert: bool = False
-    card_markup: dict[str, Any] | None = None
+    card_keyboard: Keyboard | None = None
+    case: Case | None = None  # the case whose card was pressed, once found
 
 
-def reasons_markup(t: Texts) -> dict[str, Any]:
+def reasons_keyboard(t: Texts) -> Keyboard:
     rows = [
-        [{"text": t.plain(f"staff-reason-{r}"), "callback_data": f"{STAFF_PREFIX}:reason:{r}"}]
+        [Button(text=t.plain(f"staff-reason-{r}"), callback_data=f"{STAFF_PREFIX}:reason:{r}")]
         for r in (*REJECT_REASONS, OTHER_REASON)
     ]
-    rows.append([{"text": t.plain("staff-btn-cancel"), "callback_data": f"{STAFF_PREFIX}:back:"}])
-    return {"inline_keyboard": rows}
+    rows.append([Button(text=t.plain("staff-btn-cancel"), callback_data=f"{STAFF_PREFIX}:back:")])
+    return rows
 
 
 def parse_staff_data(data: str) -> tuple[str, str]:
@@ -89,10 +84,12 @@ async def press_card(
     get_chat_member: GetChatMember,
     lang: Lang,
     card_text: str | None = None,
+    *,
+    update_id: int | None = None,
 ) -> StaffAnswer:
     """A button pressed on a message (`pressed_in` = chat id, message id): only a member of
     that staff group, only on a card of one of its cases; the case is the card's, whatever the
-    data says."""
+    data says. `update_id`: the Telegram update of the press (delivered twice, applied once)."""
     t = texts(lang)
     if (
         pressed_in is None
@@ -103,7 +100,7 @@ async def press_card(
     case = await card_case(desk, pressed_in[0], pressed_in[1], card_text)
     if case is None:
         return StaffAnswer(t.plain("staff-not-a-card"), alert=True)
-    return await press(desk, case, actor, data, lang)
+    return await press(desk, case, actor, data, lang, update_id=update_id)
 
 
 async def reply_on_card(
@@ -115,6 +112,8 @@ async def reply_on_card(
     get_chat_member: GetChatMember,
     lang: Lang,
     card_text: str | None = None,
+    *,
+    update_id: int | None = None,
 ) -> str | None:
     """A message in the staff group replying to `replied_to`: None unless that is a card."""
     case = await card_case(desk, staff_chat, replied_to, card_text)
@@ -122,37 +121,45 @@ async def reply_on_card(
         return None
     if not await is_staff(get_chat_member, staff_chat, actor.id):
         return texts(lang)("staff-refused")
-    return await reply_to_card(desk, case, actor, text, lang)
+    return await reply_to_card(desk, case, actor, text, lang, update_id=update_id)
 
 
-async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang) -> StaffAnswer:
+async def press(
+    desk: CaseDesk,
+    case: Case,
+    actor: Actor,
+    data: str,
+    lang: Lang,
+    *,
+    update_id: int | None = None,
+) -> StaffAnswer:
     """A card button. Refusals (a decided case, a forged action) come back as an alert."""
     t = texts(lang)
     action, arg = parse_staff_data(data)
     try:
         match action:
             case "take":
-                await desk.take(case, actor)
+                await desk.take(case, actor, update_id=update_id)
                 return StaffAnswer(t.plain("staff-taken", number=case.number))
             case "take_over":
-                await desk.take_over(case, actor)
+                await desk.take_over(case, actor, update_id=update_id)
                 return StaffAnswer(t.plain("staff-taken", number=case.number))
             case "ask":
                 desk.check(case, Action.ASK, actor)
                 return StaffAnswer(t.plain("staff-ask-hint"), alert=True)
             case "accept":
-                await desk.accept(case, actor)
+                await desk.accept(case, actor, update_id=update_id)
                 return StaffAnswer(t.plain("staff-confirm-hint"))
             case "forward":
-                decided = await desk.forward(case, actor)
+                decided = await desk.forward(case, actor, update_id=update_id)
             case "reject":
                 desk.check(case, Action.REJECT, actor)
                 note = t.plain("staff-reject-choose", number=case.number)
-                return StaffAnswer(note, card_markup=reasons_markup(t))
+                return StaffAnswer(note, card_keyboard=reasons_keyboard(t), case=case)
             case "reason" if arg == OTHER_REASON:
                 return StaffAnswer(t.plain("staff-reject-other-hint"), alert=True)
             case "reason":
-                await desk.reject(case, actor, arg)
+                await desk.reject(case, actor, arg, update_id=update_id)
                 return StaffAnswer(t.plain("staff-confirm-hint"))
             case "per_listing" | "mark":
                 return per_listing(desk, case, actor, action, arg, t)
@@ -160,10 +167,10 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
                 marks = decode_marks(arg, len(case.draft.links))
                 if marks is None:
                     raise ActionRefused("staff-refused-state")
-                await desk.propose(case, actor, Decision(listings=marks))
+                await desk.propose(case, actor, Decision(listings=marks), update_id=update_id)
                 return StaffAnswer(t.plain("staff-confirm-hint"))
             case "confirm":
-                decided, _ = await desk.confirm(case, actor)
+                decided, _ = await desk.confirm(case, actor, update_id=update_id)
                 seconds = desk.settings.decision_undo_seconds
                 if seconds > 0:
                     status = t.plain(f"status-{decided.status.value}")
@@ -172,13 +179,14 @@ async def press(desk: CaseDesk, case: Case, actor: Actor, data: str, lang: Lang)
                     )
                     return StaffAnswer(note)
             case "cancel":
-                await desk.cancel(case, actor)
+                await desk.cancel(case, actor, update_id=update_id)
                 return StaffAnswer(t.plain("staff-cancelled", number=case.number))
             case "undo":
-                await desk.undo(case, actor)
+                await desk.undo(case, actor, update_id=update_id)
                 return StaffAnswer(t.plain("staff-undone", number=case.number))
             case "files":
-                return StaffAnswer(await send_files(desk, case, actor, lang))
+                toast = await send_files(desk, case, actor, lang, update_id=update_id)
+                return StaffAnswer(toast)
             case "back":
                 await desk.refresh_card(case)
                 return StaffAnswer(None)
@@ -207,11 +215,18 @@ def per_listing(
         if int(index) >= len(links):
             raise ActionRefused("staff-refused-state")
         marks = toggled(marks, int(index))
-    return StaffAnswer(t.plain("staff-listings-hint"), card_markup=listings_markup(t, links, marks))
+    keyboard = listings_keyboard(t, links, marks)
+    return StaffAnswer(t.plain("staff-listings-hint"), card_keyboard=keyboard, case=case)
 
 
 async def reply_to_card(
-    desk: CaseDesk, case: Case, actor: Actor, text: str, lang: Lang
+    desk: CaseDesk,
+    case: Case,
+    actor: Actor,
+    text: str,
+    lang: Lang,
+    *,
+    update_id: int | None = None,
 ) -> str | None:
     """A reply to a card: a question for the claimant, or `/reject your words`. The answer is
     HTML for staff; None for other commands, which are not for this bot."""
@@ -220,11 +235,11 @@ async def reply_to_card(
     try:
         if text.lower().startswith(REJECT_COMMAND):
             note = text[len(REJECT_COMMAND) :].strip()
-            await desk.reject(case, actor, OTHER_REASON, note)
+            await desk.reject(case, actor, OTHER_REASON, note, update_id=update_id)
             return t("staff-confirm-hint")
         if text.startswith("/"):
             return None
-        await desk.ask(case, actor, text)
+        await desk.ask(case, actor, text, update_id=update_id)
         return t("staff-question-sent", number=case.number)
     except ActionRefused as refusal:
         return t(refusal.code, **refusal.params)

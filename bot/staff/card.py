@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
 
+from bot.outbox.messages import Button, Keyboard
 from bot.outbox.text_limits import visible_length
+from bot.staff.decision_protocol import ACCEPTED_MARK
 from bot.staff.outcomes import summary
 from bot.staff.undelivered import undelivered_names
-from bot.staff.workflow import ACCEPTED_MARK, DECIDED, card_actions
+from bot.staff.workflow import DECIDED, card_actions
 from dialogs.filenames import shown_name
 from dialogs.flow import STEPS
 from dialogs.i18n import Texts, cut, texts
@@ -22,8 +23,10 @@ from dialogs.model import Case, CaseStatus, FileSection, Lang
 from dialogs.progress import missing_steps
 from dialogs.render import DISPLAY_TZ, local_time, plain_answer, with_role
 from storage import Storage
+from storage.audit import AuditEntry
 from storage.chat_states import ChatStates
 from storage.database import Connection
+from storage.listing_outcomes import Reported
 
 DECISION_ACTIONS = ("accepted", "rejected", "forwarded", "withdrawn")
 CAPTION_LIMIT = 1024  # a compact card fits a caption
@@ -42,10 +45,54 @@ def staff_button_data(action: str, arg: str = "") -> str:
 @dataclass(frozen=True)
 class Card:
     text: str
-    markup: dict[str, Any]
+    keyboard: Keyboard
 
 
-async def render_card(
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything the card shows beyond the case itself, read at once (`card_facts`)."""
+
+    case: Case
+    username: str | None  # the claimant's @username
+    unreachable: bool  # the claimant blocked the bot
+    decided: AuditEntry | None  # the last decision's audit entry, once decided
+    reported: dict[int, Reported]  # listing outcomes the marketplace reported
+    record: dict[CaseStatus, int]  # the claimant's other cases, by status
+    earlier: dict[str, Case]  # other cases about the same listings, by number
+    undelivered: list[str]  # names of files Telegram refused to post (issue 6)
+
+
+async def card_facts(
+    storage: Storage,
+    case: Case,
+    *,
+    username: str | None = None,
+    conn: Connection | None = None,
+) -> CardFacts:
+    """The reads the card needs, once. With `conn`, as the transaction making a change sees
+    the case."""
+    decided = None
+    if case.status in DECIDED:
+        trail = await storage.audit.for_case(case.id, conn=conn)
+        entries = [e for e in trail if e.action in DECISION_ACTIONS]
+        decided = entries[-1] if entries else None
+    earlier: dict[str, Case] = {}
+    for link in case.draft.links:
+        for other in await storage.cases.cases_with_link(link, exclude_case_id=case.id):
+            earlier.setdefault(other.number, other)
+    return CardFacts(
+        case=case,
+        username=username or await storage.cases.claimant_username(case.id),
+        unreachable=await ChatStates(storage.db).is_unreachable(case.chat_id, conn),
+        decided=decided,
+        reported=await storage.listing_outcomes.current(case.id, conn=conn),
+        record=await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id),
+        earlier=earlier,
+        undelivered=await undelivered_names(storage, case.id),
+    )
+
+
+async def draw_card(
     storage: Storage,
     case: Case,
     lang: Lang,
@@ -55,14 +102,22 @@ async def render_card(
     conn: Connection | None = None,
     tz: tzinfo = DISPLAY_TZ,
 ) -> Card:
+    """The card as the case stands: its facts read, then rendered."""
+    facts = await card_facts(storage, case, username=username, conn=conn)
+    return render_card(facts, lang, limit=limit, tz=tz)
+
+
+def render_card(
+    facts: CardFacts, lang: Lang, *, limit: int = CAPTION_LIMIT, tz: tzinfo = DISPLAY_TZ
+) -> Card:
     """Everything needed to decide, in at most `limit` visible characters (a caption's 1024:
     the card is the dossier PDF's caption): the essentials first, then the details, then the
-    listings — the lower parts shortened first when space runs out. With `conn`, drawn as
-    the transaction making a change sees the case. Times in `tz` (TIME_ZONE), as claimants
-    see theirs."""
+    listings — the lower parts shortened first when space runs out. Times in `tz`
+    (TIME_ZONE), as claimants see theirs. Pure: the facts are read before (`card_facts`)."""
     t = texts(lang)
+    case = facts.case
     draft = case.draft
-    username = username or await storage.cases.claimant_username(case.id)
+    username = facts.username
     essentials = [
         t(
             "staff-card-title",
@@ -77,17 +132,17 @@ async def render_card(
             username=f"@{username}" if username else "—",
         ),
     ]
-    if await ChatStates(storage.db).is_unreachable(case.chat_id, conn):  # blocked the bot
+    if facts.unreachable:  # blocked the bot
         essentials.append(t("staff-card-unreachable"))
     if case.assignee_name:
         essentials.append(t("staff-card-assignee", name=case.assignee_name))
-    essentials.extend(await _decision_lines(storage, case, t, conn, tz))
-    if reported := await storage.listing_outcomes.current(case.id, conn=conn):
+    essentials.extend(_decision_lines(facts.decided, case, t, tz))
+    if reported := facts.reported:
         total = len(draft.links)
         essentials.append(t("staff-card-outcomes", summary=summary(t, reported, total)))
     essentials.extend(_matter_lines(case, t))
     details = []
-    record = await storage.cases.claimant_record(case.user_id, exclude_case_id=case.id)
+    record = facts.record
     details.append(
         t(
             "staff-card-record",
@@ -96,22 +151,18 @@ async def render_card(
             rejected=record[CaseStatus.REJECTED],
         )
     )
-    earlier: dict[str, Case] = {}
-    for link in draft.links:
-        for other in await storage.cases.cases_with_link(link, exclude_case_id=case.id):
-            earlier.setdefault(other.number, other)
-    if earlier:
+    if earlier := facts.earlier:
         listed = ", ".join(
             f"{number} ({t.plain('status-' + other.status.value)})"
             for number, other in earlier.items()
         )
         details.append(t("staff-card-earlier", cases=listed))
-    if undelivered := await undelivered_names(storage, case.id):  # issue 6: files not posted
+    if undelivered := facts.undelivered:  # issue 6: files not posted
         names = ", ".join(cut(shown_name(name), UNDELIVERED_NAME_CHARS) for name in undelivered)
         essentials.append(t("staff-card-undelivered", count=len(undelivered), names=names))
     links = [f"{i}. {html.escape(link)}" for i, link in enumerate(draft.links[:CARD_LINKS], 1)]
     text = _fit(essentials, details, links, len(draft.links), t, limit)
-    return Card(text, card_markup(case, lang))
+    return Card(text, card_keyboard(case, lang))
 
 
 def _matter_lines(case: Case, t: Texts) -> list[str]:
@@ -163,17 +214,10 @@ def _claim(case: Case, t: Texts) -> str:
     return f"{chosen}: {own}" if chosen and own else chosen or own
 
 
-async def _decision_lines(
-    storage: Storage, case: Case, t: Texts, conn: Connection | None, tz: tzinfo
-) -> list[str]:
+def _decision_lines(last: AuditEntry | None, case: Case, t: Texts, tz: tzinfo) -> list[str]:
     """After a decision: who, when and why."""
-    if case.status not in DECIDED:
+    if case.status not in DECIDED or last is None:
         return []
-    trail = await storage.audit.for_case(case.id, conn=conn)
-    entries = [e for e in trail if e.action in DECISION_ACTIONS]
-    if not entries:
-        return []
-    last = entries[-1]
     reason = last.detail.get("reason")
     why = t.plain(f"staff-reason-{reason}") if reason else ""
     if last.detail.get("note"):
@@ -217,17 +261,17 @@ def _fit(
     return body if visible_length(body) <= limit else text
 
 
-def card_markup(case: Case, lang: Lang) -> dict[str, Any]:
+def card_keyboard(case: Case, lang: Lang) -> Keyboard:
+    """The card's buttons in the case's status (none once decided for good), then "📎 Files"."""
     t = texts(lang)
     buttons = [
-        {"text": t.plain(f"staff-btn-{action}"), "callback_data": staff_button_data(action)}
+        Button(text=t.plain(f"staff-btn-{action}"), callback_data=staff_button_data(action))
         for action in card_actions(case.status, len(case.draft.links))
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if not rows:
-        return {"inline_keyboard": []}  # decided: nothing left to press
-    files = {
-        "text": t.plain(f"staff-btn-{FILES_ACTION}"),
-        "callback_data": staff_button_data(FILES_ACTION),
-    }
-    return {"inline_keyboard": [*rows, [files]]}
+        return []  # decided: nothing left to press
+    files = Button(
+        text=t.plain(f"staff-btn-{FILES_ACTION}"), callback_data=staff_button_data(FILES_ACTION)
+    )
+    return [*rows, [files]]

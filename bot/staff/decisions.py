@@ -8,10 +8,10 @@ the decision is asked and confirmed, and the desk checks both against the case a
 
 from __future__ import annotations
 
-from typing import Any
-
+from bot.outbox.messages import Button, Keyboard
 from bot.staff.card import staff_button_data
-from bot.staff.workflow import ACCEPTED_MARK, REJECT_REASONS, Action, Decision
+from bot.staff.decision_protocol import ACCEPTED_MARK, REJECT_REASONS, Decision
+from bot.staff.workflow import Action
 from dialogs.i18n import Texts
 
 MARK_ACCEPT = "+"
@@ -19,15 +19,15 @@ MARK_ACCEPT = "+"
 PER_LISTING_MAX = 48
 
 
-def confirm_markup(t: Texts, decision: Decision) -> dict[str, Any]:
+def confirm_keyboard(t: Texts, decision: Decision) -> Keyboard:
     """ "Confirm … / Cancel" under the card, for the decision asked."""
     label = "confirm_listings" if decision.listings is not None else decision.confirms.value
-    confirm = {"text": t.plain(f"staff-btn-{label}"), "callback_data": staff_button_data("confirm")}
-    cancel = {
-        "text": t.plain("staff-btn-cancel_decision"),
-        "callback_data": staff_button_data(Action.CANCEL.value),
-    }
-    return {"inline_keyboard": [[confirm], [cancel]]}
+    confirm = Button(text=t.plain(f"staff-btn-{label}"), callback_data=staff_button_data("confirm"))
+    cancel = Button(
+        text=t.plain("staff-btn-cancel_decision"),
+        callback_data=staff_button_data(Action.CANCEL.value),
+    )
+    return [[confirm], [cancel]]
 
 
 def encode_marks(outcomes: tuple[str, ...]) -> str:
@@ -56,7 +56,7 @@ def toggled(marks: str, index: int) -> str:
     return marks[:index] + next_mark(marks[index]) + marks[index + 1 :]
 
 
-def listings_markup(t: Texts, links: list[str], marks: str) -> dict[str, Any]:
+def listings_keyboard(t: Texts, links: list[str], marks: str) -> Keyboard:
     """One button per listing showing its number and outcome ("12 · Not a platform listing"; the
     card above lists the links by number; pressed: the next outcome), then Next / Back."""
     rows = []
@@ -66,11 +66,11 @@ def listings_markup(t: Texts, links: list[str], marks: str) -> dict[str, Any]:
         else:
             outcome = t.plain(f"staff-reason-{REJECT_REASONS[int(mark)]}")
         text = t.plain("staff-listing-btn", index=i + 1, outcome=outcome)
-        rows.append([{"text": text, "callback_data": staff_button_data("mark", f"{i}:{marks}")}])
-    next_ = {
-        "text": t.plain("staff-btn-listings-next"),
-        "callback_data": staff_button_data("listings", marks),
-    }
-    back = {"text": t.plain("staff-btn-cancel"), "callback_data": staff_button_data("back")}
+        rows.append([Button(text=text, callback_data=staff_button_data("mark", f"{i}:{marks}"))])
+    next_ = Button(
+        text=t.plain("staff-btn-listings-next"),
+        callback_data=staff_button_data("listings", marks),
+    )
+    back = Button(text=t.plain("staff-btn-cancel"), callback_data=staff_button_data("back"))
     rows.append([next_, back])
-    return {"inline_keyboard": rows}
+    return rows

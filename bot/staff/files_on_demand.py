@@ -14,7 +14,8 @@ from bot.dossier.archive import split_archive
 from bot.outbox.messages import Album, AlbumItem, Document, OutboxMessage
 from bot.outbox.notifications import dossier_zip, queue
 from bot.outbox.text_limits import truncate_caption
-from bot.staff.desk import APPLYING, AlreadyApplied, CaseDesk
+from bot.staff.apply import claim_update
+from bot.staff.desk import CaseDesk
 from bot.staff.routing import staff_chat_of
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import Actor
@@ -97,7 +98,9 @@ def _item(case: Case, stored: StoredFile, t: Texts) -> AlbumItem:
     return AlbumItem(sha256=stored.sha256, filename=stored.name, caption=truncate_caption(caption))
 
 
-async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> str:
+async def send_files(
+    desk: CaseDesk, case: Case, actor: Actor, lang: Lang, *, update_id: int | None = None
+) -> str:
     """Queue the case's files for its staff group; the toast for the staff member. A press
     delivered twice (the same Telegram update) queues them once."""
     t = texts(lang)
@@ -110,12 +113,8 @@ async def send_files(desk: CaseDesk, case: Case, actor: Actor, lang: Lang) -> st
     if not fits:
         zipped = await dossier_zip(storage, case, desk.settings.staff_lang, desk.settings.tz)
         parts = await zip_parts(storage, zipped)
-    update_id = APPLYING.get()
     async with storage.db.transaction() as conn:
-        if update_id is not None:
-            APPLYING.set(None)
-            if not await storage.updates.claim(conn, update_id, actor.id, now=desk.clock()):
-                raise AlreadyApplied(update_id)
+        await claim_update(conn, storage, update_id, actor, desk.clock())
         chat_id = await staff_chat_of(storage, case.id, desk.settings, conn)
         if chat_id is None:
             return t.plain("staff-refused-state")

@@ -4,7 +4,7 @@ for the decision to be reviewed, go to court — in the claimant's language, fro
 
 from __future__ import annotations
 
-from bot.staff.workflow import ACCEPTED_MARK, Decision
+from bot.staff.decision_protocol import ACCEPTED_MARK, Decision
 from dialogs.i18n import Texts
 
 REDRESS_ALWAYS = ("reject-redress-review", "reject-redress-courts")

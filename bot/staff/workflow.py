@@ -6,6 +6,7 @@ may take it, the audit entry it writes, the case event it emits (for the webhook
 notices that follow. `decide(case, action, actor)` answers with an `Outcome` (what the desk
 then saves and queues) or a `Refusal` (a catalog key saying why not). The desk only loads,
 decides, saves and queues; the card's buttons and the lifecycle diagram are read from here.
+What staff decide, and where a decision in the making stands, is `bot.staff.decision_protocol`.
 """
 
 from __future__ import annotations
@@ -271,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         (Notice.CLAIMANT, Notice.CARD),
     ),
     # The claimant is told of listing outcomes once the reports arriving together are in
-    # (`CaseDesk.tell_outcomes_due`), not per report.
+    # (`Timers.tell_outcomes_due`), not per report.
     Rule(
         Action.REPORT_OUTCOME,
         _stay(S.ACCEPTED, S.FORWARDED),
@@ -368,72 +369,3 @@ def card_actions(status: CaseStatus, listings: int = 1) -> tuple[Action, ...]:
         for rule in RULES
         if rule.button and status in rule.moves and (listings > 1 or not rule.several)
     )
-
-
-# --- decisions --------------------------------------------------------------------------------
-
-REJECT_REASONS = ("out_of_scope", "documents_missing", "no_authority", "not_platform_listing")
-OTHER_REASON = "other"
-ACCEPTED_MARK = "+"  # a listing accepted, in `Decision.listings`
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What staff decide: every listing accepted (`reason` None), every listing rejected for
-    `reason`, or an outcome for each listing (`listings`: `ACCEPTED_MARK` or a reason code,
-    in the order of the complaint's links)."""
-
-    reason: str | None = None
-    note: str = ""
-    listings: tuple[str, ...] | None = None
-
-    def outcomes(self, count: int) -> tuple[str, ...]:
-        """Each listing's outcome: `ACCEPTED_MARK` or the reason it was rejected for."""
-        if self.listings is not None:
-            return self.listings
-        return (self.reason or ACCEPTED_MARK,) * count
-
-    @property
-    def accepts(self) -> bool:
-        """Some listing is accepted (the case is accepted, maybe in part)."""
-        if self.listings is not None:
-            return ACCEPTED_MARK in self.listings
-        return self.reason is None
-
-    @property
-    def asks(self) -> Action:
-        """The action asking for it."""
-        if self.listings is not None:
-            return Action.PER_LISTING
-        return Action.ACCEPT if self.reason is None else Action.REJECT
-
-    @property
-    def confirms(self) -> Action:
-        return Action.CONFIRM_ACCEPT if self.accepts else Action.CONFIRM_REJECT
-
-    def valid(self, count: int) -> bool:
-        codes = (*REJECT_REASONS, OTHER_REASON)
-        if self.listings is not None:
-            marks = (ACCEPTED_MARK, *REJECT_REASONS)
-            return len(self.listings) == count and all(m in marks for m in self.listings)
-        return self.reason is None or self.reason in codes
-
-    def detail(self) -> dict[str, object]:
-        """As kept in the audit trail."""
-        out: dict[str, object] = {}
-        if self.reason is not None:
-            out["reason"] = self.reason
-        if self.note:
-            out["note"] = self.note
-        if self.listings is not None:
-            out["listings"] = list(self.listings)
-        return out
-
-    @classmethod
-    def of(cls, detail: Mapping[str, object]) -> Decision:
-        reason, listings = detail.get("reason"), detail.get("listings")
-        return cls(
-            reason=str(reason) if reason is not None else None,
-            note=str(detail.get("note") or ""),
-            listings=tuple(str(m) for m in listings) if isinstance(listings, list) else None,
-        )

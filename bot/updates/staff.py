@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.config.settings import Settings
-from bot.outbox.messages import CardButtons, Text, keyboard_from_markup
+from bot.outbox.messages import CardButtons, Keyboard, Text
 from bot.outbox.notifications import queue
 from bot.staff import actions, commands
+from bot.staff.apply import AlreadyApplied
 from bot.staff.card import STAFF_PREFIX
-from bot.staff.desk import AlreadyApplied, CaseDesk, applying
+from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.events import Message, Press, Toast
+from dialogs.model import Case
 from storage.chat_states import ChatStates
 
 
@@ -54,35 +56,28 @@ class StaffRouter:
         shown = press.shown
         pressed_in = (press.chat.id, shown.message_id) if press.chat and shown else None
         try:
-            with applying(press.update_id):  # a press delivered twice is applied once
-                answer = await actions.press_card(
-                    self.desk,
-                    await self.staff_chats(),
-                    pressed_in,
-                    press.user.actor,
-                    press.data,
-                    self.get_chat_member,
-                    self.lang,
-                    shown.card_text if shown else None,
-                )
+            answer = await actions.press_card(
+                self.desk,
+                await self.staff_chats(),
+                pressed_in,
+                press.user.actor,
+                press.data,
+                self.get_chat_member,
+                self.lang,
+                shown.card_text if shown else None,
+                update_id=press.update_id,  # a press delivered twice is applied once
+            )
         except AlreadyApplied:
             return Toast()
-        if answer.card_markup is not None and pressed_in is not None and shown is not None:
-            await self._card_buttons(press, shown.card_text, answer.card_markup)
+        if answer.card_keyboard is not None and answer.case is not None and pressed_in:
+            await self._card_buttons(press, answer.case, answer.card_keyboard)
         return Toast(answer.note, alert=answer.alert)
 
-    async def _card_buttons(
-        self, press: Press, card_text: str | None, markup: dict[str, object]
-    ) -> None:
+    async def _card_buttons(self, press: Press, case: Case, keyboard: Keyboard) -> None:
         """The card's buttons changed (the reasons to reject): queued as an edit of the case's
-        card, whichever message of it was pressed."""
-        assert press.chat is not None and press.shown is not None
-        case = await actions.card_case(self.desk, press.chat.id, press.shown.message_id, card_text)
-        if case is None:
-            return
-        edit = CardButtons(
-            chat_id=press.chat.id, case_id=case.id, keyboard=keyboard_from_markup(markup)
-        )
+        card, whichever message of it was pressed (the case found for the press)."""
+        assert press.chat is not None
+        edit = CardButtons(chat_id=press.chat.id, case_id=case.id, keyboard=keyboard)
         async with self.storage.db.transaction() as conn:
             await queue(
                 conn, self.storage, edit, key=f"update:{press.update_id}:card", case_id=case.id
@@ -131,17 +126,17 @@ class StaffRouter:
         assert message.user is not None and message.text and message.reply_to is not None
         replied = message.reply_to
         try:
-            with applying(message.update_id):  # delivered twice, asked once
-                answer = await actions.reply_on_card(
-                    self.desk,
-                    message.chat.id,
-                    replied.message_id,
-                    message.user.actor,
-                    message.text,
-                    self.get_chat_member,
-                    self.lang,
-                    replied.card_text,
-                )
+            answer = await actions.reply_on_card(
+                self.desk,
+                message.chat.id,
+                replied.message_id,
+                message.user.actor,
+                message.text,
+                self.get_chat_member,
+                self.lang,
+                replied.card_text,
+                update_id=message.update_id,  # delivered twice, asked once
+            )
         except AlreadyApplied:
             return True
         if answer is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.staff.desk import Actor, CaseDesk, Decision
+from bot.staff.decision_protocol import Decision
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.model import Case
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.config.settings import Settings
 from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
-from bot.staff.card import CAPTION_LIMIT, render_card
-from bot.staff.desk import Actor, CaseDesk
+from bot.staff.card import CAPTION_LIMIT, card_facts, draw_card, render_card
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.model import Case, utcnow
 from storage import Storage
 from tests.bot.deciding import decided as decide_now
@@ -39,7 +41,7 @@ async def test_everything_needed_to_decide(desk: CaseDesk) -> None:
     case = await submit(desk, make_case(rights_holder="ООО «Ромашка» <b>"))
     await desk.take(case, SERGEY)
     decided = await decide_now(desk, case, SERGEY, "documents_missing")
-    text = (await render_card(desk.storage, decided, "en")).text
+    text = (await draw_card(desk.storage, decided, "en")).text
     for expected in (
         f"Case {case.number}",
         "rejected",
@@ -64,7 +66,7 @@ async def test_what_is_missing_is_said(desk: CaseDesk) -> None:
     bare = make_case()
     bare.draft.files = []
     case = await submit(desk, bare)
-    text = (await render_card(desk.storage, case, "ru")).text
+    text = (await draw_card(desk.storage, case, "ru")).text
     assert "Не хватает:" in text and "Доказательства" in text
 
 
@@ -78,9 +80,25 @@ async def test_a_huge_case_fits_the_limit(desk: CaseDesk, limit: int) -> None:
         f"https://aliexpress.ru/item/{10**15 + i}.html?{'q' * 100}" for i in range(50)
     ]
     case = await submit(desk, big)
-    card = await render_card(desk.storage, case, "en", limit=limit)
+    card = await draw_card(desk.storage, case, "en", limit=limit)
     assert visible_length(card.text) <= limit
     assert card.text.startswith(f"📁 <b>Case {case.number}</b>")
     assert "Listings: 50" in card.text and "more" in card.text
     assert "1. https://aliexpress.ru/item/" in card.text
     assert_telegram_html(card.text)
+
+
+async def test_the_card_is_rendered_from_facts_read_once(desk: CaseDesk) -> None:
+    """Rendering does no I/O: the same facts give the same card, the storage closed or not,
+    and nothing beyond the facts is read."""
+    case = await submit(desk, make_case())
+    await desk.take(case, SERGEY)
+    taken = await desk.storage.cases.get(case.id)
+    assert taken is not None
+    facts = await card_facts(desk.storage, taken)
+    drawn = await draw_card(desk.storage, taken, "en")
+    await desk.storage.close()
+    assert render_card(facts, "en") == drawn
+    unreachable = render_card(replace(facts, unreachable=True, username=None), "en")
+    assert "@ivan_p" not in unreachable.text and "@ivan_p" in drawn.text
+    assert unreachable.text != drawn.text and unreachable.keyboard == drawn.keyboard

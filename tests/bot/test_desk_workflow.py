@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.config.settings import Settings
-from bot.staff.desk import SELLER_NOTICE_SECTION, ActionRefused, Actor, CaseDesk
+from bot.staff.apply import SELLER_NOTICE_SECTION, ActionRefused
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.model import Case, CaseStatus, Draft, utcnow
 from storage import Storage
 from tests.bot.deciding import decided as decide_now

@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from bot.config.settings import Settings
 from bot.ops.export import export_command, parse_since
-from bot.staff.desk import Actor, CaseDesk
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from storage import Storage
 from tests.bot.deciding import decided as decide_now
 from tests.dossier.test_pdf import FILE_CONTENTS, make_case

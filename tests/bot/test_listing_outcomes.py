@@ -9,9 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.staff.card import render_card
-from bot.staff.desk import OUTCOMES_SETTLE_SECONDS, ActionRefused, Actor, CaseDesk, Decision
+from bot.staff.apply import ActionRefused
+from bot.staff.card import draw_card
+from bot.staff.decision_protocol import Decision
+from bot.staff.desk import CaseDesk
 from bot.staff.outcomes import summary
+from bot.staff.timers import OUTCOMES_SETTLE_SECONDS
+from bot.staff.workflow import Actor
 from dialogs.i18n import texts
 from storage.listing_outcomes import ListingOutcome, Reported
 from tests.bot.test_timed_decisions import (
@@ -71,7 +75,7 @@ async def test_a_burst_is_told_once_and_a_later_change_again(desk: CaseDesk, clo
     latest = (await claimant_notices(desk, case))[-1]
     assert "1 of 3 listings was removed on 5 December" in latest
     assert "1 was restored on 9 December" in latest and "1 was not found" in latest
-    card = await render_card(desk.storage, case, "en")
+    card = await draw_card(desk.storage, case, "en")
     assert "Listings: 1 of 3 listings was removed on 5 December" in card.text
 
 

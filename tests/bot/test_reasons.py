@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
-from bot.staff.desk import OTHER_REASON, REJECT_REASONS
+from bot.staff.decision_protocol import OTHER_REASON, REJECT_REASONS
 from bot.staff.reasons import rejection_notice
 from dialogs.i18n import LANGS, texts
 from tests.dialogs.test_engine import assert_telegram_html

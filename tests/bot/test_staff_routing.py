@@ -16,7 +16,7 @@ from bot.outbox.messages import (
     Upload,
     bot_call,
 )
-from bot.staff.card import card_markup
+from bot.staff.card import card_keyboard
 from bot.staff.files_on_demand import files_message
 from bot.staff.routing import route_case
 from dialogs.i18n import texts
@@ -95,10 +95,10 @@ def test_the_card_is_sent_as_the_pdf_caption_and_edited_as_one() -> None:
 
 
 def test_files_button_only_while_something_can_be_done() -> None:
-    labels = [b["text"] for row in card_markup(case(1), "en")["inline_keyboard"] for b in row]
+    labels = [b.text for row in card_keyboard(case(1), "en") for b in row]
     assert labels[-1] == "📎 Files"
     decided = case(1).model_copy(update={"status": CaseStatus.REJECTED})
-    assert card_markup(decided, "en") == {"inline_keyboard": []}
+    assert card_keyboard(decided, "en") == []
 
 
 @pytest.mark.parametrize(("files", "kind"), [(1, "document"), (4, "album"), (10, "album")])

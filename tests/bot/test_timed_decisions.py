@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.config.settings import Settings
-from bot.staff.card import render_card
-from bot.staff.desk import ActionRefused, Actor, CaseDesk, Decision
-from bot.staff.workflow import ACCEPTED_MARK
+from bot.staff.apply import ActionRefused
+from bot.staff.card import draw_card
+from bot.staff.decision_protocol import ACCEPTED_MARK, Decision
+from bot.staff.desk import CaseDesk
+from bot.staff.workflow import Actor
 from dialogs.i18n import texts
 from dialogs.model import Case, CaseStatus, utcnow
 from tests.backends import Backend
@@ -167,10 +169,10 @@ async def test_per_listing_outcomes_reach_the_claimant_the_event_and_the_seller(
     await desk.propose(case, SERGEY, Decision(listings=outcomes))
     confirmed, _ = await desk.confirm(case, SERGEY)
     assert confirmed.status is CaseStatus.ACCEPTING
-    card = await render_card(desk.storage, confirmed, "en")
+    card = await draw_card(desk.storage, confirmed, "en")
     assert "accepting — the claimant not told yet" in card.text
     assert "per listing: 2 of 3 accepted" in card.text
-    assert [b["text"] for row in card.markup["inline_keyboard"] for b in row] == [
+    assert [b.text for row in card.keyboard for b in row] == [
         "↩ Undo",
         "🙋 Take over",
         "📎 Files",

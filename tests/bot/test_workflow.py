@@ -238,7 +238,7 @@ def test_the_undo_window_is_the_claimants_in_review() -> None:
 
 
 def test_a_decision_says_what_asks_and_confirms_it() -> None:
-    from bot.staff.workflow import ACCEPTED_MARK, Decision
+    from bot.staff.decision_protocol import ACCEPTED_MARK, Decision
 
     accept, reject = Decision(), Decision(reason="no_authority", note="see <b>")
     partly = Decision(listings=(ACCEPTED_MARK, "documents_missing"))

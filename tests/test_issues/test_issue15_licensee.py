@@ -16,7 +16,7 @@ import pytest
 
 from bot.dossier.pdf import build_dossier_pdf
 from bot.dossier.seller_notice import build_seller_notice
-from bot.staff.card import render_card
+from bot.staff.card import draw_card
 from dialogs.i18n import LANGS
 from dialogs.model import utcnow
 from storage import Storage
@@ -82,7 +82,7 @@ async def test_the_staff_card_says_licensee(tmp_path: Path, lang) -> None:
     try:
         async with storage.db.transaction() as conn:
             case = await storage.cases.submit(conn, licensee_case().draft, now=utcnow())
-        text = (await render_card(storage, case, lang)).text
+        text = (await draw_card(storage, case, lang)).text
     finally:
         await storage.close()
     expected = {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.dossier.pdf import build_dossier_pdf
-from bot.staff.card import render_card
+from bot.staff.card import draw_card
 from dialogs.i18n import LANGS, texts
 from dialogs.model import Case, FileSection, utcnow
 from dialogs.render import render_receipt
@@ -165,7 +165,7 @@ async def test_the_staff_card_shows_number_office_pairs(tmp_path: Path) -> None:
     try:
         async with storage.db.transaction() as conn:
             case = await storage.cases.submit(conn, s.draft, now=utcnow())
-        text = (await render_card(storage, case, "en")).text
+        text = (await draw_card(storage, case, "en")).text
     finally:
         await storage.close()
     assert "654321 — Rospatent; 765432 — WIPO" in text
@@ -212,7 +212,7 @@ async def test_fewer_documents_than_rights_is_asked_and_kept_for_staff(
     try:
         async with storage.db.transaction() as conn:
             case = await storage.cases.submit(conn, s.draft, now=utcnow())
-        card = (await render_card(storage, case, lang)).text
+        card = (await draw_card(storage, case, lang)).text
     finally:
         await storage.close()
     assert {"en": "3 rights, 1 documents: the claimant confirms", "ru": "Прав: 3, документов: 1;"}[

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast, visitor
 
-from bot.staff.decisions import MARK_ACCEPT, listings_markup
-from bot.staff.workflow import REJECT_REASONS
+from bot.staff.decision_protocol import REJECT_REASONS
+from bot.staff.decisions import MARK_ACCEPT, listings_keyboard
 from dialogs.engine import handle
 from dialogs.events import Command, Context
 from dialogs.flow import STEPS
@@ -219,10 +219,8 @@ def test_every_button_fits_a_phone_claimants_and_staffs(lang: str) -> None:
     # The per-listing buttons as staff get them: 20 listings, every outcome.
     links = [f"https://aliexpress.ru/item/10050000000000{i:02}.html" for i in range(20)]
     for mark in [MARK_ACCEPT, *map(str, range(len(REJECT_REASONS)))]:
-        markup = listings_markup(t, links, mark * len(links))
-        labels[f"per-listing {mark}"] = {
-            b["text"] for row in markup["inline_keyboard"] for b in row
-        }
+        keyboard = listings_keyboard(t, links, mark * len(links))
+        labels[f"per-listing {mark}"] = {b.text for row in keyboard for b in row}
     assert {"case-evidence-btn", "staff-btn-per_listing"} <= labels.keys()
     too_long = sorted(
         (key, label) for key, shown in labels.items() for label in shown if len(label) > MAX_BUTTON
