@@ -81,7 +81,7 @@ async def start_bot(bot: RunningBot) -> None:
     """`bot.start()` with time for a start over 100,000 cases (the staff timers' first round
     reads every open case)."""
     base = settings_for(bot.fake, bot.data_dir)
-    bot.app = await bot.runtime.create(base.model_copy(update=bot.config.settings))
+    bot.app = await bot.runtime.create(base.model_copy(update=bot.settings))
     bot.task = asyncio.create_task(bot.app.run())
     await bot.fake.wait_for_request("getUpdates", timeout=120)
 
