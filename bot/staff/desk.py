@@ -29,7 +29,7 @@ from bot.outbox.messages import (
     Text,
     keyboard_from_markup,
 )
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.send_errors import ErrorClass, SendFailed
 from bot.outbox.text_limits import split_message
 from bot.staff.card import render_card

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.config.settings import Settings
 from bot.outbox.messages import CardButtons, Text, keyboard_from_markup
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.staff import actions, commands
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import AlreadyApplied, CaseDesk, applying

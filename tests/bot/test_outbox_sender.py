@@ -20,7 +20,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.aiogram.transport import AiogramTransport
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.sender import OutboxSender, Rates, RetryLater
 from dialogs.model import utcnow
 from storage import Storage

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.sender import OutboxSender
 from dialogs.model import utcnow
 from storage import Storage
