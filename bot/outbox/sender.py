@@ -24,7 +24,7 @@ from bot.outbox.chats import KnownChats
 from bot.outbox.composing import Composing, DossierComposer
 from bot.outbox.failures import Failures, Refused, Undelivered
 from bot.outbox.lanes import GROUPS, LANES, PRIVATE, lane_of, private_only
-from bot.outbox.messages import ComposeDossier, OutboxMessage, legacy_message, parse_message
+from bot.outbox.messages import ComposeDossier, OutboxMessage, parse_message
 from bot.outbox.pacing import EDITS, Admission, Pacing, Rates
 from bot.outbox.references import REMEMBERED, call_for, remember
 from bot.outbox.send_errors import RetryLater, SendFailed, Undeliverable
@@ -255,9 +255,6 @@ class OutboxSender:
         try:
             return parse_message(item.method, item.payload)
         except ValueError as failure:
-            legacy = legacy_message(item.method, item.payload, item.chat_id, item.case_id)
-            if legacy is not None:  # queued by the version before typed messages
-                return legacy
             log.exception("outbox item %s is not a message this version knows", item.id)
             await self.failures.give_up(item, repr(failure))
             return None
