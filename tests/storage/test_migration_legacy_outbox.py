@@ -37,7 +37,8 @@ from bot.outbox.messages import (
     parse_message,
 )
 from bot.outbox.sender import OutboxSender
-from dialogs.model import utcnow
+from bot.staff.submission import compose_staff_dossier
+from dialogs.model import Case, Draft, FileSection, StoredFile, utcnow
 from storage import MIGRATIONS, Storage
 from storage.backends.base import Connection
 from storage.backends.postgres import PostgresConnection
@@ -46,7 +47,13 @@ from storage.database import to_iso
 from storage.legacy_outbox import typed_message
 from storage.migrations import apply_migrations, latest_version
 from tests.backends import TEST_DATABASE_URL, Backend
-from tests.bot.test_outbox_sender import ANNA, BORIS, FAST_PRIVATE, GROUP, ScriptedTransport
+from tests.bot.test_outbox_sender import (
+    ANNA,
+    BORIS,
+    FAST_PRIVATE,
+    GROUP,
+    ScriptedTransport,
+)
 from tests.fake_telegram import FakeTelegram
 
 LEGACY = 13  # the last migration before typed rows were retired
@@ -350,3 +357,122 @@ def test_every_legacy_shape_becomes_its_typed_message() -> None:
         ("composeStaffDossier", {"case_id": 5, "staff_lang": "de"}, 5),
     ]:
         assert typed_message(method, payload, GROUP, case) is None, method
+
+
+async def submitted(storage: Storage, user_id: int) -> Case:
+    """A case as submitted (nothing queued for it yet)."""
+    files = []
+    for i, section in enumerate(FileSection):
+        data = f"%PDF-1.4 file {user_id}/{i}".encode()
+        sha = await storage.files.put_async(data)
+        files.append(
+            StoredFile(
+                sha256=sha,
+                name=f"f{i}.pdf",
+                mime="application/pdf",
+                size=len(data),
+                section=section,
+            )
+        )
+    draft = Draft(
+        user_id=user_id,
+        chat_id=user_id,
+        step="review",
+        files=files,
+        links=["https://aliexpress.ru/item/1005001.html"],
+        answers={"role": "holder", "right_type": "trademark", "contact_name": "Ann"},
+    )
+    async with storage.db.transaction() as conn:
+        return await storage.cases.submit(conn, draft, now=utcnow())
+
+
+async def test_a_case_s_messages_queued_by_the_previous_version_are_composed_and_sent(
+    backend: Backend, fake: FakeTelegram, bot: Bot
+) -> None:
+    """Queued in the old shape before an upgrade: for a new case, the claimant's receipt and
+    the instruction to compose the staff dossier; for a case whose card is in the group, a
+    reply under the card and the card drawn again. After the upgrade the dossier is composed
+    (its card the PDF's caption), the reply goes under the older card, and that card is
+    edited."""
+    storage = await backend.storage()
+    try:
+        new, old = await submitted(storage, ANNA), await submitted(storage, BORIS)
+        sent = await bot.send_message(GROUP, f"card of {old.number}")
+        async with storage.db.transaction() as conn:
+            await storage.cases.set_staff_message(conn, old.id, sent.message_id, None)
+            legacy = [
+                (new.id, ANNA, "receipt", "sendMessage", {"chat_id": ANNA, "text": "Received"}),
+                (
+                    new.id,
+                    GROUP,
+                    "dossier",
+                    "composeStaffDossier",
+                    {"case_id": new.id, "staff_lang": "en", "username": "ann"},
+                ),
+                (
+                    old.id,
+                    GROUP,
+                    "answer",
+                    "sendMessage",
+                    {
+                        "chat_id": GROUP,
+                        "text": "The claimant answered",
+                        "reply_parameters": {"message_id": {"card_of": old.id}},
+                    },
+                ),
+                (
+                    old.id,
+                    GROUP,
+                    "card",
+                    "editMessageText",
+                    {
+                        "chat_id": GROUP,
+                        "message_id": {"card_of": old.id},
+                        "text": f"card of {old.number}: taken",
+                        "reply_markup": KEYBOARD,
+                    },
+                ),
+            ]
+            for case_id, chat, key, method, payload in legacy:
+                await storage.outbox.enqueue(
+                    conn,
+                    chat_id=chat,
+                    method=method,
+                    payload=payload,
+                    dedupe_key=f"case:{case_id}:{key}",
+                    case_id=case_id,
+                )
+            # Back at migration 13, as the previous version left it (14 changes no table).
+            await conn.execute("DELETE FROM schema_migrations WHERE version > ?", (LEGACY,))
+            if backend.name == "sqlite":
+                await conn.execute(f"PRAGMA user_version = {LEGACY}")
+    finally:
+        await storage.close()
+
+    storage = await backend.storage()
+    try:
+        assert await storage.db.schema_version() == latest_version()
+        sender = OutboxSender(
+            storage,
+            AiogramTransport(bot, storage.files),
+            rates=FAST_PRIVATE,
+            compose_dossier=compose_staff_dossier,
+        )
+        for _ in range(5):
+            await sender.deliver_due()
+            await sender.composing_done()
+            if not await storage.outbox.pending_count():
+                break
+        assert await storage.outbox.pending_count() == 0
+        assert [m.content for m in fake.messages(ANNA)] == ["Received"]
+        old_card, answer, card = fake.messages(GROUP)
+        assert answer.content == "The claimant answered"
+        assert answer.reply_to_message_id == old_card.message_id == sent.message_id
+        assert old_card.content == f"card of {old.number}: taken"
+        assert old_card.reply_markup == KEYBOARD
+        assert card.document is not None and card.document.file_name == f"{new.number}.pdf"
+        assert new.number in card.content
+        staff = await storage.cases.staff_message(new.id)
+        assert staff is not None and staff[0] == card.message_id
+    finally:
+        await storage.close()
