@@ -23,8 +23,9 @@ from bench.report import Result, summary
 from bot.aiogram.transport import AiogramTransport
 from bot.config.settings import Settings
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
-from bot.outbox.sender import Bucket, OutboxSender, Rates
+from bot.outbox.pacing import Bucket
+from bot.outbox.queue import queue
+from bot.outbox.sender import OutboxSender, Rates
 from storage import Storage
 from tests.fake_telegram import FakeTelegram
 
@@ -103,7 +104,7 @@ async def _drain(
             sender = OutboxSender(
                 storage, AiogramTransport(bot, storage.files), poll_seconds=poll_seconds
             )
-            logging.getLogger("bot.outbox.sender").setLevel(logging.CRITICAL)  # expected 429s
+            logging.getLogger("bot.outbox.failures").setLevel(logging.CRITICAL)  # expected 429s
             started = time.perf_counter()
             task = asyncio.create_task(sender.run())
             try:

@@ -22,8 +22,8 @@ from bench.report import Result
 from bench.script import context, event_for, file_for, scripts
 from bot.config.settings import Settings
 from bot.outbox.messages import ComposeDossier, StaffCard, parse_message
-from bot.outbox.notifications import compose_staff_dossier, enqueue_submission
-from bot.outbox.sender import EDITS, Rates
+from bot.outbox.pacing import EDITS, Rates
+from bot.staff.submission import compose_staff_dossier, enqueue_submission
 from dialogs.engine import handle
 from dialogs.model import Draft, utcnow
 from storage import Storage

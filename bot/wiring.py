@@ -13,6 +13,7 @@ from bot.ops.erasure import deletion_given_up
 from bot.outbox.sender import OutboxSender, Rates, Transport
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
+from bot.staff.submission import compose_staff_dossier
 from bot.updates.flood_control import Throttle
 from bot.updates.router import UpdateRouter, update_router
 from bot.updates.throttle import ThrottleGate
@@ -49,6 +50,7 @@ class Services:
             poll_seconds=settings.outbox_poll_seconds,
             on_undelivered=undelivered,
             on_refused=desk.send_refused,
+            compose_dossier=compose_staff_dossier,
         )
         # Every reply is queued with the change it follows from, and wakes the sender.
         intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)

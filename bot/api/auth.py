@@ -11,7 +11,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.api.errors import ApiError
-from bot.outbox.sender import Bucket
+from bot.outbox.pacing import Bucket
 from bot.staff.workflow import Actor, Role
 from storage.api_keys import ApiKey, ApiKeys, Scope, key_hash
 

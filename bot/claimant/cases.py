@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.claimant.intake import IntakeService, Sender
 from bot.claimant.uploads import OfferedFile, receive_file
-from bot.outbox.notifications import queue_replies
+from bot.outbox.queue import queue_replies
 from bot.staff.apply import ActionRefused
 from bot.staff.apply import claimant as claimant_actor
 from bot.staff.desk import CaseDesk

@@ -17,8 +17,9 @@ from bot.claimant.link_files import is_link_file, read_link_file
 from bot.claimant.short_links import ShortLinkResolver, with_short_links
 from bot.claimant.uploads import OfferedFile, receive_file
 from bot.config.settings import Settings
-from bot.outbox.notifications import enqueue_submission, queue_replies
+from bot.outbox.queue import queue_replies
 from bot.staff import workflow
+from bot.staff.submission import enqueue_submission
 from bot.telemetry.logs import note, pseudonym
 from bot.updates.user_locks import UserLocks
 from dialogs import engine

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from bot.config.settings import Settings, open_storage
 from bot.outbox.messages import CardEdit, DeleteMessages, DeleteTopic, Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.text_limits import split_message
 from bot.staff.routing import staff_chat_of
 from dialogs.i18n import texts

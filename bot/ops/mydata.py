@@ -8,7 +8,7 @@ from uuid import uuid4
 from bot.config.settings import Settings
 from bot.ops.access import Holding, holding
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.text_limits import split_message
 from dialogs.i18n import Texts, pick_lang, texts
 from storage import Storage

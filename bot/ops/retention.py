@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.config.settings import Settings
 from bot.ops import erasure
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.telemetry import metrics
 from bot.telemetry.background import in_background
 from bot.telemetry.health import Heartbeat

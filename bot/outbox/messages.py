@@ -177,14 +177,6 @@ def keyboard_of(reply: Reply) -> Keyboard | None:
     return [[Button(text=b.label, callback_data=b.data) for b in row] for row in reply.buttons]
 
 
-def keyboard_from_markup(markup: dict[str, Any]) -> Keyboard:
-    """From Bot API `InlineKeyboardMarkup` JSON (callback buttons only)."""
-    return [
-        [Button(text=b["text"], callback_data=b["callback_data"]) for b in row]
-        for row in markup["inline_keyboard"]
-    ]
-
-
 def markup_of(keyboard: Keyboard | None) -> dict[str, Any] | None:
     if keyboard is None:
         return None
@@ -340,94 +332,3 @@ def bot_call(message: OutboxMessage, refs: Resolved = Resolved()) -> BotCall:
 
 def _caption(caption: str | None) -> dict[str, Any]:
     return {} if caption is None else {"caption": caption, "parse_mode": "HTML"}
-
-
-# --- rows queued by the version before typed messages ------------------------------------------
-
-
-def legacy_message(
-    method: str, payload: dict[str, Any], chat_id: int, case_id: int | None
-) -> OutboxMessage | None:
-    """An outbox row written before messages were typed (Bot API parameters with `store`,
-    `card_of`, `topic_of` and `_purpose` markers), read after an upgrade so that nothing queued
-    then is lost; None for what cannot be read."""
-
-    def case_of(value: Any, key: str) -> int | None:
-        return int(value[key]) if isinstance(value, dict) and key in value else None
-
-    topic = case_of(payload.get("message_thread_id"), "topic_of")
-    reply = payload.get("reply_parameters")
-    card_reply = case_of(reply.get("message_id"), "card_of") if isinstance(reply, dict) else None
-    markup = payload.get("reply_markup")
-    keyboard = keyboard_from_markup(markup) if isinstance(markup, dict) else None
-    edited_card = case_of(payload.get("message_id"), "card_of")
-    try:
-        match method:
-            case "composeStaffDossier":
-                return ComposeDossier(
-                    chat_id=chat_id,
-                    case_id=int(payload["case_id"]),
-                    staff_lang=payload.get("staff_lang", "en"),
-                    username=payload.get("username"),
-                    topic=bool(payload.get("topic")),
-                )
-            case "sendMessage" if payload.get("_purpose") == "staff_card" and case_id:
-                return StaffCard(
-                    chat_id=chat_id,
-                    case_id=case_id,
-                    text=payload["text"],
-                    keyboard=keyboard or [],
-                    topic_of=topic,
-                )
-            case "sendMessage":
-                reply_to = reply.get("message_id") if isinstance(reply, dict) else None
-                thread = payload.get("message_thread_id")
-                return Text(
-                    chat_id=chat_id,
-                    text=payload["text"],
-                    keyboard=keyboard,
-                    reply_to_card_of=card_reply,
-                    topic_of=topic,
-                    reply_to_message_id=reply_to if isinstance(reply_to, int) else None,
-                    message_thread_id=thread if isinstance(thread, int) else None,
-                )
-            case "sendDocument":
-                stored = payload["document"]
-                return Document(
-                    chat_id=chat_id,
-                    sha256=stored["store"],
-                    filename=stored.get("filename") or stored["store"],
-                    caption=payload.get("caption"),
-                    reply_to_card_of=card_reply,
-                    topic_of=topic,
-                )
-            case "sendMediaGroup":
-                documents = [
-                    AlbumItem(
-                        sha256=entry["media"]["store"],
-                        filename=entry["media"].get("filename") or entry["media"]["store"],
-                        caption=entry.get("caption"),
-                    )
-                    for entry in payload["media"]
-                ]
-                return Album(chat_id=chat_id, documents=documents, topic_of=topic)
-            case "editMessageText" if edited_card is not None:
-                return CardEdit(
-                    chat_id=chat_id,
-                    case_id=edited_card,
-                    text=payload["text"],
-                    keyboard=keyboard or [],
-                )
-            case "deleteMessage":
-                return Delete(chat_id=chat_id, message_id=int(payload["message_id"]))
-            case "deleteMessages":  # queued by an erasure before messages were typed
-                ids = [int(i) for i in payload["message_ids"]]
-                return DeleteMessages(chat_id=chat_id, message_ids=ids)
-            case "deleteForumTopic":
-                thread = int(payload["message_thread_id"])
-                return DeleteTopic(chat_id=chat_id, message_thread_id=thread)
-            case "createForumTopic" if case_id:
-                return OpenTopic(chat_id=chat_id, case_id=case_id, name=payload["name"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None

@@ -26,7 +26,7 @@ from bot.outbox.messages import (
     OutboxMessage,
     Text,
 )
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.text_limits import split_message
 from bot.staff.card import draw_card
 from bot.staff.decision_protocol import Decision, decision_step, notify_detail

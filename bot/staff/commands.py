@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.text_limits import MESSAGE_LIMIT, visible_length
 from bot.staff.members import GetChatMember, is_staff
 from bot.staff.workflow import Actor

@@ -12,11 +12,12 @@ import asyncio
 
 from bot.dossier.archive import split_archive
 from bot.outbox.messages import Album, AlbumItem, Document, OutboxMessage
-from bot.outbox.notifications import dossier_zip, queue
+from bot.outbox.queue import queue
 from bot.outbox.text_limits import truncate_caption
 from bot.staff.apply import claim_update
 from bot.staff.desk import CaseDesk
 from bot.staff.routing import staff_chat_of
+from bot.staff.submission import dossier_zip
 from bot.staff.undelivered import undelivered_names
 from bot.staff.workflow import Actor
 from dialogs.i18n import Texts, texts

@@ -11,7 +11,6 @@ from bot.outbox.messages import (
     OutboxMessage,
     StaffCard,
     Text,
-    legacy_message,
     parse_message,
 )
 from dialogs.i18n import Texts
@@ -32,11 +31,12 @@ def _shas(message: OutboxMessage) -> list[str]:
 
 
 def message_of(item: OutboxItem) -> OutboxMessage | None:
-    """The message an outbox item holds (also one queued by the version before typed ones)."""
+    """The message an outbox item holds (None: not one this version knows; rows queued before
+    messages were typed are rewritten by the storage migration 14)."""
     try:
         return parse_message(item.method, item.payload)
     except ValueError:
-        return legacy_message(item.method, item.payload, item.chat_id, item.case_id)
+        return None
 
 
 def claimant_files_in(item: OutboxItem, case: Case) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.config.settings import Settings
 from bot.outbox.messages import CardButtons, Keyboard, Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.staff import actions, commands
 from bot.staff.apply import AlreadyApplied
 from bot.staff.card import STAFF_PREFIX

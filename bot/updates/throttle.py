@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 
 from bot.outbox.messages import bot_call
-from bot.outbox.notifications import reply_messages
+from bot.outbox.queue import reply_messages
 from bot.outbox.send_errors import SendFailed
-from bot.outbox.sender import Transport
+from bot.outbox.transport import Transport
 from bot.telemetry.logs import pseudonym
 from bot.updates.flood_control import Throttle, Verdict, slow_down_notice
 from storage import Storage

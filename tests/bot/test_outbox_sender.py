@@ -20,7 +20,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.aiogram.transport import AiogramTransport
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.sender import OutboxSender, Rates, RetryLater
 from dialogs.model import utcnow
 from storage import Storage
@@ -279,58 +279,6 @@ async def test_a_reply_does_not_wait_behind_a_slow_upload_to_the_group(storage: 
                 break
             await asyncio.sleep(0.01)
     assert transport.texts(GROUP) == ["dossier"]
-
-
-async def test_rows_queued_by_the_previous_version_are_still_delivered(storage: Storage) -> None:
-    """Upgrading with messages still queued (Bot API payloads with `store` / `card_of`
-    markers, written before messages were typed) loses none of them."""
-    sha = await storage.files.put_async(b"%PDF-1.4 receipt")
-    async with storage.db.transaction() as conn:
-        for key, method, payload in [
-            ("old:text", "sendMessage", {"chat_id": ANNA, "text": "old receipt"}),
-            (
-                "old:doc",
-                "sendDocument",
-                {"chat_id": ANNA, "document": {"store": sha, "filename": "r.pdf"}},
-            ),
-            ("old:bogus", "sendSticker", {"chat_id": BORIS}),
-        ]:
-            await storage.outbox.enqueue(
-                conn, chat_id=payload["chat_id"], method=method, payload=payload, dedupe_key=key
-            )
-    transport = ScriptedTransport()
-    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
-    await sender.deliver_due()
-    assert [(m, p.get("text")) for m, p in transport.calls] == [
-        ("sendMessage", "old receipt"),
-        ("sendDocument", None),
-    ]
-    upload = transport.calls[1][1]["document"]
-    assert (upload.sha256, upload.filename) == (sha, "r.pdf")
-    assert await storage.outbox.pending_count() == 0  # the unreadable one set aside
-
-
-async def test_erasures_queued_by_the_previous_version_are_still_delivered(
-    storage: Storage,
-) -> None:
-    """An erasure queued before messages were typed (a staff topic or messages to delete, as
-    plain Bot API parameters) is still carried out after an upgrade."""
-    async with storage.db.transaction() as conn:
-        for key, method, payload in [
-            ("old:topic", "deleteForumTopic", {"chat_id": GROUP, "message_thread_id": 77}),
-            ("old:messages", "deleteMessages", {"chat_id": GROUP, "message_ids": [5, 6, 7]}),
-        ]:
-            await storage.outbox.enqueue(
-                conn, chat_id=GROUP, method=method, payload=payload, dedupe_key=key
-            )
-    transport = ScriptedTransport()
-    sender = OutboxSender(storage, transport, rates=FAST_PRIVATE)
-    await sender.deliver_due()
-    assert transport.calls == [
-        ("deleteForumTopic", {"chat_id": GROUP, "message_thread_id": 77}),
-        ("deleteMessages", {"chat_id": GROUP, "message_ids": [5, 6, 7]}),
-    ]
-    assert await storage.outbox.pending_count() == 0
 
 
 class CountedTransactions:

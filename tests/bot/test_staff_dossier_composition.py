@@ -11,9 +11,9 @@ import pytest
 
 from bot.config.settings import Settings
 from bot.outbox.messages import ComposeDossier, parse_message
-from bot.outbox.notifications import compose_staff_dossier, enqueue_submission
 from bot.outbox.text_limits import visible_length
 from bot.staff.card import CAPTION_LIMIT
+from bot.staff.submission import compose_staff_dossier, enqueue_submission
 from dialogs.model import Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 

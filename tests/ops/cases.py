@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config.settings import Settings
-from bot.outbox.notifications import enqueue_submission
+from bot.staff.submission import enqueue_submission
 from dialogs.model import Case, Lang, utcnow
 from storage import Storage
 from tests.dossier.test_pdf import FILE_CONTENTS, MIMES, SECTIONS, make_case, stored_file

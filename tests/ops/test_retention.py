@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.config.settings import Settings
 from bot.ops.retention import Retention
 from bot.outbox.messages import ComposeDossier, parse_message
-from bot.outbox.notifications import compose_staff_dossier
+from bot.staff.submission import compose_staff_dossier
 from dialogs.model import CaseStatus, Draft, FileSection, StoredFile
 from storage import Storage
 from tests.ops.cases import CLAIMANT_EMAIL, file_case

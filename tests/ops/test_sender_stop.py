@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.sender import OutboxSender
 from dialogs.model import utcnow
 from storage import Storage
@@ -32,13 +32,7 @@ async def test_a_stop_waits_for_the_call_in_flight_and_sends_no_more(tmp_path: P
     try:
         async with storage.db.transaction() as conn:
             for i, chat in enumerate((11, 12, 13)):
-                await storage.outbox.enqueue(
-                    conn,
-                    chat_id=chat,
-                    method="sendMessage",
-                    payload={"chat_id": chat, "text": f"m{i}"},
-                    dedupe_key=f"m{i}",
-                )
+                await queue(conn, storage, Text(chat_id=chat, text=f"m{i}"), key=f"m{i}")
         transport = SlowTransport()
         sender = OutboxSender(storage, transport, poll_seconds=0.05)
         async with sender.running():

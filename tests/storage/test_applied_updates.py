@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.outbox.messages import DeleteMessages, DeleteTopic, Document, Text, parse_message
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from dialogs.model import Draft
 from storage import Storage
 from storage import personal_data as pd

@@ -84,9 +84,10 @@ def test_the_storage_modules_import_each_other_without_a_circle() -> None:
 def test_the_contract_imports_no_backend_and_no_migration() -> None:
     graph = storage_graph()
     assert not {m for m in graph["storage.backends.base"] if m.startswith("storage")}
-    assert {m for m in graph["storage.migrations"] if m.startswith("storage")} == {
-        "storage.backends.base"
-    }
+    # The migrations (the runner, its steps, the data a step rewrites) stand on the contract alone.
+    migrations = {"storage.migrations", "storage.migration_steps", "storage.legacy_outbox"}
+    used = {m for module in migrations for m in graph[module] if m.startswith("storage")}
+    assert used - migrations == {"storage.backends.base"}
 
 
 def test_no_storage_module_is_imported_inside_a_function_but_the_lazy_ones() -> None:

@@ -33,7 +33,7 @@ from bot.cluster.leases import (
     lease_confirmed,
 )
 from bot.outbox.messages import Text
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from storage import Storage
 from storage.backends.postgres import PostgresDatabase
 from tests.backends import TEST_DATABASE_URL, Backend

@@ -21,7 +21,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.outbox.messages import Document, Text, bot_call
-from bot.outbox.notifications import queue
+from bot.outbox.queue import queue
 from bot.outbox.send_errors import ErrorClass, SendFailed
 from bot.staff import files_on_demand
 from bot.staff.routing import migrated_staff_groups

@@ -1,13 +1,14 @@
-"""Messages that follow from a state change, queued in the outbox in the change's transaction.
+"""The staff side of a submission: the claimant's receipt and the instruction to compose the
+staff dossier, queued with the case; then the dossier itself (the PDF whose caption is the card,
+the ZIP kept for "📎 Files"), composed when the outbox sender reaches that instruction.
 
-Every message is a typed `bot.outbox.messages` model; `queue` writes one under a dedupe key, so
-a handler replayed (an update delivered again, a restart mid-handler) queues nothing twice.
+The sender knows nothing of the staff side: the wiring hands it `compose_staff_dossier` as its
+`DossierComposer` (`bot.outbox.composing`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import Settings
@@ -19,77 +20,19 @@ from bot.outbox.messages import (
     OutboxMessage,
     StaffCard,
     Text,
-    keyboard_of,
 )
-from bot.outbox.text_limits import reply_parts, split_message
+from bot.outbox.queue import queue
+from bot.outbox.text_limits import split_message
 from bot.staff.card import CAPTION_LIMIT, draw_card
 from bot.staff.routing import route_case
 from dialogs.i18n import texts
 from dialogs.model import Case, Lang
 from dialogs.render import DISPLAY_TZ, render_receipt
-from dialogs.replies import Reply
 from storage import Storage
 from storage.chat_states import ChatStates
 from storage.database import Connection
 
 TOPIC_NAME_MAX = 128
-
-
-async def queue(
-    conn: Connection,
-    storage: Storage,
-    message: OutboxMessage,
-    *,
-    key: str,
-    case_id: int | None = None,
-    now: datetime | None = None,
-) -> int | None:
-    """One message into the outbox, in the caller's transaction (None: the key was there)."""
-    return await storage.outbox.enqueue(
-        conn,
-        chat_id=message.chat_id,
-        method=message.kind,
-        payload=message.model_dump(mode="json", exclude={"kind"}),
-        dedupe_key=key,
-        case_id=case_id,
-        now=now,
-    )
-
-
-def html_message(chat_id: int, text: str, **extra: Any) -> dict[str, Any]:
-    """Bot API parameters of an HTML message, for the case services not yet producing typed
-    messages (the sender reads such rows with `outbox_messages.legacy_message`)."""
-    return {"chat_id": chat_id, "text": text, "parse_mode": "HTML", **extra}
-
-
-def reply_messages(chat_id: int, replies: list[Reply]) -> list[Text]:
-    """The engine's replies as messages: long texts split, the keyboard under the last part."""
-    return [
-        Text(
-            chat_id=chat_id,
-            text=text,
-            keyboard=keyboard_of(reply) if with_keyboard else None,
-            contact_button=reply.contact_button if with_keyboard else None,
-            reply_keys=list(reply.reply_keys) if with_keyboard else [],
-            remove_keyboard=reply.remove_keyboard and with_keyboard,
-        )
-        for reply in replies
-        for text, with_keyboard in reply_parts(reply)
-    ]
-
-
-async def queue_replies(
-    conn: Connection,
-    storage: Storage,
-    chat_id: int,
-    replies: list[Reply],
-    *,
-    key: str,
-    case_id: int | None = None,
-) -> None:
-    """Replies under `key:0`, `key:1`…, in order."""
-    for i, message in enumerate(reply_messages(chat_id, replies)):
-        await queue(conn, storage, message, key=f"{key}:{i}", case_id=case_id)
 
 
 async def enqueue_submission(
