@@ -16,8 +16,8 @@ from typing import Literal
 
 from bot.outbox.text_limits import split_message
 from dialogs.engine import handle
-from dialogs.events import Command, Context, Event, Press, Text, Upload
 from dialogs.flow import STEPS
+from dialogs.inputs import Command, Context, Input, Pressed, Typed, Uploaded
 from dialogs.model import Draft, FileSection, StoredFile
 from dialogs.steps import Kind
 from tests.samples import LISTING_LINK, TEXT_ANSWERS
@@ -129,16 +129,16 @@ def _next_actions(draft: Draft | None, choices: dict[str, str]) -> list[tuple[Ac
     raise AssertionError(f"cannot answer {step.id}")
 
 
-def event_for(action: Action, seed: int = 0) -> Event:
+def event_for(action: Action, seed: int = 0) -> Input:
     match action.kind:
         case "command":
             return Command(action.value)
         case "press":
-            return Press(action.value)
+            return Pressed(action.value)
         case "text":
-            return Text(action.value)
+            return Typed(action.value)
         case "upload":
-            return Upload(stored_file(action.value, seed))
+            return Uploaded(stored_file(action.value, seed))
     raise AssertionError(action.kind)
 
 

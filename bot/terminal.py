@@ -33,11 +33,11 @@ from bot.ops.mydata import MyData
 from bot.staff.desk import CaseDesk
 from dialogs import engine
 from dialogs.buttons import ButtonData, Verb
-from dialogs.events import Command, Event, Press, Text
 from dialogs.i18n import Texts, pick_lang, texts
+from dialogs.inputs import Command, Input, Pressed, Typed
 from dialogs.model import utcnow
-from dialogs.outcome import Outcome
-from dialogs.replies import Button, Reply
+from dialogs.replies import Choice, Reply
+from dialogs.turn import Turn
 
 QUIT = {"/quit", "/exit"}
 FILE_PREFIXES = ("file:", "/file ")
@@ -53,7 +53,7 @@ def plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", _BOLD.sub("**", markup)))
 
 
-def button_lines(rows: list[tuple[Button, ...]]) -> list[str]:
+def button_lines(rows: list[tuple[Choice, ...]]) -> list[str]:
     """`[1] Start  [2] Русский`: on one line if it fits, else a line per row of buttons."""
     numbered: list[list[str]] = []
     number = 0
@@ -97,7 +97,7 @@ class Terminal:
         self.service = service
         self.sender = sender
         self.output = output
-        self.menu: list[Button] = []
+        self.menu: list[Choice] = []
         self.cases = ClaimantCases(CaseDesk(service.storage, service.settings), service)
         self.mydata = MyData(service.storage, service.settings)
         self.presses = 0  # a key for each press or line handed to the case services
@@ -115,20 +115,20 @@ class Terminal:
         # A phone's "share my number" key means nothing here (the number is typed); the
         # keyboard's other keys (Back, Skip…) send their label, as in Telegram.
         rows = [row for reply in replies for row in reply.buttons]
-        rows += [(Button(key, TYPED),) for reply in replies for key in reply.reply_keys]
+        rows += [(Choice(key, TYPED),) for reply in replies for key in reply.reply_keys]
         for reply in replies:
             self.say("\n" + plain(reply.text))
         if rows:
             self.menu = [b for row in rows for b in row]
             self.say("\n".join(button_lines(rows)))
 
-    async def send(self, event: Event) -> None:
+    async def send(self, event: Input) -> None:
         outcome = await self.service.handle(self.sender, event)
-        if isinstance(event, Press) and _language_chosen(event.data):
+        if isinstance(event, Pressed) and _language_chosen(event.data):
             self.say("\n" + plain((await self.texts())("terminal-howto")))  # in the new language
         await self.after(outcome)
 
-    async def after(self, outcome: Outcome) -> None:
+    async def after(self, outcome: Turn) -> None:
         self.show(outcome.replies)
         await self.deliver_outbox()
         if outcome.submit:  # the review's buttons are spent: after the receipt, what next
@@ -143,7 +143,7 @@ class Terminal:
             if item.chat_id == self.sender.chat_id and item.method == "text":
                 keyboard = item.payload.get("keyboard") or []
                 rows = tuple(
-                    tuple(Button(b["text"], b["callback_data"]) for b in row) for row in keyboard
+                    tuple(Choice(b["text"], b["callback_data"]) for b in row) for row in keyboard
                 )
                 self.show([Reply(str(item.payload.get("text", "")), rows)])
                 await outbox.mark_sent(item.id, {"delivered_to": "terminal"})
@@ -218,7 +218,9 @@ class Terminal:
             if chosen.data.startswith((f"{CASE_PREFIX}:", f"{ANSWER_PREFIX}:")):
                 await self.case_press(chosen.data)
             else:
-                await self.send(Text(chosen.label) if chosen.data == TYPED else Press(chosen.data))
+                await self.send(
+                    Typed(chosen.label) if chosen.data == TYPED else Pressed(chosen.data)
+                )
         elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in CASE_COMMANDS:
             await self.case_command(command[1].lower(), command[2] or "")
         elif (command := _COMMAND.fullmatch(line)) and command[1].lower() in PRIVACY_COMMANDS:
@@ -226,7 +228,7 @@ class Terminal:
         elif command := _COMMAND.fullmatch(line):
             await self.send(Command(command[1].lower()))
         else:
-            await self.send(Text(line))
+            await self.send(Typed(line))
 
 
 def _language_chosen(data: str) -> bool:

@@ -6,15 +6,15 @@ on reopens them; a matter the platform does not consider ends the draft with the
 from __future__ import annotations
 
 from dialogs.buttons import Verb
-from dialogs.events import Context
 from dialogs.flow import FLOW
 from dialogs.i18n import Texts, texts
+from dialogs.inputs import Context
 from dialogs.model import Draft
-from dialogs.outcome import Outcome, advance, fresh_draft, refuse, show, stale
 from dialogs.progress import is_answered
 from dialogs.render import button
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
+from dialogs.turn import Turn, advance, fresh_draft, refuse, show, stale
 from dialogs.validators import Invalid
 
 
@@ -43,7 +43,7 @@ def _named(draft: Draft, step: Step, t: Texts) -> str:
     return f"{label} ({', '.join(value.splitlines())})" if value else label
 
 
-def answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
+def answer(draft: Draft, step: Step, value: str, ctx: Context) -> Turn:
     """Save an accepted answer and move on, reopening the steps that depended on it."""
     t = texts(draft.lang)
     updated, reopened = _reopen_dependents(draft, step.id, value)
@@ -65,7 +65,7 @@ def answer(draft: Draft, step: Step, value: str, ctx: Context) -> Outcome:
     return advance(answered, ctx, before=before)
 
 
-def toggle(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
+def toggle(draft: Draft, step: Step, option_id: str, ctx: Context) -> Turn:
     """A PICK step's option switched on or off; the step is drawn again with the change."""
     if step.option(option_id) is None:
         return stale(draft, ctx)
@@ -76,7 +76,7 @@ def toggle(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
     return show(updated, ctx, changed=True)
 
 
-def choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
+def choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Turn:
     """A CHOICE option pressed (or an INFO step's button): the answer, or the rejection."""
     if step.kind is Kind.INFO:
         return advance(draft, ctx)
@@ -88,7 +88,7 @@ def choose(draft: Draft, step: Step, option_id: str, ctx: Context) -> Outcome:
     return answer(draft, step, option.id, ctx)
 
 
-def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
+def _reject(draft: Draft, reason: str, ctx: Context) -> Turn:
     """A matter the platform does not consider: say why and what to do; allow a fresh start."""
     t = texts(draft.lang)
     # A fresh start, but /back still leads to the question that was answered (a mis-tap).
@@ -97,10 +97,10 @@ def _reject(draft: Draft, reason: str, ctx: Context) -> Outcome:
         t(f"reject-{reason}", platform=ctx.platform_name, country=ctx.circulation_country),
         ((button(t, "btn-start-again", Verb.ANSWER, "welcome", "go"),),),
     )
-    return Outcome(fresh, [reply], changed=True)
+    return Turn(fresh, [reply], changed=True)
 
 
-def done(draft: Draft, step: Step, ctx: Context) -> Outcome:
+def done(draft: Draft, step: Step, ctx: Context) -> Turn:
     """Done at a LINKS, FILES or PICK step: on, once there is something to go on with."""
     if step.kind is Kind.LINKS and not draft.links:
         return refuse(draft, ctx, Invalid("err-links-none", {}))

@@ -5,20 +5,20 @@ uploaded, either removed again, and documents reused from the claimant's earlier
 from __future__ import annotations
 
 from dialogs.buttons import Verb
-from dialogs.events import Context, Upload
 from dialogs.filenames import shown_name
 from dialogs.i18n import texts
+from dialogs.inputs import Context, Uploaded
 from dialogs.model import Draft
-from dialogs.outcome import Outcome, refuse, show, stale, with_status
 from dialogs.progress import current_step
 from dialogs.render import button, file_key, link_key, removal_picker, reusable_documents
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
+from dialogs.turn import Turn, refuse, show, stale, with_status
 from dialogs.validators import Invalid
 from dialogs.validators.links import parse_links
 
 
-def take_links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None) -> Outcome:
+def take_links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None) -> Turn:
     t = texts(draft.lang)
     verdict = parse_links(
         raw, ctx.link_rules, already=draft.links, resolved=ctx.resolved_links, limit=limit
@@ -39,7 +39,7 @@ def take_links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None
             lines.append(t("link-rejected", link=item.raw, reason=reason))
     report = "\n".join(lines) or t("err-links-none")
     if not verdict.accepted:
-        return Outcome(draft, [Reply(report)], changed=False)
+        return Turn(draft, [Reply(report)], changed=False)
     sources = {
         **draft.link_sources,
         **{
@@ -50,7 +50,7 @@ def take_links(draft: Draft, raw: str, ctx: Context, *, limit: int | None = None
     }
     links = [*draft.links, *verdict.accepted]
     updated = draft.model_copy(update={"links": links, "link_sources": sources})
-    return Outcome(updated, [with_status(report, updated, ctx, t)], changed=True)
+    return Turn(updated, [with_status(report, updated, ctx, t)], changed=True)
 
 
 def _pasted_otherwise(raw: str, canonical: str) -> bool:
@@ -64,7 +64,7 @@ def _pasted_otherwise(raw: str, canonical: str) -> bool:
     return bare(raw) != bare(canonical)
 
 
-def take_upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
+def take_upload(draft: Draft, event: Uploaded, ctx: Context) -> Turn:
     t = texts(draft.lang)
     step = current_step(draft)
     if step.kind is not Kind.FILES or step.file_section is None:
@@ -72,21 +72,21 @@ def take_upload(draft: Draft, event: Upload, ctx: Context) -> Outcome:
     stored = event.file.model_copy(update={"section": step.file_section})
     section_files = draft.files_in(step.file_section)
     if any(f.sha256 == stored.sha256 for f in section_files):
-        return Outcome(draft, [Reply(t("file-duplicate", name=stored.name))])
+        return Turn(draft, [Reply(t("file-duplicate", name=stored.name))])
     updated = draft.model_copy(update={"files": [*draft.files, stored]})
     if event.quiet:
-        return Outcome(updated, [], changed=True)
+        return Turn(updated, [], changed=True)
     received = t("file-received", name=stored.name)
-    return Outcome(updated, [with_status(received, updated, ctx, t)], changed=True)
+    return Turn(updated, [with_status(received, updated, ctx, t)], changed=True)
 
 
-def clear(draft: Draft, step: Step, which: str, ctx: Context) -> Outcome:
+def clear(draft: Draft, step: Step, which: str, ctx: Context) -> Turn:
     """`?`: which one to remove; an item's key: that link or file; empty: all of the step."""
     t = texts(draft.lang)
     if step.kind not in (Kind.LINKS, Kind.FILES):
         return stale(draft, ctx)
     if which == "?":
-        return Outcome(draft, [removal_picker(draft, step, t)])
+        return Turn(draft, [removal_picker(draft, step, t)])
     if step.kind is Kind.LINKS:
         links = [link for link in draft.links if which and link_key(link) != which]
         sources = {k: v for k, v in draft.link_sources.items() if k in links}
@@ -106,7 +106,7 @@ def clear(draft: Draft, step: Step, which: str, ctx: Context) -> Outcome:
     return show(cleared, ctx, changed=True, before=[note])
 
 
-def offer_reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
+def offer_reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Turn:
     """Name the documents and whose they are, and ask before attaching anything."""
     t = texts(draft.lang)
     earlier = next(
@@ -128,10 +128,10 @@ def offer_reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Out
             (button(t, "btn-reuse-no", Verb.ATTACH, step.id, ""),),
         ),
     )
-    return Outcome(draft, [question])
+    return Turn(draft, [question])
 
 
-def reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Outcome:
+def reuse(draft: Draft, step: Step, case_number: str, ctx: Context) -> Turn:
     t = texts(draft.lang)
     earlier = next(
         (e for e in reusable_documents(draft, step, ctx) if e.case_number == case_number), None

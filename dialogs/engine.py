@@ -13,33 +13,33 @@ from zoneinfo import ZoneInfo
 from dialogs.answering import answer, choose, done, toggle
 from dialogs.buttons import GLOBAL_VERBS, ButtonData, Verb
 from dialogs.collecting import clear, offer_reuse, reuse, take_links, take_upload
-from dialogs.events import (
-    Command,
-    Context,
-    Event,
-    LinkList,
-    Press,
-    Text,
-    Unsupported,
-    Upload,
-    UploadRefused,
-)
 from dialogs.flow import FLOW, STEPS
 from dialogs.i18n import texts
+from dialogs.inputs import (
+    Command,
+    Context,
+    Input,
+    LinkList,
+    Pressed,
+    Typed,
+    Unsupported,
+    Uploaded,
+    UploadRefused,
+)
 from dialogs.model import Confirmation, Draft
 from dialogs.navigation import back, command, deep_link, edit, global_press, submit
-from dialogs.outcome import Outcome, advance, refuse, show, stale, with_status
 from dialogs.progress import current_step, is_answered
 from dialogs.render import button, confirmation_wording, local_time, render_step
 from dialogs.replies import Reply
 from dialogs.steps import Kind, Step
+from dialogs.turn import Turn, advance, refuse, show, stale, with_status
 from dialogs.validators import Invalid
 
 RESUME_OFFER_AFTER = timedelta(days=2)
 _CSV_SEPARATORS = str.maketrans({";": "\n", ",": "\n", "\t": "\n"})
 
 
-def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
+def handle(draft: Draft | None, event: Input, ctx: Context) -> Turn:
     """Apply one event to the saved draft."""
     if draft is None:
         fresh = Draft(
@@ -64,7 +64,7 @@ def handle(draft: Draft | None, event: Event, ctx: Context) -> Outcome:
     return outcome
 
 
-def _coming_back(draft: Draft, event: Event, ctx: Context) -> bool:
+def _coming_back(draft: Draft, event: Input, ctx: Context) -> bool:
     idle = ctx.now - draft.updated_at
     return (
         idle > RESUME_OFFER_AFTER
@@ -73,22 +73,22 @@ def _coming_back(draft: Draft, event: Event, ctx: Context) -> bool:
     )
 
 
-def _dispatch(draft: Draft, event: Event, ctx: Context) -> Outcome:
+def _dispatch(draft: Draft, event: Input, ctx: Context) -> Turn:
     match event:
         case Command(name="start", args=args) if args:
             return deep_link(draft, args, ctx)
         case Command(name=name):
             return command(draft, name, ctx)
-        case Press(data=data):
+        case Pressed(data=data):
             return _press(draft, data, ctx)
-        case Text(text=text):
+        case Typed(text=text):
             return _text(draft, text, ctx)
         case LinkList(text=text) if current_step(draft).kind is Kind.LINKS:
             cells = text.translate(_CSV_SEPARATORS)  # a spreadsheet's cells, each on its own
             return take_links(draft, cells, ctx, limit=ctx.link_rules.max_links_per_file)
         case LinkList():
             return refuse(draft, ctx, Invalid(f"err-expected-{current_step(draft).kind}", {}))
-        case Upload():
+        case Uploaded():
             return take_upload(draft, event, ctx)
         case UploadRefused(error=error):
             return refuse(draft, ctx, error)
@@ -97,7 +97,7 @@ def _dispatch(draft: Draft, event: Event, ctx: Context) -> Outcome:
     raise TypeError(f"unknown event {event!r}")
 
 
-def _keyboard_left(before: Draft, outcome: Outcome) -> Outcome:
+def _keyboard_left(before: Draft, outcome: Turn) -> Turn:
     """Leaving the phone step by any way but the number (/back, Back, Skip, discarding): its
     "share" keyboard is taken away, by the first reply without buttons of its own, else by a
     short note of where the claimant went."""
@@ -133,7 +133,7 @@ def _reply_key(draft: Draft, step: Step, raw: str, ctx: Context) -> str | None:
     return next((b.data for row in drawn.buttons for b in row if b.label == raw.strip()), None)
 
 
-def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
+def _press(draft: Draft, data: str, ctx: Context) -> Turn:
     t = texts(draft.lang)
     pressed = ButtonData.decode(data)
     if pressed is None:
@@ -187,7 +187,7 @@ def _press(draft: Draft, data: str, ctx: Context) -> Outcome:
     return stale(draft, ctx)
 
 
-def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
+def _text(draft: Draft, raw: str, ctx: Context) -> Turn:
     step = current_step(draft)
     match step.kind:
         case Kind.TEXT:
@@ -206,9 +206,7 @@ def _text(draft: Draft, raw: str, ctx: Context) -> Outcome:
     return refuse(draft, ctx, Invalid(f"err-expected-{step.kind}", {}))
 
 
-def show_current(
-    draft: Draft | None, ctx: Context, *, album: int = 0, received: int = 0
-) -> Outcome:
+def show_current(draft: Draft | None, ctx: Context, *, album: int = 0, received: int = 0) -> Turn:
     """The current step drawn again; after an album, prefixed with how many files arrived;
     after `received` files sent at once (not an album), how many, and the step's state."""
     if draft is None:
@@ -216,7 +214,7 @@ def show_current(
     t = texts(draft.lang)
     if received and current_step(draft).kind is Kind.FILES:
         note = t("files-received", count=received)
-        return Outcome(draft, [with_status(note, draft, ctx, t)], changed=False)
+        return Turn(draft, [with_status(note, draft, ctx, t)], changed=False)
     before = [Reply(t("album-received", count=album))] if album else []
     return show(draft, ctx, changed=False, before=before)
 

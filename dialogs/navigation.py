@@ -6,18 +6,18 @@ section or submitting.
 from __future__ import annotations
 
 from dialogs.buttons import ButtonData, Verb
-from dialogs.events import Context
 from dialogs.flow import SECTIONS, STEPS
 from dialogs.i18n import LANGS, Texts, texts
+from dialogs.inputs import Context
 from dialogs.model import Draft
-from dialogs.outcome import Outcome, fresh_draft, go, show, stale
 from dialogs.progress import current_step, first_step_of, missing_steps
 from dialogs.render import button, render_step
 from dialogs.replies import Reply
+from dialogs.turn import Turn, fresh_draft, go, show, stale
 from dialogs.validators.links import listing_from_payload
 
 
-def command(draft: Draft, name: str, ctx: Context) -> Outcome:
+def command(draft: Draft, name: str, ctx: Context) -> Turn:
     """/start, /back, /cancel, /help, /language; anything else is an unknown command."""
     t = texts(draft.lang)
     match name:
@@ -32,20 +32,20 @@ def command(draft: Draft, name: str, ctx: Context) -> Outcome:
                     (button(t, "btn-restart", Verb.RESUME, "", "restart"),),
                 ),
             )
-            return Outcome(draft, [offer])
+            return Turn(draft, [offer])
         case "back":
             return back(draft, ctx)
         case "cancel":
-            return Outcome(draft, [_discard_question(t)])
+            return Turn(draft, [_discard_question(t)])
         case "help":
             return show(draft, ctx, changed=False, before=[Reply(t("help"))])
         case "language":
             rows = tuple((button(t, f"lang-{lang}", Verb.LANGUAGE, "", lang),) for lang in LANGS)
-            return Outcome(draft, [Reply(t("choose-language"), rows)])
+            return Turn(draft, [Reply(t("choose-language"), rows)])
     return show(draft, ctx, changed=False, before=[Reply(t("unknown-command"))])
 
 
-def deep_link(draft: Draft, payload: str, ctx: Context) -> Outcome:
+def deep_link(draft: Draft, payload: str, ctx: Context) -> Turn:
     """`/start <payload>` from the listing page's link: that listing is filled in and the
     "do you have a particular listing?" question answered; an invalid payload is a plain /start."""
     link = listing_from_payload(payload, ctx.link_rules)
@@ -79,7 +79,7 @@ def _discard_question(t: Texts) -> Reply:
     )
 
 
-def back(draft: Draft, ctx: Context) -> Outcome:
+def back(draft: Draft, ctx: Context) -> Turn:
     """The previous step that still applies (a changed answer may have made some moot)."""
     history = list(draft.history)
     while history:
@@ -91,7 +91,7 @@ def back(draft: Draft, ctx: Context) -> Outcome:
     return show(draft, ctx, changed=False, before=[Reply(t("nothing-to-go-back-to"))])
 
 
-def global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
+def global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Turn:
     """The buttons that work at any step: language, discard and resume."""
     t = texts(draft.lang)
     match pressed.verb, pressed.arg:
@@ -99,7 +99,7 @@ def global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
             switched = draft.model_copy(update={"lang": lang})
             return show(switched, ctx, changed=lang != draft.lang)
         case Verb.DISCARD, "ask":
-            return Outcome(draft, [_discard_question(t)])
+            return Turn(draft, [_discard_question(t)])
         case Verb.DISCARD, "yes" | "restart":
             return _restart(draft, ctx, t("discarded"))
         case Verb.RESUME, "restart":
@@ -111,12 +111,12 @@ def global_press(draft: Draft, pressed: ButtonData, ctx: Context) -> Outcome:
     return stale(draft, ctx)
 
 
-def _restart(draft: Draft, ctx: Context, message: str) -> Outcome:
+def _restart(draft: Draft, ctx: Context, message: str) -> Turn:
     fresh = fresh_draft(draft)
     return show(fresh, ctx, changed=True, before=[Reply(message)])
 
 
-def edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
+def edit(draft: Draft, section_id: str, ctx: Context) -> Turn:
     """From the review: the first step of a section to change; answering returns to review."""
     section = next((s for s in SECTIONS if s.id == section_id), None)
     first = first_step_of(section, draft) if section else None
@@ -126,8 +126,8 @@ def edit(draft: Draft, section_id: str, ctx: Context) -> Outcome:
     return show(editing, ctx, changed=True)
 
 
-def submit(draft: Draft, ctx: Context) -> Outcome:
+def submit(draft: Draft, ctx: Context) -> Turn:
     """From the review: submitted only with nothing missing, else the review again."""
     if missing_steps(draft):
         return show(draft, ctx, changed=False)
-    return Outcome(draft, [], changed=False, submit=True)
+    return Turn(draft, [], changed=False, submit=True)

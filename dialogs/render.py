@@ -8,13 +8,13 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from dialogs.buttons import ButtonData, Verb
-from dialogs.events import Context, EarlierDocuments
 from dialogs.filenames import shown_name
 from dialogs.flow import SECTIONS, STEPS, numbers_cited
 from dialogs.i18n import LANGS, Texts, texts
+from dialogs.inputs import Context, EarlierDocuments
 from dialogs.model import Draft, FileSection, StoredFile
 from dialogs.progress import TOTAL_SECTIONS, is_answered, missing_steps, reported_steps
-from dialogs.replies import Button, Reply
+from dialogs.replies import Choice, Reply
 from dialogs.steps import Kind, Step
 
 MAX_FILES_NAMED = 10
@@ -58,8 +58,8 @@ def seller_contacts_named(draft: Draft, t: Texts) -> str:
     return picked_named(draft, STEPS["seller_contacts"], t)
 
 
-def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args: object) -> Button:
-    return Button(t.plain(key, **args), ButtonData(verb, step, arg).encode())
+def button(t: Texts, key: str, verb: Verb, step: str = "", arg: str = "", **args: object) -> Choice:
+    return Choice(t.plain(key, **args), ButtonData(verb, step, arg).encode())
 
 
 def plain_answer(draft: Draft, step: Step, t: Texts) -> str:
@@ -159,7 +159,7 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool
     if brief and step.kind in (Kind.LINKS, Kind.FILES):
         return Reply(_saved_so_far(draft, step, t), tuple(_collection_rows(draft, step, ctx, t)))
     body = progress_header(step, t) + t(f"ask-{step.id}", **args)
-    rows: list[tuple[Button, ...]] = []
+    rows: list[tuple[Choice, ...]] = []
     answered = is_answered(draft, step)
     editing_saved_answer = answered and step.kind in (Kind.TEXT, Kind.CONFIRM)
     if editing_saved_answer and step.kind is Kind.TEXT:
@@ -174,13 +174,13 @@ def render_step(draft: Draft, step: Step, ctx: Context, t: Texts, *, brief: bool
             for option in step.options:
                 key = f"opt-{step.id}-{option.id}"
                 label = ("✓ " if option.id == chosen else "") + t.plain(key, **args)
-                rows.append((Button(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
+                rows.append((Choice(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
         case Kind.PICK:
             on = step.picked(draft)
             for option in step.options:
                 mark = "✅ " if option.id in on else "⬜ "
                 label = mark + t.plain(f"opt-{step.id}-{option.id}", **args)
-                rows.append((Button(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
+                rows.append((Choice(label, ButtonData(Verb.ANSWER, step.id, option.id).encode()),))
             rows.append((button(t, "btn-done", Verb.DONE, step.id),))
         case Kind.LINKS | Kind.FILES:
             if answered:
@@ -210,10 +210,10 @@ def _saved_so_far(draft: Draft, step: Step, t: Texts) -> str:
     return display_value(draft, step, t) + "\n" + t("files-send-more")
 
 
-def _collection_rows(draft: Draft, step: Step, ctx: Context, t: Texts) -> list[tuple[Button, ...]]:
+def _collection_rows(draft: Draft, step: Step, ctx: Context, t: Texts) -> list[tuple[Choice, ...]]:
     """Done and "remove one" once something is saved, then any reuse offer (never on top,
     where a mis-tap is likeliest)."""
-    rows: list[tuple[Button, ...]] = []
+    rows: list[tuple[Choice, ...]] = []
     if is_answered(draft, step):
         rows.append((button(t, "btn-done", Verb.DONE, step.id),))
         remove = "btn-remove-link" if step.kind is Kind.LINKS else "btn-remove-file"

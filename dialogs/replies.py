@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Button:
+class Choice:
     label: str
     data: str
 
@@ -14,7 +14,7 @@ class Button:
 @dataclass(frozen=True)
 class Reply:
     text: str  # Telegram HTML, user values already escaped
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: tuple[tuple[Choice, ...], ...] = ()
     # A reply-keyboard button that shares the claimant's phone number (Telegram's
     # request_contact), by its label; a message carries it or inline buttons, never both, so
     # the step's other buttons (Back, Skip, Keep) come as reply-keyboard keys below it: a key

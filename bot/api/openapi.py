@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from bot.api.events import EVENT_MODELS
+from bot.api.event_schemas import EVENT_MODELS
 from bot.api.models import Problem
 from bot.api.routes import ENDPOINTS, Endpoint
 from storage.case_events import event_type

@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from dialogs.outcome import Outcome
+from dialogs.turn import Turn
 
 Origin = TypeVar("Origin")
 
@@ -33,7 +33,7 @@ class AlbumCollector(Generic[Origin]):
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def add(self, group_id: str, origin: Origin, outcome: Outcome) -> None:
+    def add(self, group_id: str, origin: Origin, outcome: Turn) -> None:
         """Count one item (saved, or the first line of why not); restart the quiet period."""
         result = self._results.setdefault(group_id, AlbumResult())
         if outcome.changed:

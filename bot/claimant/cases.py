@@ -23,7 +23,7 @@ from bot.staff.workflow import Action, allowed
 from dialogs.i18n import Texts, pick_lang, texts
 from dialogs.model import Case, FileSection, Lang
 from dialogs.render import local_time, summary
-from dialogs.replies import Button, Reply
+from dialogs.replies import Choice, Reply
 from dialogs.validators import Invalid
 from storage import Question
 
@@ -125,7 +125,7 @@ class ClaimantCases:
                         t("case-withdraw-confirm", number=case.number),
                         (
                             (
-                                Button(
+                                Choice(
                                     t.plain("case-withdraw-yes-btn"),
                                     f"{CASE_PREFIX}:withdraw-yes:{case.id}",
                                 ),
@@ -259,25 +259,25 @@ class ClaimantCases:
         return Reply(t("case-answer-added", number=case.number), finish_button(t, question.id))
 
 
-def case_buttons(case: Case, t: Texts) -> tuple[tuple[Button, ...], ...]:
+def case_buttons(case: Case, t: Texts) -> tuple[tuple[Choice, ...], ...]:
     """What the claimant may do with the case now: add evidence, withdraw."""
     actor = claimant_actor(case.user_id)
     rows = []
     if allowed(case, Action.ADD_EVIDENCE, actor):
-        rows.append((Button(t.plain("case-evidence-btn"), f"{CASE_PREFIX}:add:{case.id}"),))
+        rows.append((Choice(t.plain("case-evidence-btn"), f"{CASE_PREFIX}:add:{case.id}"),))
     if allowed(case, Action.WITHDRAW, actor):
-        rows.append((Button(t.plain("case-withdraw-btn"), f"{CASE_PREFIX}:withdraw:{case.id}"),))
+        rows.append((Choice(t.plain("case-withdraw-btn"), f"{CASE_PREFIX}:withdraw:{case.id}"),))
     return tuple(rows)
 
 
-def evidence_finish_button(t: Texts, case_id: int) -> tuple[tuple[Button, ...], ...]:
+def evidence_finish_button(t: Texts, case_id: int) -> tuple[tuple[Choice, ...], ...]:
     label = t.plain("case-evidence-finish-btn")
-    return ((Button(label, f"{CASE_PREFIX}:done:{case_id}"),),)
+    return ((Choice(label, f"{CASE_PREFIX}:done:{case_id}"),),)
 
 
-def finish_button(t: Texts, question_id: int) -> tuple[tuple[Button, ...], ...]:
+def finish_button(t: Texts, question_id: int) -> tuple[tuple[Choice, ...], ...]:
     label = t.plain("case-answer-finish-btn")
-    return ((Button(label, f"{ANSWER_PREFIX}:finish:{question_id}"),),)
+    return ((Choice(label, f"{ANSWER_PREFIX}:finish:{question_id}"),),)
 
 
 def status_line(case: Case, t: Texts) -> str:

@@ -23,19 +23,19 @@ from bot.staff.submission import enqueue_submission
 from bot.telemetry.logs import note, pseudonym
 from bot.updates.user_locks import UserLocks
 from dialogs import engine
-from dialogs.events import (
+from dialogs.i18n import pick_lang
+from dialogs.inputs import (
     Context,
     EarlierDocuments,
-    Event,
+    Input,
     Unsupported,
-    Upload,
+    Uploaded,
     UploadRefused,
 )
-from dialogs.i18n import pick_lang
 from dialogs.model import CaseStatus, Draft, FileSection, Lang, utcnow
-from dialogs.outcome import Outcome
 from dialogs.progress import without_stale_answers
 from dialogs.replies import Reply
+from dialogs.turn import Turn
 from dialogs.validators import Invalid
 from storage import StaleDraftError, Storage
 from storage.database import Connection
@@ -130,18 +130,18 @@ class IntakeService:
             if (files := case.draft.files_in(section))
         )
 
-    async def handle(self, sender: Sender, event: Event) -> Outcome:
+    async def handle(self, sender: Sender, event: Input) -> Turn:
         async with self._locks[sender.user_id]:
             return await self._apply(sender, event)
 
-    async def offer_file(self, sender: Sender, offered: OfferedFile) -> Outcome:
+    async def offer_file(self, sender: Sender, offered: OfferedFile) -> Turn:
         """Download, check and store a file, then hand it to the engine — but only when the
         current step collects files (nothing is downloaded otherwise). An album's items
         (`quiet`) queue no reply of their own: the album gets one when it is complete."""
         async with self._locks[sender.user_id]:
             draft = await self.storage.drafts.load(sender.user_id)
             if await self._applied_before(sender):
-                return Outcome(draft)
+                return Turn(draft)
             if is_link_file(draft, offered):  # links as a .txt / .csv file
                 return await self._apply(sender, await read_link_file(offered), draft)
             section = engine.expected_file_section(draft)
@@ -153,14 +153,14 @@ class IntakeService:
             )
             if isinstance(received, Invalid):
                 return await self._apply(sender, UploadRefused(received), draft, speak=speak)
-            event = Upload(received, quiet=offered.quiet)
+            event = Uploaded(received, quiet=offered.quiet)
             return await self._apply(sender, event, draft, speak=speak)
 
     @property
     def file_limit(self) -> int:
         return self.settings.max_file_mb * 1024 * 1024
 
-    async def album_settled(self, sender: Sender, result: AlbumResult) -> Outcome:
+    async def album_settled(self, sender: Sender, result: AlbumResult) -> Turn:
         """One answer for a whole album: why some files were not kept, how many were, and the
         step again (queued under the album's last update)."""
         async with self._locks[sender.user_id]:
@@ -187,16 +187,16 @@ class IntakeService:
     async def _apply(
         self,
         sender: Sender,
-        event: Event,
+        event: Input,
         draft: Draft | None = None,
         *,
         attempt: int = 0,
         speak: bool = True,
-    ) -> Outcome:
+    ) -> Turn:
         if draft is None:
             draft = await self.storage.drafts.load(sender.user_id)
         if await self._applied_before(sender):
-            return Outcome(draft)
+            return Turn(draft)
         ctx = await with_short_links(
             await self.context(sender, earlier=False, new_draft=draft is None),
             draft,
@@ -218,7 +218,7 @@ class IntakeService:
                 return outcome
             async with self.storage.db.transaction() as conn:
                 if not await self._claim(conn, sender):  # applied meanwhile by another process
-                    return Outcome(draft)
+                    return Turn(draft)
                 if outcome.draft is None:
                     await self.storage.drafts.discard(sender.user_id, conn=conn)
                 elif outcome.changed:
@@ -235,7 +235,7 @@ class IntakeService:
         self.on_queued()
         return outcome
 
-    def _records(self, sender: Sender, outcome: Outcome, replies: list[Reply]) -> bool:
+    def _records(self, sender: Sender, outcome: Turn, replies: list[Reply]) -> bool:
         """Is there anything to write: a change, an update to mark, replies to queue?"""
         return (
             outcome.draft is None
@@ -288,16 +288,18 @@ class IntakeService:
         sender: Sender,
         ctx: Context,
         replies: list[Reply],
-    ) -> Outcome:
+    ) -> Turn:
         """The case, the draft's removal, the replies and every notification, in one
         transaction."""
         final = without_stale_answers(draft)
         async with self.storage.db.transaction() as conn:
             if not await self._claim(conn, sender):
-                return Outcome(draft)
+                return Turn(draft)
             case = await self.storage.cases.submit(conn, final, now=ctx.now)
             await self.storage.cases.set_claimant_username(conn, case.id, sender.username)
-            await self.storage.case_events.record(conn, case, workflow.Event.SUBMITTED, at=ctx.now)
+            await self.storage.case_events.record(
+                conn, case, workflow.CaseEvent.SUBMITTED, at=ctx.now
+            )
             await self.storage.drafts.discard(sender.user_id, conn=conn)
             await self._queue(conn, sender, replies)
             await enqueue_submission(
@@ -306,7 +308,7 @@ class IntakeService:
         note(case=case.number, step="submitted")
         log.info("case submitted by %s", pseudonym(sender.user_id))
         self.on_queued()
-        return Outcome(None, replies, changed=True, submit=True)
+        return Turn(None, replies, changed=True, submit=True)
 
 
 def reply_key(sender: Sender, now: datetime, tag: str = "") -> str:

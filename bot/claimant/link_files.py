@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from bot.claimant.uploads import ERR_FILE_NOT_FETCHED, DownloadFailed, OfferedFile
-from dialogs.events import Event, LinkList, UploadRefused
+from dialogs.inputs import Input, LinkList, UploadRefused
 from dialogs.model import Draft
 from dialogs.progress import current_step
 from dialogs.steps import Kind
@@ -26,7 +26,7 @@ def is_link_file(draft: Draft | None, offered: OfferedFile) -> bool:
     )
 
 
-async def read_link_file(offered: OfferedFile) -> Event:
+async def read_link_file(offered: OfferedFile) -> Input:
     """The file's text as a list of links, or why it cannot be read (too big, not text)."""
     limit_kb = MAX_LINK_FILE_BYTES // 1024
     if offered.declared_size is not None and offered.declared_size > MAX_LINK_FILE_BYTES:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import aiohttp
 from yarl import URL
 
-from dialogs.events import Context, Event, LinkList, Text
+from dialogs.inputs import Context, Input, LinkList, Typed
 from dialogs.model import Draft
 from dialogs.progress import current_step
 from dialogs.steps import Kind
@@ -109,11 +109,11 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 async def with_short_links(
-    ctx: Context, draft: Draft | None, event: Event, resolver: ShortLinkResolver | None
+    ctx: Context, draft: Draft | None, event: Input, resolver: ShortLinkResolver | None
 ) -> Context:
     """The context with the short links of a message at the links step resolved (the engine
     stays free of I/O: it only reads where each led)."""
-    if resolver is None or draft is None or not isinstance(event, Text | LinkList):
+    if resolver is None or draft is None or not isinstance(event, Typed | LinkList):
         return ctx
     if current_step(draft).kind is not Kind.LINKS:
         return ctx

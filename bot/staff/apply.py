@@ -33,7 +33,7 @@ from bot.staff.decision_protocol import Decision, decision_step, notify_detail
 from bot.staff.decisions import confirm_keyboard
 from bot.staff.reasons import decision_notice
 from bot.staff.routing import staff_chat_of
-from bot.staff.workflow import Action, Actor, Notice, Outcome, Refusal, Role, decide
+from bot.staff.workflow import Action, Actor, Notice, Refusal, Role, Transition, decide
 from dialogs.i18n import texts
 from dialogs.model import Case, StoredFile, utcnow
 from storage import Question, Storage
@@ -61,7 +61,7 @@ def claimant(user_id: int) -> Actor:
     return Actor(user_id, "claimant", Role.CLAIMANT)
 
 
-def check(case: Case, action: Action, actor: Actor) -> Outcome:
+def check(case: Case, action: Action, actor: Actor) -> Transition:
     """The workflow's outcome of `action` now; ActionRefused when it does not allow it."""
     decision = decide(case, action, actor)
     if isinstance(decision, Refusal):
@@ -154,7 +154,7 @@ class CaseWork:
         *,
         update_id: int | None = None,
         held: bool = False,
-    ) -> tuple[Outcome, Case]:
+    ) -> tuple[Transition, Case]:
         """Decide against the case as it stands inside the action's transaction (two staff
         members pressing at once are decided one after the other, the second against the
         first's result), then save what the workflow says: assignee, status, audit, event.
@@ -192,7 +192,7 @@ class CaseWork:
         self,
         conn: Connection,
         case: Case,
-        outcome: Outcome,
+        outcome: Transition,
         detail: dict[str, Any] | None = None,
         follow: Follow = Follow(),
     ) -> Case:

@@ -3,7 +3,7 @@ submitted case, by whom, and what each action produces. Pure: no I/O, no Telegra
 
 `RULES` declares, per action, the statuses it applies in (and the status each moves to), who
 may take it, the audit entry it writes, the case event it emits (for the webhook) and the
-notices that follow. `decide(case, action, actor)` answers with an `Outcome` (what the desk
+notices that follow. `decide(case, action, actor)` answers with a `Transition` (what the desk
 then saves and queues) or a `Refusal` (a catalog key saying why not). The desk only loads,
 decides, saves and queues; the card's buttons and the lifecycle diagram are read from here.
 What staff decide, and where a decision in the making stands, is `bot.staff.decision_protocol`.
@@ -69,7 +69,7 @@ class Assign(StrEnum):
     ALWAYS = "always"
 
 
-class Event(StrEnum):
+class CaseEvent(StrEnum):
     """Case events delivered to `CASE_WEBHOOK_URL`."""
 
     SUBMITTED = "submitted"
@@ -105,7 +105,7 @@ class Rule:
     moves: Mapping[CaseStatus, CaseStatus]  # status it applies in → status it leaves
     by: frozenset[Role]
     audit: str  # the audit entry's action
-    event: Event | None = None
+    event: CaseEvent | None = None
     notices: tuple[Notice, ...] = ()
     assign: Assign = Assign.NO
     button: bool = False  # offered on the staff card
@@ -118,7 +118,7 @@ RULES: tuple[Rule, ...] = (
         _to(S.IN_REVIEW, S.SUBMITTED),
         frozenset({Role.STAFF}),
         "taken",
-        Event.TAKEN,
+        CaseEvent.TAKEN,
         (Notice.CLAIMANT, Notice.CARD),
         Assign.ALWAYS,
         button=True,
@@ -128,7 +128,7 @@ RULES: tuple[Rule, ...] = (
         _to(S.INFO_REQUESTED, *OPEN),
         frozenset({Role.ASSIGNEE}),
         "asked",
-        Event.QUESTION,
+        CaseEvent.QUESTION,
         (Notice.CLAIMANT, Notice.CARD),
         Assign.IF_UNASSIGNED,
         button=True,
@@ -201,7 +201,7 @@ RULES: tuple[Rule, ...] = (
         {S.ACCEPTING: S.ACCEPTED, S.REJECTING: S.REJECTED},
         frozenset({Role.SYSTEM}),
         "decision-notified",
-        Event.DECISION,
+        CaseEvent.DECISION,
         (Notice.CLAIMANT, Notice.CARD),
     ),
     Rule(
@@ -217,7 +217,7 @@ RULES: tuple[Rule, ...] = (
         _to(S.FORWARDED, S.ACCEPTED),
         frozenset({Role.ASSIGNEE}),
         "forwarded",
-        Event.FORWARDED,
+        CaseEvent.FORWARDED,
         (Notice.CLAIMANT, Notice.SELLER_NOTICE, Notice.CARD),
         button=True,
     ),
@@ -226,7 +226,7 @@ RULES: tuple[Rule, ...] = (
         _stay(S.IN_REVIEW, S.INFO_REQUESTED, *PENDING, S.ACCEPTED),
         frozenset({Role.STAFF}),
         "taken-over",
-        Event.TAKEN,
+        CaseEvent.TAKEN,
         (Notice.CARD,),
         Assign.ALWAYS,
         button=True,
@@ -236,7 +236,7 @@ RULES: tuple[Rule, ...] = (
         _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "answered",
-        Event.ANSWER,
+        CaseEvent.ANSWER,
         (Notice.STAFF_THREAD,),
     ),
     Rule(
@@ -252,7 +252,7 @@ RULES: tuple[Rule, ...] = (
         _stay(*CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "evidence-added",
-        Event.EVIDENCE,
+        CaseEvent.EVIDENCE,
         (Notice.STAFF_THREAD,),
     ),
     Rule(
@@ -268,7 +268,7 @@ RULES: tuple[Rule, ...] = (
         _to(S.WITHDRAWN, *CLAIMANT_OPEN),
         frozenset({Role.CLAIMANT}),
         "withdrawn",
-        Event.WITHDRAWN,
+        CaseEvent.WITHDRAWN,
         (Notice.CLAIMANT, Notice.CARD),
     ),
     # The claimant is told of listing outcomes once the reports arriving together are in
@@ -278,7 +278,7 @@ RULES: tuple[Rule, ...] = (
         _stay(S.ACCEPTED, S.FORWARDED),
         frozenset({Role.STAFF}),
         "listing-outcome",
-        Event.LISTING_OUTCOME,
+        CaseEvent.LISTING_OUTCOME,
         (Notice.CARD,),
     ),
 )
@@ -296,12 +296,12 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Transition:
     action: Action
     before: CaseStatus
     status: CaseStatus
     audit: str
-    event: Event | None
+    event: CaseEvent | None
     notices: tuple[Notice, ...]
     assign_to_actor: bool
 
@@ -328,7 +328,7 @@ def roles_of(case: Case, actor: Actor) -> frozenset[Role]:
     return frozenset({Role.STAFF, Role.ASSIGNEE}) if holds else frozenset({Role.STAFF})
 
 
-def decide(case: Case, action: Action, actor: Actor) -> Outcome | Refusal:
+def decide(case: Case, action: Action, actor: Actor) -> Transition | Refusal:
     rule = RULE.get(action)
     if rule is None:
         return Refusal("staff-refused-state")
@@ -346,7 +346,7 @@ def decide(case: Case, action: Action, actor: Actor) -> Outcome | Refusal:
     assign = rule.assign is Assign.ALWAYS or (
         rule.assign is Assign.IF_UNASSIGNED and case.assignee_id is None
     )
-    return Outcome(
+    return Transition(
         action=action,
         before=case.status,
         status=rule.moves[case.status],
@@ -358,7 +358,7 @@ def decide(case: Case, action: Action, actor: Actor) -> Outcome | Refusal:
 
 
 def allowed(case: Case, action: Action, actor: Actor) -> bool:
-    return isinstance(decide(case, action, actor), Outcome)
+    return isinstance(decide(case, action, actor), Transition)
 
 
 def card_actions(status: CaseStatus, listings: int = 1) -> tuple[Action, ...]:

@@ -14,8 +14,8 @@ from bot.claimant.cases import ANSWER_PREFIX, CASE_PREFIX, WITHDRAW_COMMAND, Cla
 from bot.claimant.commands import INTAKE_COMMANDS
 from bot.claimant.intake import IntakeService, Sender
 from bot.ops.mydata import MyData
-from bot.updates.events import Message, Press, Toast
-from dialogs import events
+from bot.updates.incoming import Message, Press, Toast
+from dialogs import inputs
 from dialogs.validators.contacts import shared_phone
 
 
@@ -69,16 +69,16 @@ class ClaimantRouter:
             )
             self.on_change()
         elif name in INTAKE_COMMANDS:
-            await self.intake.handle(sender, events.Command(name, args))
+            await self.intake.handle(sender, inputs.Command(name, args))
         else:  # not a command of this bot: the step explains what it expects
-            await self.intake.handle(sender, events.Text(message.text or ""))
+            await self.intake.handle(sender, inputs.Typed(message.text or ""))
 
     async def _intake(self, message: Message, sender: Sender) -> None:
         """Each message becomes one engine event."""
         if message.text is not None:
-            await self.intake.handle(sender, events.Text(message.text))
+            await self.intake.handle(sender, inputs.Typed(message.text))
         elif message.contact_phone is not None:  # taken as a typed phone number
-            await self.intake.handle(sender, events.Text(shared_phone(message.contact_phone)))
+            await self.intake.handle(sender, inputs.Typed(shared_phone(message.contact_phone)))
         elif message.file is not None:
             album = message.media_group_id
             offered = replace(message.file, quiet=album is not None)
@@ -86,7 +86,7 @@ class ClaimantRouter:
             if album is not None:  # answered once the whole album is in
                 self.albums.add(album, sender, outcome)
         else:  # stickers, voice notes, locations…: explain what this step expects
-            await self.intake.handle(sender, events.Unsupported(message.content_type))
+            await self.intake.handle(sender, inputs.Unsupported(message.content_type))
 
     async def press(self, press: Press) -> Toast | None:
         """A button in the private chat: of a case (`cs:`), of a staff question (`q:`), or of
@@ -100,7 +100,7 @@ class ClaimantRouter:
         elif press.data.startswith(f"{ANSWER_PREFIX}:"):
             refusal = await self.cases.press(sender, press.data, key)
         else:
-            outcome = await self.intake.handle(sender, events.Press(press.data))
+            outcome = await self.intake.handle(sender, inputs.Pressed(press.data))
             return Toast(outcome.toast)
         self.on_change()
         return Toast(refusal, alert=refusal is not None)

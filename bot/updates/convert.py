@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.claimant.uploads import OfferedFile
-from bot.updates.events import Chat, Message, Press, Shown, User
+from bot.updates.incoming import Chat, Message, Press, Shown, User
 
 
 def user_of(user: Any) -> User:

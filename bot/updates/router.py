@@ -13,7 +13,7 @@ from bot.ops.mydata import MyData
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
 from bot.updates.claimant import ClaimantRouter
-from bot.updates.events import Message, Press, Toast
+from bot.updates.incoming import Message, Press, Toast
 from bot.updates.staff import StaffRouter, is_card_press
 
 

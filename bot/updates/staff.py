@@ -16,7 +16,7 @@ from bot.staff.apply import AlreadyApplied
 from bot.staff.card import STAFF_PREFIX
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
-from bot.updates.events import Message, Press, Toast
+from bot.updates.incoming import Message, Press, Toast
 from dialogs.model import Case
 from storage.chat_states import ChatStates
 

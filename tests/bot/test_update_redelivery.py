@@ -10,7 +10,7 @@ import pytest
 
 from bot.claimant.intake import IntakeService, Sender
 from bot.config.settings import Settings
-from dialogs.events import Command, Press, Text
+from dialogs.inputs import Command, Pressed, Typed
 from storage import Storage
 
 
@@ -27,21 +27,21 @@ def anna(update_id: int) -> Sender:
 
 async def test_a_redelivered_answer_is_not_applied_twice(service: IntakeService) -> None:
     await service.handle(anna(1), Command("start"))
-    await service.handle(anna(2), Press("a:welcome:go"))
-    await service.handle(anna(3), Press("a:screen_listing:yes"))
-    await service.handle(anna(4), Press("a:screen_matter:infringement"))
-    await service.handle(anna(5), Press("a:role:holder"))
-    await service.handle(anna(6), Press("a:right_type:trademark"))
-    saved = await service.handle(anna(7), Text("654321"))
+    await service.handle(anna(2), Pressed("a:welcome:go"))
+    await service.handle(anna(3), Pressed("a:screen_listing:yes"))
+    await service.handle(anna(4), Pressed("a:screen_matter:infringement"))
+    await service.handle(anna(5), Pressed("a:role:holder"))
+    await service.handle(anna(6), Pressed("a:right_type:trademark"))
+    saved = await service.handle(anna(7), Typed("654321"))
     assert saved.draft is not None and saved.draft.step == "rights_jurisdiction"
 
-    again = await service.handle(anna(7), Text("654321"))  # the same update, after a restart
+    again = await service.handle(anna(7), Typed("654321"))  # the same update, after a restart
     assert again.replies == [] and not again.changed
     draft = await service.storage.drafts.load(7)
     assert draft == saved.draft  # not taken as the jurisdiction
     assert "rights_jurisdiction" not in draft.answers
 
-    older = await service.handle(anna(5), Press("a:role:representative"))
+    older = await service.handle(anna(5), Pressed("a:role:representative"))
     assert older.replies == [] and (await service.storage.drafts.load(7)) == saved.draft
 
 
@@ -49,6 +49,6 @@ async def test_events_without_an_update_id_are_always_applied(service: IntakeSer
     """The terminal has no Telegram updates: nothing is skipped there."""
     terminal = Sender(user_id=8, chat_id=8)
     first = await service.handle(terminal, Command("start"))
-    second = await service.handle(terminal, Press("a:welcome:go"))
+    second = await service.handle(terminal, Pressed("a:welcome:go"))
     assert first.replies and second.replies and second.draft is not None
     assert second.draft.step == "screen_listing"

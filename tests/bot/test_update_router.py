@@ -9,7 +9,7 @@ import aiogram.types
 import telegram
 
 from bot.updates.convert import message_of, press_of
-from bot.updates.events import Chat, Message, Press, Shown, Toast, User
+from bot.updates.incoming import Chat, Message, Press, Shown, Toast, User
 from bot.updates.router import UpdateRouter
 
 BOT_ID = 42

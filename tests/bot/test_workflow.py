@@ -17,11 +17,11 @@ from bot.staff.workflow import (
     RULES,
     Action,
     Actor,
-    Event,
+    CaseEvent,
     Notice,
-    Outcome,
     Refusal,
     Role,
+    Transition,
     card_actions,
     decide,
 )
@@ -116,7 +116,7 @@ def test_every_status_action_and_actor(status: CaseStatus, action: Action, who: 
     result = decide(case, action, actor)
     rule = RULE[action]
     if (action, status) in EXPECTED and may(action, who):
-        assert isinstance(result, Outcome), result
+        assert isinstance(result, Transition), result
         assert result.status is EXPECTED[(action, status)] == rule.moves[status]
         assert (result.before, result.audit, result.event, result.notices) == (
             status,
@@ -146,9 +146,9 @@ def test_the_declaration_covers_exactly_the_expected_moves() -> None:
 
 def test_what_each_decision_produces() -> None:
     """The effects staff and claimants notice, as declared."""
-    assert RULE[A.TAKE].event is Event.TAKEN and Notice.CLAIMANT in RULE[A.TAKE].notices
+    assert RULE[A.TAKE].event is CaseEvent.TAKEN and Notice.CLAIMANT in RULE[A.TAKE].notices
     assert RULE[A.FORWARD].notices == (Notice.CLAIMANT, Notice.SELLER_NOTICE, Notice.CARD)
-    assert RULE[A.WITHDRAW].event is Event.WITHDRAWN and Notice.CARD in RULE[A.WITHDRAW].notices
+    assert RULE[A.WITHDRAW].event is CaseEvent.WITHDRAWN and Notice.CARD in RULE[A.WITHDRAW].notices
     assert RULE[A.ANSWER].notices == (Notice.STAFF_THREAD,)
     # Asking and confirming change nothing the claimant or the webhook sees; the decision
     # goes out when the undo window is over.
@@ -159,7 +159,7 @@ def test_what_each_decision_produces() -> None:
     for action in (A.CONFIRM_ACCEPT, A.CONFIRM_REJECT):
         assert RULE[action].notices == (Notice.UNDO_WINDOW, Notice.CARD)
         assert RULE[action].event is None
-    assert RULE[A.NOTIFY].event is Event.DECISION
+    assert RULE[A.NOTIFY].event is CaseEvent.DECISION
     assert RULE[A.NOTIFY].notices == (Notice.CLAIMANT, Notice.CARD)
     assert RULE[A.REMIND].notices == (Notice.REMINDER,) and RULE[A.REMIND].event is None
 

@@ -38,7 +38,7 @@ def _error_codes() -> set[str]:
 def _keys_in_code() -> set[str]:
     """Message ids written literally in the engine (its modules) and the renderer."""
     keys: set[str] = set()
-    engine = ("engine.py", "outcome.py", "answering.py", "collecting.py", "navigation.py")
+    engine = ("engine.py", "turn.py", "answering.py", "collecting.py", "navigation.py")
     for name in (*engine, "render.py"):
         source = (ROOT / "dialogs" / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r'\bt(?:\.plain)?\(\s*"([a-z][a-z0-9_-]*)"', source))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.events import Command
+from dialogs.inputs import Command
 from tests.dialogs.test_engine import LINK, Session, all_text, last, session_at
 
 ITEM = "1005001234567890"
@@ -48,7 +48,7 @@ def test_a_complaint_under_way_gets_the_listing_added() -> None:
 
 
 def test_links_sent_as_a_file_get_one_verdict_each() -> None:
-    from dialogs.events import LinkList
+    from dialogs.inputs import LinkList
 
     s = session_at("links")
     csv = "url;note\nhttps://aliexpress.ru/item/1.html;bag\nhttps://aliexpress.ru/store/9\n"

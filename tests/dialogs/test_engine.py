@@ -16,22 +16,22 @@ import pytest
 
 from dialogs.buttons import MAX_CALLBACK_BYTES, ButtonData
 from dialogs.engine import handle, show_current
-from dialogs.events import (
-    Command,
-    Context,
-    Event,
-    Press,
-    Text,
-    Unsupported,
-    Upload,
-    UploadRefused,
-)
 from dialogs.flow import FLOW, STEPS
 from dialogs.i18n import texts
+from dialogs.inputs import (
+    Command,
+    Context,
+    Input,
+    Pressed,
+    Typed,
+    Unsupported,
+    Uploaded,
+    UploadRefused,
+)
 from dialogs.model import Draft, FileSection, StoredFile
-from dialogs.outcome import Outcome
 from dialogs.replies import Reply
 from dialogs.steps import Kind
+from dialogs.turn import Turn
 from dialogs.validators import Invalid
 from tests.samples import LISTING_LINK, TEXT_ANSWERS
 
@@ -97,7 +97,7 @@ def stored(n: int, name: str = "photo.jpg", section: FileSection = FileSection.E
     )
 
 
-def check_outcome(before: Draft | None, outcome: Outcome) -> None:
+def check_outcome(before: Draft | None, outcome: Turn) -> None:
     if before is not None and not outcome.changed:
         assert outcome.draft == before, "a refused or neutral event altered the draft"
     for reply in outcome.replies:
@@ -116,7 +116,7 @@ class Session:
         self.draft: Draft | None = None
         self.seen: list[str] = []  # the step ids shown, in order
 
-    def send(self, event: Event) -> Outcome:
+    def send(self, event: Input) -> Turn:
         before = self.draft
         outcome = handle(before, event, self.ctx)
         check_outcome(before, outcome)
@@ -128,17 +128,17 @@ class Session:
             self.seen.append(self.draft.step)
         return outcome
 
-    def press(self, data: str) -> Outcome:
-        return self.send(Press(data))
+    def press(self, data: str) -> Turn:
+        return self.send(Pressed(data))
 
-    def text(self, text: str) -> Outcome:
-        return self.send(Text(text))
+    def text(self, text: str) -> Turn:
+        return self.send(Typed(text))
 
-    def command(self, name: str) -> Outcome:
+    def command(self, name: str) -> Turn:
         return self.send(Command(name))
 
-    def upload(self, file: StoredFile, *, quiet: bool = False) -> Outcome:
-        return self.send(Upload(file, quiet=quiet))
+    def upload(self, file: StoredFile, *, quiet: bool = False) -> Turn:
+        return self.send(Uploaded(file, quiet=quiet))
 
     @property
     def step(self) -> str:
@@ -189,16 +189,16 @@ def session_at(step: str, lang: str = "en", **choices: str) -> Session:
     return walk(Session(lang), step, **choices)
 
 
-def all_text(outcome: Outcome) -> str:
+def all_text(outcome: Turn) -> str:
     return "\n".join(r.text for r in outcome.replies)
 
 
-def datas(outcome: Outcome | Reply) -> list[str]:
-    replies = outcome.replies if isinstance(outcome, Outcome) else [outcome]
+def datas(outcome: Turn | Reply) -> list[str]:
+    replies = outcome.replies if isinstance(outcome, Turn) else [outcome]
     return [b.data for r in replies for row in r.buttons for b in row]
 
 
-def last(outcome: Outcome) -> Reply:
+def last(outcome: Turn) -> Reply:
     return outcome.replies[-1]
 
 
@@ -354,17 +354,17 @@ def test_validation_errors_in_the_users_language(lang, step, bad, phrase):
 # --- input of the wrong kind ------------------------------------------------------------
 
 WRONG_KIND = [
-    ("welcome", Text("hello"), "Start"),
-    ("role", Text("I am the holder"), "choose one of the buttons"),
+    ("welcome", Typed("hello"), "Start"),
+    ("role", Typed("I am the holder"), "choose one of the buttons"),
     ("contact_name", Unsupported("sticker"), "answer with a text message"),
-    ("contact_name", Upload(stored(99)), "answer with a text message"),
-    ("links", Upload(stored(99)), "listing link(s) as text"),
+    ("contact_name", Uploaded(stored(99)), "answer with a text message"),
+    ("links", Uploaded(stored(99)), "listing link(s) as text"),
     ("links", Unsupported("voice"), "listing link(s) as text"),
-    ("evidence_files", Text("here are my files"), "send files"),
+    ("evidence_files", Typed("here are my files"), "send files"),
     ("evidence_files", Unsupported("location"), "send files"),
-    ("disclosure", Text("ok"), "use the buttons"),
-    ("review", Text("submit please"), "change a section or submit"),
-    ("review", Upload(stored(99)), "change a section or submit"),
+    ("disclosure", Typed("ok"), "use the buttons"),
+    ("review", Typed("submit please"), "change a section or submit"),
+    ("review", Uploaded(stored(99)), "change a section or submit"),
 ]
 
 
@@ -639,7 +639,7 @@ def test_start_at_the_first_question_then_start_button_works():
     assert "a:welcome:go" in datas(outcome)
     if outcome.changed:  # the shell saves only a changed draft
         saved = outcome.draft
-    pressed = handle(saved, Press("a:welcome:go"), context())
+    pressed = handle(saved, Pressed("a:welcome:go"), context())
     assert pressed.toast is None
     assert pressed.draft.step == "screen_listing"
 
@@ -792,7 +792,7 @@ def test_review_says_what_is_missing_and_withholds_submit():
     assert "Still missing (2):" in review.text
     assert "• Email" in review.text and "• Listing links" in review.text
     assert "u:review:" not in datas(review)
-    forged = handle(draft, Press("u:review:"), context())
+    forged = handle(draft, Pressed("u:review:"), context())
     assert not forged.submit and not forged.changed and forged.draft == draft
 
 
@@ -947,7 +947,7 @@ def test_every_button_fits_and_every_text_is_valid_html(lang, answered):
         for data in datas(handle(draft, Command("help"), context(lang))):
             pressed = ButtonData.decode(data)
             assert pressed.step in ("", step.id), data
-            outcome = handle(draft, Press(data), context(lang))
+            outcome = handle(draft, Pressed(data), context(lang))
             check_outcome(draft, outcome)
 
 

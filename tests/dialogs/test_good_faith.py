@@ -25,7 +25,7 @@ def test_off_by_default_on_by_setting_and_stored_like_the_other_confirmations():
 
 def test_it_is_missing_from_the_review_until_confirmed():
     from dialogs.engine import handle
-    from dialogs.events import Command
+    from dialogs.inputs import Command
 
     s = _walk(("good_faith",), "ru")
     confirmations = {k: v for k, v in s.draft.confirmations.items() if k != "confirm_good_faith"}
@@ -39,7 +39,7 @@ def test_times_are_shown_in_the_configured_zone_and_stored_in_utc():
     from datetime import UTC
 
     from dialogs.engine import handle
-    from dialogs.events import Command
+    from dialogs.inputs import Command
 
     s = _walk(())
     stored = s.draft.confirmations["confirm_data_processing"].at

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dialogs.events import EarlierDocuments
+from dialogs.inputs import EarlierDocuments
 from dialogs.model import FileSection
 from tests.dialogs.test_engine import all_text, datas, session_at, stored
 from tests.samples import TEXT_ANSWERS

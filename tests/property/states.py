@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from dialogs.engine import handle
-from dialogs.events import Command, Context, Event, Press, Text, Upload
 from dialogs.flow import FLOW, SECTIONS, STEPS
+from dialogs.inputs import Command, Context, Input, Pressed, Typed, Uploaded
 from dialogs.model import Draft, FileSection, Lang, StoredFile
 from dialogs.progress import current_step
 from dialogs.steps import Kind
@@ -129,7 +129,7 @@ class _Walker:
         self.files = 0
         self.states: list[State] = []
 
-    def send(self, event: Event) -> None:
+    def send(self, event: Input) -> None:
         outcome = handle(self.draft, event, self.ctx)
         if not outcome.changed:
             return
@@ -155,25 +155,25 @@ class _Walker:
         step = current_step(self.draft)
         match step.kind:
             case Kind.INFO:
-                self.send(Press(f"a:{step.id}:go"))
+                self.send(Pressed(f"a:{step.id}:go"))
             case Kind.CHOICE:
                 fallback = next(o.id for o in step.options if not o.reject)
-                self.send(Press(f"a:{step.id}:{self.path.choice(step.id) or fallback}"))
+                self.send(Pressed(f"a:{step.id}:{self.path.choice(step.id) or fallback}"))
             case Kind.TEXT:
-                self.send(Text(self.path.choice(step.id) or TEXT_ANSWERS[step.id]))
+                self.send(Typed(self.path.choice(step.id) or TEXT_ANSWERS[step.id]))
             case Kind.LINKS:
-                self.send(Text(LISTING_LINK))
-                self.send(Press(f"d:{step.id}:"))
+                self.send(Typed(LISTING_LINK))
+                self.send(Pressed(f"d:{step.id}:"))
             case Kind.FILES:
                 assert step.file_section is not None
                 self.files += 1
-                self.send(Upload(sample_file(self.files, step.file_section, f"{step.id}.pdf")))
-                self.send(Press(f"d:{step.id}:"))
+                self.send(Uploaded(sample_file(self.files, step.file_section, f"{step.id}.pdf")))
+                self.send(Pressed(f"d:{step.id}:"))
             case Kind.CONFIRM:
-                self.send(Press(f"c:{step.id}:"))
+                self.send(Pressed(f"c:{step.id}:"))
             case Kind.PICK:  # one option switched (the phone for the seller), then Done
-                self.send(Press(f"a:{step.id}:{step.options[2].id}"))
-                self.send(Press(f"d:{step.id}:"))
+                self.send(Pressed(f"a:{step.id}:{step.options[2].id}"))
+                self.send(Pressed(f"d:{step.id}:"))
             case _:
                 raise AssertionError(f"cannot answer {step.id}")
 
@@ -195,14 +195,14 @@ def _walk(path: Path) -> list[State]:
     # Every section reopened from the review: its saved answers come with "Keep".
     for section in SECTIONS:
         walker.draft = review
-        walker.send(Press(f"e:review:{section.id}"))
+        walker.send(Pressed(f"e:review:{section.id}"))
     # Each rejection: the fresh start it leaves (with /back to the mis-tapped question).
     for step in FLOW:
         for option in step.options:
             if option.reject:
                 rejected = _Walker(path)
                 rejected.walk_to(step.id)
-                rejected.send(Press(f"a:{step.id}:{option.id}"))
+                rejected.send(Pressed(f"a:{step.id}:{option.id}"))
                 walker.states.extend(
                     State(f"{s.label}:rejected-{option.reject}", s.draft, s.lang, s.features)
                     for s in rejected.states[-1:]

@@ -1,4 +1,4 @@
-"""Every kind of input a claimant can send, as the engine receives it (dialogs/events.py).
+"""Every kind of input a claimant can send, as the engine receives it (dialogs/inputs.py).
 
 Text of any length (0–10,000) and script, commands known and unknown with arguments, presses of
 the current step's buttons, of other steps' buttons (stale) and forged callback data, uploads of
@@ -14,17 +14,17 @@ from functools import cache
 from hypothesis import strategies as st
 
 from dialogs.buttons import Verb
-from dialogs.events import (
+from dialogs.flow import STEPS
+from dialogs.inputs import (
     Command,
-    Event,
+    Input,
     LinkList,
-    Press,
-    Text,
+    Pressed,
+    Typed,
     Unsupported,
-    Upload,
+    Uploaded,
     UploadRefused,
 )
-from dialogs.flow import STEPS
 from dialogs.model import FileSection, StoredFile
 from dialogs.validators import invalid
 from tests.property.states import NOW, State, all_states, iter_buttons
@@ -162,19 +162,19 @@ forged_presses = st.one_of(
 )
 
 
-def current_presses(state: State) -> st.SearchStrategy[Press]:
+def current_presses(state: State) -> st.SearchStrategy[Pressed]:
     """A button of the messages this state draws (the step, /cancel, /language, /start)."""
-    return st.sampled_from(current_buttons(state)).map(Press)
+    return st.sampled_from(current_buttons(state)).map(Pressed)
 
 
-def stale_presses(state: State) -> st.SearchStrategy[Press]:
+def stale_presses(state: State) -> st.SearchStrategy[Pressed]:
     """A button drawn at some other state: an earlier message's, another branch's."""
     current = set(current_buttons(state))
-    return st.sampled_from([d for d in every_button() if d not in current]).map(Press)
+    return st.sampled_from([d for d in every_button() if d not in current]).map(Pressed)
 
 
-def forged(_: State) -> st.SearchStrategy[Press]:
-    return st.one_of(made_up_presses, forged_presses).map(Press)
+def forged(_: State) -> st.SearchStrategy[Pressed]:
+    return st.one_of(made_up_presses, forged_presses).map(Pressed)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ stored_files = st.builds(
     telegram_file_id=st.one_of(st.none(), st.text(max_size=20)),
     received_at=st.just(NOW),
 )
-uploads = st.builds(Upload, stored_files, st.booleans())
+uploads = st.builds(Uploaded, stored_files, st.booleans())
 
 _number = st.integers(min_value=0, max_value=10**9).map(str)
 refusals = st.one_of(
@@ -265,8 +265,8 @@ UNSUPPORTED = (
 unsupported = st.builds(Unsupported, st.one_of(st.sampled_from(UNSUPPORTED), st.text(max_size=20)))
 
 
-EVENT_KINDS: dict[str, Callable[[State], st.SearchStrategy[Event]]] = {
-    "text": lambda _: texts.map(Text),
+EVENT_KINDS: dict[str, Callable[[State], st.SearchStrategy[Input]]] = {
+    "text": lambda _: texts.map(Typed),
     "command": lambda _: commands,
     "current_press": current_presses,
     "stale_press": stale_presses,
@@ -278,7 +278,7 @@ EVENT_KINDS: dict[str, Callable[[State], st.SearchStrategy[Event]]] = {
 }
 
 
-def events(state: State, kind: str | None = None) -> st.SearchStrategy[Event]:
+def events(state: State, kind: str | None = None) -> st.SearchStrategy[Input]:
     """An event of this kind at this state; any kind when none is named."""
     if kind is not None:
         return EVENT_KINDS[kind](state)

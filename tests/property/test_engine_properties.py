@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from bot.outbox.text_limits import visible_length
 from dialogs.engine import handle
-from dialogs.events import Event
 from dialogs.flow import STEPS
+from dialogs.inputs import Input
 from dialogs.model import Draft
-from dialogs.outcome import Outcome
+from dialogs.turn import Turn
 from tests.property.profiles import examples
 from tests.property.states import STEP_IDS, State, all_states, states_at
 from tests.property.strategies import EVENT_KINDS, events
@@ -22,14 +22,14 @@ from tests.property.telegram import send_message_errors, toast_errors
 
 def state_and_event(
     step_id: str, kind: str | None = None
-) -> st.SearchStrategy[tuple[State, Event, bool]]:
+) -> st.SearchStrategy[tuple[State, Input, bool]]:
     """A state at this step (any path), an event of the kind for it, whether days have passed."""
     return st.sampled_from(states_at(step_id)).flatmap(
         lambda state: st.tuples(st.just(state), events(state, kind), st.booleans())
     )
 
 
-def check(before: Draft | None, outcome: Outcome) -> None:
+def check(before: Draft | None, outcome: Turn) -> None:
     """What must hold of any outcome, whatever the event."""
     problems = [error for reply in outcome.replies for error in send_message_errors(reply)]
     problems += toast_errors(outcome.toast)
@@ -46,7 +46,7 @@ def check(before: Draft | None, outcome: Outcome) -> None:
         assert outcome.draft is not None and outcome.draft.step == "review"
 
 
-def saved(before: Draft | None, outcome: Outcome, state: State) -> Draft | None:
+def saved(before: Draft | None, outcome: Turn, state: State) -> Draft | None:
     """The draft the shell keeps after an outcome (a change is saved: next revision, stamped)."""
     if not outcome.changed:
         return before

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogs.engine import handle, show_current
-from dialogs.events import Command
 from dialogs.flow import STEPS
+from dialogs.inputs import Command
 from dialogs.model import Draft
 from tests.property.profiles import examples
 from tests.property.states import State, all_states

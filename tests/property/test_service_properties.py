@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.claimant.intake import IntakeService, Sender
 from bot.config.settings import Settings
-from dialogs.events import Event
+from dialogs.inputs import Input
 from storage import Storage
 from tests.property.profiles import examples
 from tests.property.states import NOW, USER, State, all_states
@@ -41,7 +41,7 @@ async def queued(storage: Storage) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in rows]
 
 
-async def run(directory: Path, state: State, event: Event, later: bool) -> None:
+async def run(directory: Path, state: State, event: Input, later: bool) -> None:
     storage = await Storage.open(directory)
     try:
         now = state.ctx(later=later).now
@@ -85,7 +85,7 @@ _runs = itertools.count()
     )
 )
 def test_refusals_and_duplicates_through_the_service(
-    tmp_path: Path, data: tuple[State, Event, bool]
+    tmp_path: Path, data: tuple[State, Input, bool]
 ) -> None:
     state, event, later = data
     asyncio.run(run(tmp_path / f"run{next(_runs)}", state, event, later))

@@ -16,8 +16,8 @@ import pytest
 from bot.dossier.pdf import build_dossier_pdf
 from bot.dossier.seller_notice import build_seller_notice
 from dialogs.engine import handle
-from dialogs.events import Command, Press
 from dialogs.i18n import LANGS, texts
+from dialogs.inputs import Command, Pressed
 from dialogs.model import Draft
 from tests.dialogs.test_engine import Session, context, last, walk
 from tests.dossier.test_pdf import _squash, _text, make_case
@@ -154,7 +154,7 @@ def test_a_draft_saved_before_the_choice_still_loads_and_submits():
     review = handle(draft, Command("help"), ctx)
     text = review.replies[-1].text
     assert "Shown to the seller: name, email" in text and "Still missing" not in text
-    submitted = handle(draft, Press("u:review:"), ctx)
+    submitted = handle(draft, Pressed("u:review:"), ctx)
     assert submitted.submit
 
 

@@ -21,9 +21,9 @@ from fluent.syntax import FluentParser, ast, visitor
 from bot.staff.decision_protocol import REJECT_REASONS
 from bot.staff.decisions import MARK_ACCEPT, listings_keyboard
 from dialogs.engine import handle
-from dialogs.events import Command, Context
 from dialogs.flow import STEPS
 from dialogs.i18n import LANGS, catalog_keys, texts
+from dialogs.inputs import Command, Context
 from dialogs.model import Draft
 from dialogs.render import display_value, render_receipt, render_review
 from dialogs.validators import Valid

@@ -12,7 +12,7 @@ import pytest
 
 from bot.claimant.intake import IntakeService, Sender
 from bot.config.settings import Settings
-from dialogs.events import Command, Event, Press, Text, Unsupported, UploadRefused
+from dialogs.inputs import Command, Input, Pressed, Typed, Unsupported, UploadRefused
 from dialogs.validators import invalid
 from storage import Storage
 
@@ -33,17 +33,17 @@ def anna(update_id: int) -> Sender:
     [
         Unsupported("sticker"),
         UploadRefused(invalid("err-file-empty")),
-        Text("no buttons pressed"),
-        Press("forged:data"),
+        Typed("no buttons pressed"),
+        Pressed("forged:data"),
         Command("help"),
     ],
     ids=["sticker", "refused-file", "text-at-a-choice", "forged-press", "help"],
 )
 async def test_an_unchanging_update_delivered_twice_is_answered_once(
-    service: IntakeService, refused: Event
+    service: IntakeService, refused: Input
 ) -> None:
     await service.handle(anna(1), Command("start"))
-    await service.handle(anna(2), Press("a:welcome:go"))
+    await service.handle(anna(2), Pressed("a:welcome:go"))
     before = await service.storage.drafts.load(7)
     assert before is not None and before.step == "screen_listing"
 
@@ -54,7 +54,7 @@ async def test_an_unchanging_update_delivered_twice_is_answered_once(
     assert await service.storage.drafts.load(7) == before
 
     # The next update is handled as usual.
-    answered = await service.handle(anna(4), Press("a:screen_listing:yes"))
+    answered = await service.handle(anna(4), Pressed("a:screen_listing:yes"))
     assert answered.changed and answered.draft is not None
     assert answered.draft.step == "screen_matter"
 

@@ -24,12 +24,12 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Text:
+class Typed:
     text: str
 
 
 @dataclass(frozen=True)
-class Press:
+class Pressed:
     """An inline button; `data` is its callback data (see `dialogs.buttons`)."""
 
     data: str
@@ -44,7 +44,7 @@ class LinkList:
 
 
 @dataclass(frozen=True)
-class Upload:
+class Uploaded:
     file: StoredFile
     quiet: bool = False  # part of an album: the shell sends one answer for the whole album
 
@@ -75,7 +75,7 @@ class EarlierDocuments:
     rejected: bool = False  # the IP team rejected that case
 
 
-Event = Command | Text | Press | Upload | UploadRefused | Unsupported | LinkList
+Input = Command | Typed | Pressed | Uploaded | UploadRefused | Unsupported | LinkList
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from bot.staff.workflow import Event
+from bot.staff.workflow import CaseEvent
 from dialogs.model import CaseStatus
 from storage.case_events import SCHEMA_VERSION, event_type
 from storage.listing_outcomes import ListingOutcome
@@ -76,24 +76,24 @@ class ListingOutcomesData(ActedData):
     listings: list[ReportedListing]
 
 
-DATA: dict[Event, type[Open]] = {
-    Event.SUBMITTED: SubmittedData,
-    Event.TAKEN: ActedData,
-    Event.QUESTION: QuestionData,
-    Event.ANSWER: AnswerData,
-    Event.EVIDENCE: MessageData,
-    Event.DECISION: DecisionData,
-    Event.FORWARDED: ForwardedData,
-    Event.WITHDRAWN: ActedData,
-    Event.LISTING_OUTCOME: ListingOutcomesData,
+DATA: dict[CaseEvent, type[Open]] = {
+    CaseEvent.SUBMITTED: SubmittedData,
+    CaseEvent.TAKEN: ActedData,
+    CaseEvent.QUESTION: QuestionData,
+    CaseEvent.ANSWER: AnswerData,
+    CaseEvent.EVIDENCE: MessageData,
+    CaseEvent.DECISION: DecisionData,
+    CaseEvent.FORWARDED: ForwardedData,
+    CaseEvent.WITHDRAWN: ActedData,
+    CaseEvent.LISTING_OUTCOME: ListingOutcomesData,
 }
 
 
-def _title(event: Event) -> str:
+def _title(event: CaseEvent) -> str:
     return "CaseEvent" + "".join(part.title() for part in event.value.split("_"))
 
 
-def envelope(event: Event) -> type[BaseModel]:
+def envelope(event: CaseEvent) -> type[BaseModel]:
     """The model of one event type's whole body."""
     fields: dict[str, object] = {
         "type": (Literal[event_type(event.value)], ...),
@@ -112,4 +112,4 @@ def envelope(event: Event) -> type[BaseModel]:
     )
 
 
-EVENT_MODELS: dict[Event, type[BaseModel]] = {event: envelope(event) for event in Event}
+EVENT_MODELS: dict[CaseEvent, type[BaseModel]] = {event: envelope(event) for event in CaseEvent}

@@ -1,4 +1,4 @@
-"""What one event makes of the draft (`Outcome`), and the ways every handler of the engine ends:
+"""What one event makes of the draft (`Turn`), and the ways every handler of the engine ends:
 the current step drawn (where it was, or after moving on), a refusal that changes nothing, a
 button from an earlier message, a fresh draft in place of the old one.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dialogs.events import Context
 from dialogs.flow import STEPS
 from dialogs.i18n import Texts, texts
+from dialogs.inputs import Context
 from dialogs.model import Draft
 from dialogs.progress import current_step, missing_steps, next_step
 from dialogs.render import render_step
@@ -19,7 +19,7 @@ from dialogs.validators import Invalid
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Turn:
     draft: Draft | None  # None: the draft was discarded
     replies: list[Reply] = field(default_factory=list)
     changed: bool = False
@@ -34,7 +34,7 @@ def show(
     changed: bool,
     before: list[Reply] | None = None,
     toast: str | None = None,
-) -> Outcome:
+) -> Turn:
     """The current step drawn, after any `before` replies (the phone step with its keyboard)."""
     t = texts(draft.lang)
     step = current_step(draft)
@@ -45,7 +45,7 @@ def show(
             contact_button=t.plain("btn-share-contact"),
             reply_keys=tuple(b.label for row in shown.buttons for b in row),
         )
-    return Outcome(draft, [*(before or []), shown], changed, toast=toast)
+    return Turn(draft, [*(before or []), shown], changed, toast=toast)
 
 
 def go(draft: Draft, step: Step) -> Draft:
@@ -60,7 +60,7 @@ def go(draft: Draft, step: Step) -> Draft:
     )
 
 
-def advance(draft: Draft, ctx: Context, before: list[Reply] | None = None) -> Outcome:
+def advance(draft: Draft, ctx: Context, before: list[Reply] | None = None) -> Turn:
     """After an accepted answer: the next step, or back to the review when editing."""
     step = current_step(draft)
     following = next_step(draft, step)
@@ -70,15 +70,15 @@ def advance(draft: Draft, ctx: Context, before: list[Reply] | None = None) -> Ou
     return show(go(draft, following), ctx, changed=True, before=before)
 
 
-def refuse(draft: Draft, ctx: Context, error: Invalid) -> Outcome:
+def refuse(draft: Draft, ctx: Context, error: Invalid) -> Turn:
     """Explain in a line or two what is wrong; the question (and its buttons) stays where it
     is on the screen, and the draft stays exactly as it was."""
     t = texts(draft.lang)
     message = t(error.code, platform=ctx.platform_name, **error.params)
-    return Outcome(draft, [Reply("⚠️ " + message)], changed=False)
+    return Turn(draft, [Reply("⚠️ " + message)], changed=False)
 
 
-def stale(draft: Draft, ctx: Context) -> Outcome:
+def stale(draft: Draft, ctx: Context) -> Turn:
     """A button from an earlier message (or made up): nothing changes; here is where you are."""
     t = texts(draft.lang)
     return show(
