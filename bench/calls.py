@@ -1,5 +1,5 @@
 """`python -m bench calls`: the Bot API calls of complete complaints, end to end. The bot runs
-as one process in webhook mode on SQLite (tests/cluster/harness.py, as `bench cluster`); C
+as one process in webhook mode on SQLite (tests/bot/cluster/harness.py, as `bench cluster`); C
 claimants (5, quick 2) each file a trademark complaint with three files, /start to receipt, and
 the staff dossiers are awaited. Counted per complaint: the messages (every call but getUpdates,
 setWebhook, getFile, getMe, answerCallbackQuery and the start-up's setMy*), those to the staff
@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.cluster import FIRST_USER, NOT_MESSAGES, TELEGRAM_PER_SECOND, TimedClaimant, cards
 from bench.report import Result
-from tests.cluster.harness import S3_ENV, Cluster, WebhookPump, add_people, file_complaint
+from tests.bot.cluster.harness import S3_ENV, Cluster, WebhookPump, add_people, file_complaint
 from tests.e2e.conftest import STAFF_CHAT_ID
 from tests.fake_telegram import FakeTelegram
 

@@ -1,7 +1,7 @@
 """`python -m bench cluster`: the bot as worker processes in webhook mode, 1, 2 and 4 of them on
 PostgreSQL (files in moto's S3 server), against the single process on SQLite (files in a local
 folder), each with C claimants filing a complaint with three files at once
-(tests/cluster/harness.py drives them through the fake Bot API, as the cluster test does).
+(tests/bot/cluster/harness.py drives them through the fake Bot API, as the cluster test does).
 
 Reported per set-up: updates per second (updates delivered to the webhook ÷ wall time, first
 /start to last receipt) and first reply p50/p99 (an update queued by a claimant → the bot's
@@ -21,7 +21,7 @@ from typing import Any
 
 from bench.report import Result, summary
 from tests.backends import TEST_DATABASE_URL
-from tests.cluster.harness import (
+from tests.bot.cluster.harness import (
     S3_ENV,
     Claimant,
     Cluster,

@@ -26,9 +26,9 @@ import aiohttp
 from bench.report import Result, summary
 from storage import Storage
 from tests.backends import TEST_DATABASE_URL
+from tests.bot.ops.seed import seed
 from tests.e2e.conftest import RunningBot, settings_for
 from tests.fake_telegram import FakeTelegram
-from tests.ops.seed import seed
 
 CLAIMANTS = 20
 FIRST_USER = 50_000
@@ -91,7 +91,7 @@ async def database(backend: str) -> AsyncIterator[str | None]:
     if backend == "sqlite":
         yield None
         return
-    from tests.cluster.harness import fresh_database
+    from tests.bot.cluster.harness import fresh_database
 
     assert TEST_DATABASE_URL is not None
     async with fresh_database(TEST_DATABASE_URL) as url:

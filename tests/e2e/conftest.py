@@ -43,7 +43,7 @@ def settings_for(fake: FakeTelegram, data_dir: Path) -> Settings:
         short_link_hosts=["short.invalid"],
         short_link_timeout=2.0,
         # The tests' claimants answer at once; Telegram's 1 message/s per chat is tested in
-        # tests/bot/test_outbox_sender.py.
+        # tests/bot/outbox/test_sender.py.
         outbox_private_per_second=1000,
         outbox_private_burst=1000,
         # Decisions reach the claimant at once unless a test is about the undo window.

@@ -9,7 +9,7 @@ from dialogs.model import utcnow
 from storage.database import to_iso
 from storage.funnel import SUBMITTED, cases_reached, drafts_funnel, last_case_id
 from tests.backends import Backend
-from tests.ops.seed import sample_draft
+from tests.bot.ops.seed import sample_draft
 
 
 async def test_the_funnel_of_cases_and_drafts(backend: Backend) -> None:

@@ -47,7 +47,7 @@ from storage.database import to_iso
 from storage.legacy_outbox import typed_message
 from storage.migrations import apply_migrations, latest_version
 from tests.backends import TEST_DATABASE_URL, Backend
-from tests.bot.test_outbox_sender import (
+from tests.bot.outbox.test_sender import (
     ANNA,
     BORIS,
     FAST_PRIVATE,

@@ -12,8 +12,8 @@ from pathlib import Path
 from bot.config.settings import Settings
 from bot.ops.erasure import erase_user
 from storage import Storage
-from tests.ops.cases import CLAIMANT_EMAIL, file_case
-from tests.ops.cli import bot_env, run_cli
+from tests.bot.ops.cases import CLAIMANT_EMAIL, file_case
+from tests.bot.ops.cli import bot_env, run_cli
 
 USER = 7100
 

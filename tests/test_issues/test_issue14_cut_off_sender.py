@@ -37,9 +37,9 @@ from bot.outbox.queue import queue
 from storage import Storage
 from storage.backends.postgres import PostgresDatabase
 from tests.backends import TEST_DATABASE_URL, Backend
-from tests.cluster.conftest import CLUSTER_SKIP
-from tests.cluster.harness import Cluster, Worker, add_people, fresh_database
-from tests.cluster.tcp_proxy import TcpProxy
+from tests.bot.cluster.conftest import CLUSTER_SKIP
+from tests.bot.cluster.harness import Cluster, Worker, add_people, fresh_database
+from tests.bot.cluster.tcp_proxy import TcpProxy
 from tests.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.postgres

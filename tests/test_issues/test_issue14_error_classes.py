@@ -26,6 +26,7 @@ from bot.outbox.send_errors import ErrorClass, SendFailed
 from bot.staff import files_on_demand
 from bot.staff.routing import migrated_staff_groups
 from storage.chat_states import ChatStates
+from tests.bot.ops.test_metrics import free_port, scrape, value
 from tests.e2e.claimant import Claimant, Complaint, pdf, png
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import (
@@ -37,7 +38,6 @@ from tests.e2e.staff.conftest import (
     staff_presses,
 )
 from tests.fake_telegram import FakeTelegram
-from tests.ops.test_metrics import free_port, scrape, value
 
 StartBot = Callable[..., Awaitable[RunningBot]]
 

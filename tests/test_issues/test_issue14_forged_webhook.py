@@ -24,12 +24,12 @@ from bot.config.derived_keys import SECRET_HEADER, webhook_secret
 from bot.config.settings import Settings
 from bot.ptb import PtbApp
 from tests.backends import TEST_DATABASE_URL
-from tests.cluster.harness import fresh_database
+from tests.bot.cluster.harness import fresh_database
+from tests.bot.ops.cli import bot_env, run_cli
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.e2e.staff.conftest import button_text, file_complaint
 from tests.e2e.test_webhook import PUBLIC_URL, free_port
 from tests.fake_telegram import FakeTelegram
-from tests.ops.cli import bot_env, run_cli
 
 STRANGER = 4242
 REFUSED = {401, 403}

@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 from bot.config.settings import Settings, open_storage
+from tests.bot.ops.cli import REPO, bot_env, run_cli
 from tests.e2e.conftest import STAFF_MEMBER
 from tests.fake_telegram import FakeTelegram
-from tests.ops.cli import REPO, bot_env, run_cli
 
 
 def plain_env(**extra: str) -> dict[str, str]:

@@ -15,11 +15,11 @@ from datetime import timedelta
 from bot.ops.erasure import erase_user
 from dialogs.model import utcnow
 from storage.database import to_iso
+from tests.bot.ops.cases import CLAIMANT_EMAIL, CLAIMANT_NAME, file_case
+from tests.bot.ops.cli import bot_env, run_cli
 from tests.e2e.conftest import STAFF_CHAT_ID, RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.models import SentMessage
-from tests.ops.cases import CLAIMANT_EMAIL, CLAIMANT_NAME, file_case
-from tests.ops.cli import bot_env, run_cli
 
 OLD, FRESH = 7301, 7302
 TWO_DAYS = 49 * 3600

@@ -26,6 +26,7 @@ from dialogs.i18n import LANGS, texts
 from dialogs.model import Case, FileSection, StoredFile
 from dialogs.steps import Kind
 from storage import AuditEntry as StoredAuditEntry
+from tests.bot.dossier.test_pdf import GENERATED_AT, make_case
 from tests.bot.test_terminal import (
     after_evidence,
     answer_to,
@@ -37,7 +38,6 @@ from tests.bot.test_terminal import (
 )
 from tests.dialogs.test_engine import Session, walk
 from tests.dialogs.test_reuse_documents import CERTIFICATE, returning_at
-from tests.dossier.test_pdf import GENERATED_AT, make_case
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
 from tests.e2e.staff.conftest import file_complaint

@@ -20,8 +20,8 @@ from bot.staff.card import draw_card
 from dialogs.i18n import LANGS
 from dialogs.model import utcnow
 from storage import Storage
+from tests.bot.dossier.test_pdf import _squash, _text, make_case
 from tests.dialogs.test_engine import Session, datas, last, walk
-from tests.dossier.test_pdf import _squash, _text, make_case
 from tests.e2e.claimant import Claimant, Complaint
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
 from tests.fake_telegram import FakeTelegram

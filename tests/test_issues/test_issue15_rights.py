@@ -21,8 +21,8 @@ from dialogs.render import render_receipt
 from dialogs.validators import Invalid, Valid
 from dialogs.validators.text import check_reg_numbers
 from storage import Storage
+from tests.bot.dossier.test_pdf import _squash, _text
 from tests.dialogs.test_engine import Session, all_text, datas, last, stored, walk
-from tests.dossier.test_pdf import _squash, _text
 from tests.e2e.claimant import Claimant, Complaint, pdf
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, RunningBot
 from tests.fake_telegram import FakeTelegram

@@ -19,8 +19,8 @@ from dialogs.engine import handle
 from dialogs.i18n import LANGS, texts
 from dialogs.inputs import Command, Pressed
 from dialogs.model import Draft
+from tests.bot.dossier.test_pdf import _squash, _text, make_case
 from tests.dialogs.test_engine import Session, context, last, walk
-from tests.dossier.test_pdf import _squash, _text, make_case
 from tests.e2e.claimant import Claimant, Complaint
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram

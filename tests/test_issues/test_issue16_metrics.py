@@ -17,11 +17,11 @@ from bot.aiogram.app import TelegramApp
 from bot.ptb import PtbApp
 from bot.telemetry.health import HEALTH
 from storage import Storage
+from tests.bot.ops.seed import seed
+from tests.bot.ops.test_metrics import free_port, fresh, scrape, value
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.ops.seed import seed
-from tests.ops.test_metrics import free_port, fresh, scrape, value
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 RUNTIMES = [pytest.param(TelegramApp, id="aiogram"), pytest.param(PtbApp, id="ptb")]

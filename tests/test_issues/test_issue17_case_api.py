@@ -14,7 +14,7 @@ import pytest
 
 from bot.aiogram.app import TelegramApp
 from bot.ptb import PtbApp
-from tests.api.conftest import LINKS, ApiBot, StartApi, start_api
+from tests.bot.api.conftest import LINKS, ApiBot, StartApi, start_api
 from tests.e2e.claimant import Complaint
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID
 from tests.e2e.staff.conftest import file_complaint
