@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ptb import PtbApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import RunningBot, fake
 from tests.fake_telegram import FakeTelegram
 

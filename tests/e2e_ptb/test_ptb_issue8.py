@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ptb import PtbApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import RunningBot
 from tests.e2e.staff import issue8
 from tests.fake_telegram import FakeTelegram

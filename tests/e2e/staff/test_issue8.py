@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.aiogram.app import TelegramApp
+from bot.serving.aiogram_app import TelegramApp
 from tests.e2e.conftest import RunningBot
 from tests.e2e.staff import issue8
 from tests.fake_telegram import FakeTelegram
