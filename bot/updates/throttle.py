@@ -1,4 +1,5 @@
-"""A claimant flooding the bot (`bot.updates.flood_control`), decided once for both runtimes:
+"""A claimant flooding the bot (`bot.updates.flood_control`), decided once, by the update
+router, for both runtimes and the workers of a cluster:
 told to slow down once, then not answered until the rate falls.
 
 The notice is sent at once through the runtime's transport, not queued: it follows from no
