@@ -1,17 +1,23 @@
-"""The runtime-neutral update router: both frameworks' objects read as the same event, and each
-event goes to the side of the bot it is for."""
+"""The runtime-neutral update router: both frameworks' objects read as the same event, each
+event goes to the side of the bot it is for, a flooding claimant is held back, and one user's
+updates are handled one at a time."""
 
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import aiogram.types
 import telegram
 
+from bot.claimant.albums import AlbumResult
+from bot.claimant.intake import Sender
+from bot.updates.claimant import ClaimantRouter
 from bot.updates.convert import message_of, press_of
 from bot.updates.events import Chat, Message, Press, Shown, Toast, User
 from bot.updates.router import UpdateRouter
+from bot.updates.user_locks import UserLocks
 
 BOT_ID = 42
 STAFF_CHAT = -100500
@@ -204,3 +210,23 @@ async def test_a_throttled_private_update_goes_nowhere_and_waits_for_no_lock() -
     assert gate.asked == [(7, 7, "de", "g"), (7, 7, "de", None)]
     assert claimant.got == []
     assert staff.got == [in_staff]
+
+
+async def test_an_albums_answer_waits_for_its_claimants_lock() -> None:
+    """The album's answer comes later, from a timer: it waits like an update of theirs."""
+    settled: list[int] = []
+
+    class Intake:
+        settings = SimpleNamespace(album_settle_seconds=0)
+
+        async def album_settled(self, sender: Sender, result: AlbumResult) -> None:
+            settled.append(sender.user_id)
+
+    locks = UserLocks()
+    claimant = ClaimantRouter(Intake(), None, None, lambda: None, locks)  # type: ignore[arg-type]
+    async with locks[7]:  # an update of theirs is in hand
+        answer = asyncio.create_task(claimant._album_settled(Sender(7, 7), AlbumResult(2)))
+        await asyncio.sleep(0.01)
+        assert settled == []
+    await answer
+    assert settled == [7]
