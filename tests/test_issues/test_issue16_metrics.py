@@ -42,7 +42,7 @@ async def started(fake: FakeTelegram, tmp_path: Path, runtime: type, **settings:
 
 
 def port_of(bot: RunningBot) -> int:
-    return int(bot.config.settings["metrics_port"])
+    return int(bot.settings["metrics_port"])
 
 
 def calls(samples: Samples, method: str, result: str) -> float:
