@@ -30,7 +30,7 @@ run: $(STAMP)  ## the bot; without BOT_TOKEN the intake runs in this terminal
 # database "intake" (created if missing).
 WORKERS ?= 3
 run-cluster: $(STAMP)  ## WORKERS (3) workers on PostgreSQL
-	$(PY) -m bot.cluster.supervise $(WORKERS)
+	$(PY) -m bot.serving.supervise $(WORKERS)
 
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest

@@ -20,8 +20,8 @@ from bench.arrivals import Arrivals
 from bench.drive import send
 from bench.report import Result, summary
 from bench.script import Script, scripts
-from bot.aiogram.app import TelegramApp
 from bot.config.settings import Settings
+from bot.serving.aiogram_app import TelegramApp
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890

@@ -169,11 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         stop = stop_on_signals()
         if settings.runtime == "ptb":
-            from bot.ptb import PtbApp
+            from bot.serving.ptb_app import PtbApp
 
             await (await PtbApp.create(settings)).run(stop)
         else:
-            from bot.aiogram.app import TelegramApp
+            from bot.serving.aiogram_app import TelegramApp
 
             await (await TelegramApp.create(settings)).run(stop)
         logging.getLogger("bot").info("stopped")

@@ -1,6 +1,7 @@
 """The services both runtimes wire alike around their own Bot API transport: the case desk,
-the outbox sender, the intake, the update router, the throttle and the case webhook. A runtime
-adds only its framework: how updates come in, how calls go out."""
+the outbox sender, the intake, the update router (with the throttle and the per-user lock) and
+the case webhook. A runtime adds only its framework: how updates come in, how calls go out;
+`bot.serve` runs the whole."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ class Services:
     outbox: OutboxSender
     intake: IntakeService
     router: UpdateRouter
-    throttle: ThrottleGate
     webhook: CaseWebhook | None  # case events to CASE_WEBHOOK_URL, when set
 
     @classmethod
@@ -55,11 +55,11 @@ class Services:
         # Every reply is queued with the change it follows from, and wakes the sender.
         intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
         throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
+        gate = ThrottleGate(throttle, storage, transport)
         return cls(
             desk,
             outbox,
             intake,
-            update_router(intake, desk, get_chat_member, outbox.kick),
-            ThrottleGate(throttle, storage, transport),
+            update_router(intake, desk, get_chat_member, outbox.kick, gate),
             case_webhook(settings, storage.case_events),
         )

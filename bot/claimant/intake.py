@@ -21,7 +21,6 @@ from bot.outbox.queue import queue_replies
 from bot.staff import workflow
 from bot.staff.submission import enqueue_submission
 from bot.telemetry.logs import note, pseudonym
-from bot.updates.user_locks import UserLocks
 from dialogs import engine
 from dialogs.i18n import pick_lang
 from dialogs.inputs import (
@@ -65,7 +64,11 @@ class Sender:
 class IntakeService:
     """With `outbox=True` (the Telegram runtimes) every reply is queued in the outbox in the
     transaction that saves the draft and marks the update applied, and `on_queued` wakes the
-    sender; the returned outcome still carries the replies (the terminal prints them)."""
+    sender; the returned outcome still carries the replies (the terminal prints them).
+
+    One user's calls are not serialised here: their caller is (the update router holds each
+    user's lock while it hands them an update, or an album's answer; the terminal has one user
+    at a time)."""
 
     def __init__(
         self,
@@ -81,7 +84,6 @@ class IntakeService:
         self.clock = clock
         self.outbox = outbox
         self.on_queued = on_queued
-        self._locks = UserLocks()
         self.short_links = ShortLinkResolver(
             settings.link_rules,
             timeout=settings.short_link_timeout,
@@ -131,30 +133,28 @@ class IntakeService:
         )
 
     async def handle(self, sender: Sender, event: Input) -> Turn:
-        async with self._locks[sender.user_id]:
-            return await self._apply(sender, event)
+        return await self._apply(sender, event)
 
     async def offer_file(self, sender: Sender, offered: OfferedFile) -> Turn:
         """Download, check and store a file, then hand it to the engine — but only when the
         current step collects files (nothing is downloaded otherwise). An album's items
         (`quiet`) queue no reply of their own: the album gets one when it is complete."""
-        async with self._locks[sender.user_id]:
-            draft = await self.storage.drafts.load(sender.user_id)
-            if await self._applied_before(sender):
-                return Turn(draft)
-            if is_link_file(draft, offered):  # links as a .txt / .csv file
-                return await self._apply(sender, await read_link_file(offered), draft)
-            section = engine.expected_file_section(draft)
-            speak = not offered.quiet
-            if section is None:
-                return await self._apply(sender, Unsupported("file"), draft, speak=speak)
-            received = await receive_file(
-                self.storage, offered, FileSection(section), limit_bytes=self.file_limit
-            )
-            if isinstance(received, Invalid):
-                return await self._apply(sender, UploadRefused(received), draft, speak=speak)
-            event = Uploaded(received, quiet=offered.quiet)
-            return await self._apply(sender, event, draft, speak=speak)
+        draft = await self.storage.drafts.load(sender.user_id)
+        if await self._applied_before(sender):
+            return Turn(draft)
+        if is_link_file(draft, offered):  # links as a .txt / .csv file
+            return await self._apply(sender, await read_link_file(offered), draft)
+        section = engine.expected_file_section(draft)
+        speak = not offered.quiet
+        if section is None:
+            return await self._apply(sender, Unsupported("file"), draft, speak=speak)
+        received = await receive_file(
+            self.storage, offered, FileSection(section), limit_bytes=self.file_limit
+        )
+        if isinstance(received, Invalid):
+            return await self._apply(sender, UploadRefused(received), draft, speak=speak)
+        event = Uploaded(received, quiet=offered.quiet)
+        return await self._apply(sender, event, draft, speak=speak)
 
     @property
     def file_limit(self) -> int:
@@ -163,21 +163,20 @@ class IntakeService:
     async def album_settled(self, sender: Sender, result: AlbumResult) -> Turn:
         """One answer for a whole album: why some files were not kept, how many were, and the
         step again (queued under the album's last update)."""
-        async with self._locks[sender.user_id]:
-            draft = await self.storage.drafts.load(sender.user_id)
-            shown = engine.show_current(draft, await self.context(sender), album=result.saved)
-            notes = [Reply(note) for note in result.notes]
-            outcome = replace(shown, replies=[*notes, *shown.replies])
-            if self.outbox and outcome.replies:
-                async with self.storage.db.transaction() as conn:
-                    await self._queue(conn, sender, outcome.replies, tag="album")
-                self.on_queued()
+        draft = await self.storage.drafts.load(sender.user_id)
+        shown = engine.show_current(draft, await self.context(sender), album=result.saved)
+        notes = [Reply(note) for note in result.notes]
+        outcome = replace(shown, replies=[*notes, *shown.replies])
+        if self.outbox and outcome.replies:
+            async with self.storage.db.transaction() as conn:
+                await self._queue(conn, sender, outcome.replies, tag="album")
+            self.on_queued()
         return outcome
 
     async def say(self, sender: Sender, replies: list[Reply]) -> bool:
         """Replies that change nothing (a refusal, /status): queued with the update's mark in
         one transaction. False when the update was applied before (nothing is queued again)."""
-        async with self._locks[sender.user_id], self.storage.db.transaction() as conn:
+        async with self.storage.db.transaction() as conn:
             if not await self._claim(conn, sender):
                 return False
             await self._queue(conn, sender, replies)
@@ -226,7 +225,7 @@ class IntakeService:
                     outcome = replace(outcome, draft=saved)
                 await self._queue(conn, sender, replies)
         except StaleDraftError:
-            # Another process saved first (the lock only covers this one): decide again on
+            # Another process saved first (the router's lock only covers this one): decide again on
             # the fresh draft rather than overwrite an answer.
             if attempt >= 2:
                 raise

@@ -1,5 +1,2 @@
-"""The python-telegram-bot runtime (`RUNTIME=ptb`): the same intake as `bot.aiogram` (aiogram)."""
-
-from bot.ptb.app import PtbApp
-
-__all__ = ["PtbApp"]
+"""The python-telegram-bot runtime (`RUNTIME=ptb`): the same intake as `bot.aiogram` (aiogram),
+served by the same loop (`bot.serving.ptb_app`)."""

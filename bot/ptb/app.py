@@ -1,38 +1,27 @@
-"""The python-telegram-bot runtime, assembled like `bot.aiogram.app` (aiogram): every update
-through the one update router (`bot.ptb.updates` → `bot.updates`), with the outbox sender
-beside polling."""
+"""The python-telegram-bot runtime, like `bot.aiogram.app`: its application, its updates
+converted for the one update router (`bot.ptb.updates`), fetched and kept for durable polling,
+its webhook receiver (`bot.ptb.webhook`). Serving is `bot.serve`'s."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import Application, ContextTypes
 
-from bot.api import app as api
-from bot.api.webhook_delivery import CaseWebhook, webhook_running
 from bot.claimant.commands import descriptions, menus
-from bot.claimant.intake import IntakeService
-from bot.config.settings import Settings, open_storage
-from bot.ops.gauges import gauges_running
-from bot.ops.retention import Retention
-from bot.outbox.sender import OutboxSender
+from bot.config.settings import Settings
 from bot.ptb.metrics import CountingRequest
-from bot.ptb.serialize import SerializePerUser
-from bot.ptb.throttle import THROTTLE_GROUP, throttle_handler
 from bot.ptb.transport import PtbTransport
 from bot.ptb.updates import update_handlers
-from bot.ptb.webhook import serving_webhook
-from bot.staff.desk import CaseDesk
-from bot.telemetry import metrics
-from bot.telemetry.health import HEALTH
-from bot.updates.durable_polling import DurablePolling, UpdateCodec
-from bot.wiring import Services
-from storage import Storage
+from bot.ptb.webhook import add_webhook_route
+from bot.staff.members import GetChatMember
+from bot.updates.durable_polling import UpdateCodec
+from bot.updates.router import UpdateRouter
+from storage import ContentStore
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +29,8 @@ PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLLING_TIMEOUT = 10
+# Many users at once; one user's updates one at a time is the update router's lock.
+MAX_CONCURRENT_UPDATES = 256
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,55 +39,50 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     log.error("update %s failed", update_id, exc_info=context.error)
 
 
-@dataclass
-class PtbApp:
-    settings: Settings
-    storage: Storage
-    application: PtbApplication
-    service: IntakeService
-    outbox: OutboxSender
-    desk: CaseDesk
-    webhook: CaseWebhook | None = None  # case events to CASE_WEBHOOK_URL, when set
+class PtbRuntime:
+    clusters = False  # one process serves, whatever the database
+    webhook_serves_metrics = False  # /healthz and /metrics stay on METRICS_PORT
 
-    @classmethod
-    async def create(cls, settings: Settings) -> PtbApp:
+    def __init__(self, settings: Settings) -> None:
         assert settings.bot_token is not None
-        storage = await open_storage(settings)
-        HEALTH.stall_seconds = settings.liveness_seconds
+        self.settings = settings
         api = settings.telegram_api_url.rstrip("/")
-        application = (
+        self.application: PtbApplication = (
             Application.builder()
             .token(settings.bot_token.get_secret_value())
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .local_mode(settings.telegram_api_local)  # file paths instead of downloads
-            .concurrent_updates(SerializePerUser())
+            .concurrent_updates(MAX_CONCURRENT_UPDATES)
             .request(CountingRequest(connection_pool_size=256))
             .get_updates_request(CountingRequest())
             .build()
-        )
-        services = Services.wire(
-            storage,
-            settings,
-            PtbTransport(application.bot, storage.files),
-            application.bot.get_chat_member,
-        )
-        application.add_handler(throttle_handler(services.throttle), group=THROTTLE_GROUP)
-        application.add_handlers(update_handlers(services.router))
-        application.add_error_handler(_log_error)
-        return cls(
-            settings,
-            storage,
-            application,
-            services.intake,
-            services.outbox,
-            services.desk,
-            services.webhook,
         )
 
     @property
     def bot(self) -> Bot:
         return self.application.bot
+
+    @property
+    def bot_id(self) -> int:
+        return self.bot.id
+
+    @property
+    def get_chat_member(self) -> GetChatMember:
+        return self.bot.get_chat_member
+
+    def transport(self, files: ContentStore) -> PtbTransport:
+        return PtbTransport(self.bot, files)
+
+    def route(self, router: UpdateRouter) -> None:
+        self.application.add_handlers(update_handlers(router))
+        self.application.add_error_handler(_log_error)
+
+    async def start(self) -> None:
+        """The application's update processor running (polled updates are handed to it, and
+        the webhook's are queued for it)."""
+        await self.application.initialize()
+        await self.application.start()
 
     async def set_commands(self) -> None:
         for language_code, commands in menus():
@@ -109,39 +95,7 @@ class PtbApp:
             await self.bot.set_my_description(description, language_code=language_code)
             await self.bot.set_my_short_description(short, language_code=language_code)
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Poll until cancelled or `stop` is set, with the outbox sender beside it; then shut
-        down cleanly (the updates in hand finish, the sender finishes its call)."""
-        application = self.application
-        retention = Retention(self.storage, self.settings)
-        try:
-            metrics_at = (self.storage, self.settings.metrics_host, self.settings.metrics_port)
-            async with (
-                metrics.holding("sender"),
-                self.outbox.running(),
-                webhook_running(self.webhook),
-                retention.running(self.outbox.kick),
-                self.desk.timers_running(self.outbox.kick),
-                gauges_running(self.storage, self.settings),
-                metrics.serving(*metrics_at),
-                api.serving(self.desk, self.outbox.kick),
-            ):
-                await application.initialize()
-                await self.set_commands()
-                await application.start()
-                assert application.updater is not None
-                if self.settings.webhook_url:
-                    async with serving_webhook(application, self.settings, ALLOWED_UPDATES):
-                        await (stop or asyncio.Event()).wait()
-                else:
-                    await self.bot.delete_webhook()
-                    await DurablePolling(self.storage.inbox, self._updates()).run(stop)
-                if stop is not None and stop.is_set():
-                    await self.outbox.replies_delivered()  # those of the updates in hand
-        finally:
-            await self.close()
-
-    def _updates(self) -> UpdateCodec[Update]:
+    def codec(self) -> UpdateCodec[Update]:
         application = self.application
 
         async def fetch(offset: int | None) -> list[Update]:
@@ -151,7 +105,7 @@ class PtbApp:
             return list(updates)
 
         async def handle(update: Update) -> None:
-            # Through PTB's update processor: one update at a time per user.
+            # Through PTB's update processor (many at once).
             processor = application.update_processor
             await processor.process_update(update, application.process_update(update))
 
@@ -163,14 +117,24 @@ class PtbApp:
             handle=handle,
         )
 
+    def user_of(self, update: Any) -> int | None:
+        user = update.effective_user if isinstance(update, Update) else None
+        return None if user is None else user.id
+
+    def receive(self, app: web.Application, path: str, secret: str) -> None:
+        add_webhook_route(app, path, secret, self.application)
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
     async def close(self) -> None:
-        """Stop the updater and the application (pending updates finish), close storage."""
+        """Stop the updater and the application (pending updates finish)."""
         application = self.application
-        try:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
-        finally:
-            await self.storage.close()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

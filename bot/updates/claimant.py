@@ -15,6 +15,7 @@ from bot.claimant.commands import INTAKE_COMMANDS
 from bot.claimant.intake import IntakeService, Sender
 from bot.ops.mydata import MyData
 from bot.updates.incoming import Message, Press, Toast
+from bot.updates.user_locks import UserLocks
 from dialogs import inputs
 from dialogs.validators.contacts import shared_phone
 
@@ -26,17 +27,20 @@ class ClaimantRouter:
         cases: ClaimantCases,
         mydata: MyData,
         on_change: Callable[[], None],
+        locks: UserLocks | None = None,
     ) -> None:
         self.intake = intake
         self.cases = cases
         self.mydata = mydata
         self.on_change = on_change
+        self.locks = locks or UserLocks()  # the update router's: one thing at a time per user
         self.albums: AlbumCollector[Sender] = AlbumCollector(
             intake.settings.album_settle_seconds, self._album_settled
         )
 
     async def _album_settled(self, sender: Sender, result: AlbumResult) -> None:
-        await self.intake.album_settled(sender, result)
+        async with self.locks[sender.user_id]:
+            await self.intake.album_settled(sender, result)
 
     async def message(self, message: Message) -> None:
         if message.user is None:

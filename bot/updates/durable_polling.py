@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.telemetry import metrics
 from bot.telemetry.health import HEALTH, Heartbeat
@@ -36,6 +36,19 @@ POLL_TURN_SECONDS = 30.0  # a long poll's longest normal turn (its timeout, the 
 
 def polling_heartbeat() -> Heartbeat:
     return Heartbeat("polling", POLL_TURN_SECONDS)
+
+
+def user_of(update: dict[str, Any]) -> int | None:
+    """Whose update this is: the sender of its message, press, … (the chat when there is no
+    sender, e.g. a channel post). The same person the update router's lock keys on."""
+    for key, event in update.items():
+        if key == "update_id" or not isinstance(event, dict):
+            continue
+        for field in ("from", "from_user", "user", "chat"):
+            who = event.get(field)
+            if isinstance(who, dict) and isinstance(who.get("id"), int):
+                return int(who["id"])
+    return None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 10 seconds. Past that, the user gets one "please slow down" notice and the updates that follow
 are answered by nothing (and change nothing) until their rate falls below the limit again.
 
-Only claimants in private chats are counted (the shells decide which updates to pass here);
+Only claimants in private chats are counted (the update router decides which updates to pass);
 other users and the staff group are never held back. A throttled update is still handled as
 far as Telegram is concerned: it is confirmed like any other, so it is never delivered again.
 """

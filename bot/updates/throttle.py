@@ -1,5 +1,6 @@
-"""A claimant flooding the bot (`bot.updates.flood_control`), decided once for both runtimes:
-told to slow down once, then not answered until the rate falls.
+"""A claimant flooding the bot (`bot.updates.flood_control`), decided once by the update router
+for both runtimes and a cluster's workers: told to slow down once, then not answered until the
+rate falls.
 
 The notice is sent at once through the runtime's transport, not queued: it follows from no
 change and need not survive a crash, and queueing it would cost the flood a commit each."""

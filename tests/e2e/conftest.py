@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
 from bot.config.settings import Settings
+from bot.serving.aiogram_app import TelegramApp
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890
@@ -90,7 +90,7 @@ async def start_either_runtime(
 ) -> AsyncIterator[StartBot]:
     """A factory of the bot on each runtime in turn, with settings overrides: the one way a
     test runs on both aiogram and python-telegram-bot."""
-    from bot.ptb import PtbApp
+    from bot.serving.ptb_app import PtbApp
 
     runtime: Any = TelegramApp if request.param == "aiogram" else PtbApp
     started: list[RunningBot] = []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.outbox.sender import RetryLater, Undeliverable
-from bot.ptb import PtbApp
 from bot.ptb.transport import PtbTransport
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
 

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import CLAIMANT, settings_for
 from tests.fake_telegram import FakeTelegram
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import RunningBot, fake, running_bot, start_either_runtime
 from tests.fake_telegram import FakeTelegram
 

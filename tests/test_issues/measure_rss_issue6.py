@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
 from tests.fake_telegram import FakeTelegram

@@ -19,10 +19,10 @@ import aiohttp
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from bot.aiogram.app import TelegramApp
 from bot.config.derived_keys import SECRET_HEADER, webhook_secret
 from bot.config.settings import Settings
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.backends import TEST_DATABASE_URL
 from tests.bot.cluster.harness import fresh_database
 from tests.bot.ops.cli import bot_env, run_cli

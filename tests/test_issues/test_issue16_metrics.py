@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from bot.telemetry.health import HEALTH
 from storage import Storage
 from tests.bot.ops.seed import seed

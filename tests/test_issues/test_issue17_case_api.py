@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.bot.api.conftest import LINKS, ApiBot, StartApi, start_api
 from tests.e2e.claimant import Complaint
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from bot.updates.flood_control import Throttle, Verdict
 from dialogs.i18n import texts
 from tests.e2e.claimant import LISTING, PROMPTS, Claimant

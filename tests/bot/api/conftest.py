@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.aiogram.app import TelegramApp
+from bot.serving.aiogram_app import TelegramApp
 from dialogs.model import Case, Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 from storage.api_keys import ApiKeys, Scope

@@ -12,9 +12,9 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 
 from bot.cluster.leases import exclusive
-from bot.cluster.receiver import user_of
 from bot.cluster.session import Session
-from bot.cluster.workers import user_lock
+from bot.serving.workers import user_lock
+from bot.updates.durable_polling import user_of
 from storage.database import Database
 from tests.backends import Backend
 

@@ -30,7 +30,7 @@ async def test_run_cluster_starts_restarts_and_stops_its_workers(
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.cluster.supervise",
+            "bot.serving.supervise",
             "2",
             cwd=REPO,
             env=env,

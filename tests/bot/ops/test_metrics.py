@@ -13,9 +13,9 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.aiogram.app import TelegramApp
 from bot.config.derived_keys import SECRET_HEADER, webhook_secret
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.bot.ops.cli import bot_env, run_cli
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot, settings_for

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.aiogram.app import TelegramApp
-from bot.ptb import PtbApp
+from bot.serving.aiogram_app import TelegramApp
+from bot.serving.ptb_app import PtbApp
 from tests.bot.ops.cases import CLAIMANT_EMAIL, CLAIMANT_NAME, file_case
 from tests.bot.ops.cli import bot_env, run_cli
 from tests.e2e.claimant import Claimant

@@ -1,16 +1,23 @@
-"""The runtime-neutral update router: both frameworks' objects read as the same event, and each
-event goes to the side of the bot it is for."""
+"""The runtime-neutral update router: both frameworks' objects read as the same event, each
+event goes to the side of the bot it is for, a flooding claimant is held back, and one user's
+updates are handled one at a time."""
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import aiogram.types
 import telegram
 
+from bot.claimant.albums import AlbumResult
+from bot.claimant.intake import Sender
+from bot.updates.claimant import ClaimantRouter
 from bot.updates.convert import message_of, press_of
 from bot.updates.incoming import Chat, Message, Press, Shown, Toast, User
 from bot.updates.router import UpdateRouter
+from bot.updates.user_locks import UserLocks
 
 BOT_ID = 42
 STAFF_CHAT = -100500
@@ -139,3 +146,87 @@ async def test_card_presses_go_to_staff_wherever_they_are_pressed() -> None:
     assert await router.press(unknown) is None
     assert staff.got == [card]
     assert claimant.got == [intake]
+
+
+class Slow(Side):
+    """A claimant side whose handling waits until let go: who is in it, and in what order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside: set[int] = set()
+        self.both_at_once = False
+        self.go = asyncio.Event()
+
+    async def message(self, message: Message) -> None:
+        assert message.user is not None
+        self.both_at_once |= bool(self.inside - {message.user.id})
+        self.inside.add(message.user.id)
+        self.got.append(message.update_id)
+        await self.go.wait()
+        self.inside.discard(message.user.id)
+
+
+async def test_one_users_updates_wait_for_each_other_in_order_while_other_users_go_on() -> None:
+    claimant = Slow()
+    router = UpdateRouter(Side(STAFF_CHAT), claimant)  # type: ignore[arg-type]
+    anna, boris = User(7), User(8)
+    tasks = [
+        asyncio.create_task(router.message(Message(i, Chat(u.id, "private"), u, i, text="x")))
+        for i, u in [(1, anna), (2, anna), (3, boris), (4, anna)]
+    ]
+    await asyncio.sleep(0.01)
+    assert claimant.got == [1, 3]  # Anna's second waits for her first; Boris goes on
+    assert claimant.both_at_once
+    claimant.go.set()
+    await asyncio.gather(*tasks)
+    assert claimant.got == [1, 3, 2, 4]
+
+
+class Gate:
+    """Stands in for `ThrottleGate`: stops every update of the users in `stopped`."""
+
+    def __init__(self, *stopped: int) -> None:
+        self.stopped = set(stopped)
+        self.asked: list[tuple[int, int, str | None, str | None]] = []
+
+    async def stops(
+        self, user_id: int, chat_id: int, language_code: str | None, album: str | None
+    ) -> bool:
+        self.asked.append((user_id, chat_id, language_code, album))
+        return user_id in self.stopped
+
+
+async def test_a_throttled_private_update_goes_nowhere_and_waits_for_no_lock() -> None:
+    staff, claimant = Side(STAFF_CHAT), Side()
+    gate = Gate(7)
+    router = UpdateRouter(staff, claimant, gate)  # type: ignore[arg-type]
+    anna = User(7, language_code="de")
+    async with router.locks[anna.id]:  # her earlier update is still in hand
+        text = Message(1, Chat(7, "private"), anna, 1, text="x", media_group_id="g")
+        await router.message(text)
+        assert await router.press(Press(2, "a", anna, "i:role:holder", Chat(7, "private"))) is None
+    in_staff = Message(3, Chat(STAFF_CHAT, "supergroup"), anna, 3, text="/find anna")
+    await router.message(in_staff)  # groups are never held back
+    assert gate.asked == [(7, 7, "de", "g"), (7, 7, "de", None)]
+    assert claimant.got == []
+    assert staff.got == [in_staff]
+
+
+async def test_an_albums_answer_waits_for_its_claimants_lock() -> None:
+    """The album's answer comes later, from a timer: it waits like an update of theirs."""
+    settled: list[int] = []
+
+    class Intake:
+        settings = SimpleNamespace(album_settle_seconds=0)
+
+        async def album_settled(self, sender: Sender, result: AlbumResult) -> None:
+            settled.append(sender.user_id)
+
+    locks = UserLocks()
+    claimant = ClaimantRouter(Intake(), None, None, lambda: None, locks)  # type: ignore[arg-type]
+    async with locks[7]:  # an update of theirs is in hand
+        answer = asyncio.create_task(claimant._album_settled(Sender(7, 7), AlbumResult(2)))
+        await asyncio.sleep(0.01)
+        assert settled == []
+    await answer
+    assert settled == [7]

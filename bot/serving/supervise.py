@@ -1,11 +1,11 @@
-"""`python -m bot.cluster.supervise N` (`make run-cluster`): N workers (`python -m bot`) on the
+"""`python -m bot.serving.supervise N` (`make run-cluster`): N workers (`python -m bot`) on the
 PostgreSQL database of DATABASE_URL (unset: `LOCAL_DATABASE_URL`), on one machine — what compose
 or systemd do in production.
 
 A worker that dies is started again after a second; SIGINT or SIGTERM stops them all gracefully
 (each finishes the updates in hand). The database is created when the server has none of that
 name. In webhook mode the workers share WEBHOOK_PORT (SO_REUSEPORT: the kernel spreads the
-connections); with long polling one of them polls (bot/cluster/leases.py).
+connections); with long polling one of them polls (`bot.cluster.leases`).
 """
 
 from __future__ import annotations

@@ -1,31 +1,18 @@
 """Webhook mode with several workers: receiving an update only stores it in the inbox (with
-whose it is) and answers 200; the workers handle it (bot/cluster/workers.py). Any worker can
+whose it is) and answers 200; the workers handle it (`bot.serving.workers`). Any worker can
 receive any update; Telegram delivers again what was not answered 200."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from aiohttp import web
 
 from bot.config.derived_keys import SECRET_HEADER, secret_matches
+from bot.updates.durable_polling import user_of
 from dialogs.model import utcnow
 from storage import Inbox
-
-
-def user_of(update: dict[str, Any]) -> int | None:
-    """Whose update this is: the sender of its message, press, … (the chat when there is no
-    sender, e.g. a channel post). The same person aiogram's per-user lock keys on."""
-    for key, event in update.items():
-        if key == "update_id" or not isinstance(event, dict):
-            continue
-        for field in ("from", "from_user", "user", "chat"):
-            who = event.get(field)
-            if isinstance(who, dict) and isinstance(who.get("id"), int):
-                return int(who["id"])
-    return None
 
 
 def add_inbox_route(
