@@ -1,5 +1,5 @@
 """The serving loop, one for both runtimes and for the workers of a cluster: the services wired
-around the runtime's transport (`bot.wiring`), the background loops (the outbox sender, the case
+around the runtime's transport (`Services`), the background loops (the outbox sender, the case
 webhook, retention, the case timers, the gauges), the case API, health and metrics; then the
 updates, by long polling or by webhook, until cancelled or a graceful stop.
 
@@ -26,29 +26,76 @@ from aiohttp import web
 from aiohttp.log import access_logger
 
 from bot.api import app as api
-from bot.api.webhook_delivery import CaseWebhook, webhook_running
+from bot.api.webhook_delivery import CaseWebhook, case_webhook, webhook_running
 from bot.claimant.intake import IntakeService
 from bot.cluster import clustered
 from bot.cluster.leases import exclusive
 from bot.config.derived_keys import webhook_secret
 from bot.config.settings import Settings, open_storage
+from bot.ops.erasure import deletion_given_up
 from bot.ops.gauges import gauges_running
 from bot.ops.readiness import leases_checked
 from bot.ops.retention import Retention
-from bot.outbox.sender import OutboxSender, Transport
-from bot.serving.receiver import add_inbox_route
-from bot.serving.workers import InboxWorkers
+from bot.outbox.sender import OutboxSender, Rates, Transport
 from bot.staff.desk import CaseDesk
 from bot.staff.members import GetChatMember
+from bot.staff.submission import compose_staff_dossier
 from bot.telemetry import metrics
 from bot.telemetry.background import in_background
 from bot.telemetry.health import HEALTH
 from bot.updates.durable_polling import DurablePolling, UpdateCodec, feed_inbox, polling_heartbeat
-from bot.updates.router import UpdateRouter
-from bot.wiring import Services
-from storage import ContentStore, Storage
+from bot.updates.flood_control import Throttle
+from bot.updates.inbox_receiver import add_inbox_route
+from bot.updates.inbox_workers import InboxWorkers
+from bot.updates.router import UpdateRouter, update_router
+from bot.updates.throttle import ThrottleGate
+from storage import ContentStore, OutboxItem, Storage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    desk: CaseDesk
+    outbox: OutboxSender
+    intake: IntakeService
+    router: UpdateRouter
+    webhook: CaseWebhook | None  # case events to CASE_WEBHOOK_URL, when set
+
+    @classmethod
+    def wire(
+        cls,
+        storage: Storage,
+        settings: Settings,
+        transport: Transport,
+        get_chat_member: GetChatMember,
+    ) -> Services:
+        desk = CaseDesk(storage, settings)
+
+        async def undelivered(item: OutboxItem) -> None:
+            await desk.files_undelivered(item)
+            await deletion_given_up(storage, settings, item)  # an erasure's, too late
+
+        outbox = OutboxSender(
+            storage,
+            transport,
+            rates=Rates.of(settings),
+            poll_seconds=settings.outbox_poll_seconds,
+            on_undelivered=undelivered,
+            on_refused=desk.send_refused,
+            compose_dossier=compose_staff_dossier,
+        )
+        # Every reply is queued with the change it follows from, and wakes the sender.
+        intake = IntakeService(storage, settings, outbox=True, on_queued=outbox.kick)
+        throttle = Throttle(settings.throttle_updates, settings.throttle_seconds)
+        gate = ThrottleGate(throttle, storage, transport)
+        return cls(
+            desk,
+            outbox,
+            intake,
+            update_router(intake, desk, get_chat_member, outbox.kick, gate),
+            case_webhook(settings, storage.case_events),
+        )
 
 
 class Runtime(Protocol):

@@ -25,7 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.api",),
     ("bot.updates",),
     ("bot.aiogram", "bot.ptb", "bot.terminal"),
-    ("bot.serving", "bot.serve", "bot.wiring"),
+    ("bot.serve",),
+    ("bot.serving",),
     ("bot.__main__",),
 )
 

@@ -3,7 +3,7 @@ the PDF and ZIP built off the event loop, the dossier's messages queued in the i
 place; private chats are served meanwhile.
 
 The composing itself belongs to the staff side (`bot.staff.submission.compose_staff_dossier`);
-the wiring hands it to the sender as a `DossierComposer`, so the outbox imports nothing above it.
+`bot.serve` hands it to the sender as a `DossierComposer`, so the outbox imports nothing above it.
 """
 
 from __future__ import annotations

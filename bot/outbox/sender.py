@@ -6,7 +6,7 @@ The runtime supplies a `Transport` that performs one Bot API call; this module k
 aiogram or python-telegram-bot. Around the sending loop here: `pacing` (the rates),
 `failures` (Telegram's answers, retries), `chats` (groups moved, claimants unreachable),
 `references` (the card and topic later messages refer to), `composing` (the staff dossier,
-composed by what the wiring hands in).
+composed by what `bot.serve` hands in).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class OutboxSender:
         compose_dossier: DossierComposer | None = None,
     ) -> None:
         """`compose_dossier`: how a `ComposeDossier` instruction is carried out (the staff
-        side's `compose_staff_dossier`, handed in by the wiring)."""
+        side's `compose_staff_dossier`, handed in by `bot.serve`)."""
         self.storage = storage
         self.transport = transport
         self.rates = rates or Rates()

@@ -1,11 +1,8 @@
-"""Serving with several workers on one PostgreSQL database (issue 9), above the runtimes.
+"""Each runtime wired to the services and served by the one loop, `bot.serve`
+(`aiogram_app`, `ptb_app`), and N workers on one machine (`supervise`, `make run-cluster`).
 
-- :mod:`bot.serving.receiver`: the webhook only stores an update in the inbox and answers 200.
-- :mod:`bot.serving.workers`: every worker takes the inbox user by user: one user's updates in
-  order, never two at once, and a dead worker's users taken over by the others.
-- :mod:`bot.serving.supervise`: N workers on one machine (`make run-cluster`).
-- :mod:`bot.serving.aiogram_app`, :mod:`bot.serving.ptb_app`: each runtime wired to the
-  services and served by the one loop, `bot.serve`.
-
-The PostgreSQL session and the leases, which lower layers use too, stay in `bot.cluster`.
+With several workers on one PostgreSQL database, updates go through an inbox: the webhook only
+stores them (`bot.updates.inbox_receiver`) and every worker takes the inbox user by user
+(`bot.updates.inbox_workers`). The PostgreSQL session and the leases, which lower layers use
+too, are `bot.cluster`.
 """

@@ -2,7 +2,7 @@
 staff dossier, queued with the case; then the dossier itself (the PDF whose caption is the card,
 the ZIP kept for "📎 Files"), composed when the outbox sender reaches that instruction.
 
-The sender knows nothing of the staff side: the wiring hands it `compose_staff_dossier` as its
+The sender knows nothing of the staff side: `bot.serve` hands it `compose_staff_dossier` as its
 `DossierComposer` (`bot.outbox.composing`).
 """
 

@@ -13,8 +13,8 @@ import pytest
 
 from bot.cluster.leases import exclusive
 from bot.cluster.session import Session
-from bot.serving.workers import user_lock
 from bot.updates.durable_polling import user_of
+from bot.updates.inbox_workers import user_lock
 from storage.database import Database
 from tests.backends import Backend
 

@@ -1,5 +1,5 @@
 """Webhook mode with several workers: receiving an update only stores it in the inbox (with
-whose it is) and answers 200; the workers handle it (`bot.serving.workers`). Any worker can
+whose it is) and answers 200; the workers handle it (`bot.updates.inbox_workers`). Any worker can
 receive any update; Telegram delivers again what was not answered 200."""
 
 from __future__ import annotations
