@@ -45,3 +45,34 @@ def test_makefile_graph_renews_the_walkthrough() -> None:
     assert "graph --readme docs/walkthrough.md" in makefile
     assert "graph --cases --readme docs/walkthrough.md" in makefile
     assert "docs/walkthrough.md" in README.read_text(encoding="utf-8")
+
+
+def _layout_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_layout_names_every_part_of_bot() -> None:
+    layout = _layout_section()
+    bot = README.parent / "bot"
+    parts = [f"bot/{p.name}/" for p in bot.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    parts += [f"bot/{p.name}" for p in bot.glob("*.py") if p.name != "__init__.py"]
+    missing = [part for part in parts if f"`{part}`" not in layout]
+    assert not missing, f"the README's layout does not name {missing}"
+
+
+def test_layout_names_only_what_exists() -> None:
+    layout = _layout_section()
+    root = README.parent
+    folder = ""
+    missing = []
+    for row in layout.splitlines():
+        for name in re.findall(r"`([\w./]+\.py|[\w./]+/)`", row):
+            if "/" in name:
+                folder = name if name.endswith("/") else name.rpartition("/")[0] + "/"
+                path = root / name
+            else:  # a file named after its folder in the same row
+                path = root / folder / name
+            if not path.exists():
+                missing.append(name)
+    assert not missing, f"the README's layout names what is not there: {missing}"
