@@ -9,55 +9,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
 from bot.aiogram.transport import AiogramTransport
 from bot.outbox.messages import Text
 from bot.outbox.queue import queue
-from bot.outbox.sender import OutboxSender, Rates, RetryLater
-from dialogs.model import utcnow
+from bot.outbox.sender import OutboxSender, RetryLater
 from storage import Storage
+from tests.bot.outbox.sending import ANNA, BORIS, FAST_PRIVATE, GROUP, Clock, ScriptedTransport
 from tests.fake_telegram import FakeTelegram
-
-ANNA, BORIS = 1001, 1002
-GROUP = -1001234567890
-FAST_PRIVATE = Rates(private_per_second=1000, private_burst=1000)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-class ScriptedTransport:
-    """Records every call; answers with the next scripted exception for a chat, if any."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.failures: dict[int, list[Exception]] = {}
-
-    async def call(self, method: str, payload: dict[str, Any]) -> Any:
-        self.calls.append((method, payload))
-        queued = self.failures.get(payload["chat_id"])
-        if queued:
-            raise queued.pop(0)
-        return {"message_id": len(self.calls), "chat": {"id": payload["chat_id"]}}
-
-    def texts(self, chat_id: int) -> list[str]:
-        return [p["text"] for _, p in self.calls if p["chat_id"] == chat_id]
 
 
 @pytest.fixture
@@ -65,23 +29,6 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     opened = await Storage.open(tmp_path / "data")
     yield opened
     await opened.close()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_user(ANNA, first_name="Anna")
-        server.add_user(BORIS, first_name="Boris")
-        server.add_group(GROUP, "IP team")
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot(fake.token, session=session)
-    yield bot
-    await bot.session.close()
 
 
 async def enqueue(storage: Storage, *messages: tuple[int, str]) -> list[int]:

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiosqlite
 import asyncpg
-import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
 from bot.aiogram.transport import AiogramTransport
 from bot.outbox.messages import (
@@ -47,7 +43,7 @@ from storage.database import to_iso
 from storage.legacy_outbox import typed_message
 from storage.migrations import apply_migrations, latest_version
 from tests.backends import TEST_DATABASE_URL, Backend
-from tests.bot.outbox.test_sender import (
+from tests.bot.outbox.sending import (
     ANNA,
     BORIS,
     FAST_PRIVATE,
@@ -108,23 +104,6 @@ async def outbox_rows(storage: Storage) -> dict[str, tuple[str, dict[str, Any]]]
 def is_typed(method: str, payload: dict[str, Any]) -> bool:
     """Stored exactly as `bot.outbox.queue.queue` stores the message today."""
     return parse_message(method, payload).model_dump(mode="json", exclude={"kind"}) == payload
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        server.add_user(ANNA, first_name="Anna")
-        server.add_user(BORIS, first_name="Boris")
-        server.add_group(GROUP, "IP team")
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot(fake.token, session=session)
-    yield bot
-    await bot.session.close()
 
 
 RECEIPT = b"%PDF-1.4 receipt"
