@@ -21,7 +21,7 @@ from bench.drive import send
 from bench.report import Result, summary
 from bench.script import Script, scripts
 from bot.config.settings import Settings
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890
@@ -138,7 +138,7 @@ async def _run(quick: bool) -> Result:
                 throttle_updates=1_000_000,  # scripted claimants answer at machine speed
                 _env_file=None,
             )
-            app = await TelegramApp.create(settings)
+            app = await AiogramApp.create(settings)
             task = asyncio.create_task(app.run())
             try:
                 await fake.wait_for_request("getUpdates", timeout=10)

@@ -173,9 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             await (await PtbApp.create(settings)).run(stop)
         else:
-            from bot.serving.aiogram_app import TelegramApp
+            from bot.serving.aiogram_app import AiogramApp
 
-            await (await TelegramApp.create(settings)).run(stop)
+            await (await AiogramApp.create(settings)).run(stop)
         logging.getLogger("bot").info("stopped")
 
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):

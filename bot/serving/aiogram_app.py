@@ -9,9 +9,9 @@ from bot.config.settings import Settings
 from bot.serve import ServedBot
 
 
-class TelegramApp(ServedBot[AiogramRuntime]):
+class AiogramApp(ServedBot[AiogramRuntime]):
     @classmethod
-    async def create(cls, settings: Settings) -> TelegramApp:
+    async def create(cls, settings: Settings) -> AiogramApp:
         return await cls.wired(settings, AiogramRuntime(settings))
 
     @property

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.config.settings import Settings
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1001234567890
@@ -57,7 +57,7 @@ class RunningBot:
     would (cancelled); start again on the same data dir for a restart."""
 
     def __init__(
-        self, fake: FakeTelegram, data_dir: Path, runtime: Any = TelegramApp, **settings: Any
+        self, fake: FakeTelegram, data_dir: Path, runtime: Any = AiogramApp, **settings: Any
     ) -> None:
         self.fake = fake
         self.data_dir = data_dir
@@ -92,7 +92,7 @@ async def start_either_runtime(
     test runs on both aiogram and python-telegram-bot."""
     from bot.serving.ptb_app import PtbApp
 
-    runtime: Any = TelegramApp if request.param == "aiogram" else PtbApp
+    runtime: Any = AiogramApp if request.param == "aiogram" else PtbApp
     started: list[RunningBot] = []
 
     async def start(**settings: Any) -> RunningBot:

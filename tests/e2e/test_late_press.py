@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
@@ -17,7 +17,7 @@ from tests.fake_telegram import FakeTelegram
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
-@pytest.fixture(params=[TelegramApp, PtbApp], ids=["aiogram", "ptb"])
+@pytest.fixture(params=[AiogramApp, PtbApp], ids=["aiogram", "ptb"])
 async def either_bot(
     fake: FakeTelegram, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[RunningBot]:

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import CLAIMANT, settings_for
 from tests.fake_telegram import FakeTelegram
@@ -30,7 +30,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(params=[TelegramApp, PtbApp], ids=["aiogram", "ptb"])
+@pytest.fixture(params=[AiogramApp, PtbApp], ids=["aiogram", "ptb"])
 async def webhook_bot(
     fake: FakeTelegram, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[str]:
@@ -92,7 +92,7 @@ async def test_a_press_is_answered_in_the_webhook_response_on_aiogram(
             "webhook_secret": SecretStr(SECRET),
         }
     )
-    app = await TelegramApp.create(settings)
+    app = await AiogramApp.create(settings)
     task = asyncio.create_task(app.run())
     url = f"http://127.0.0.1:{port}{settings.webhook_path}"
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.e2e.conftest import RunningBot, fake, running_bot, start_either_runtime
 from tests.fake_telegram import FakeTelegram
@@ -24,7 +24,7 @@ async def either_bot(
     request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
 ) -> AsyncIterator[RunningBot]:
     """The aiogram runtime, then python-telegram-bot's: a test using this runs on both."""
-    runtime = TelegramApp if request.param == "aiogram" else PtbApp
+    runtime = AiogramApp if request.param == "aiogram" else PtbApp
     bot = RunningBot(fake, tmp_path / "data", runtime)
     await bot.start()
     yield bot

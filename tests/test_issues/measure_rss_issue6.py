@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, STAFF_CHAT_ID, STAFF_MEMBER, RunningBot
@@ -59,7 +59,7 @@ async def measure(runtime: type | None) -> tuple[int, int]:
         fake.add_user(STAFF_MEMBER, first_name="Sergey", language_code="ru")
         fake.add_group(STAFF_CHAT_ID, "IP team", members={STAFF_MEMBER: "administrator"})
         with tempfile.TemporaryDirectory() as tmp:
-            bot = RunningBot(fake, Path(tmp) / "data", runtime or TelegramApp, max_file_mb=21)
+            bot = RunningBot(fake, Path(tmp) / "data", runtime or AiogramApp, max_file_mb=21)
             await bot.start()
             try:
                 anna = Claimant(fake, CLAIMANT)
@@ -80,7 +80,7 @@ async def measure(runtime: type | None) -> tuple[int, int]:
 
 
 async def main() -> None:
-    runtimes: dict[str, type | None] = {"fake-only": None, "aiogram": TelegramApp, "ptb": PtbApp}
+    runtimes: dict[str, type | None] = {"fake-only": None, "aiogram": AiogramApp, "ptb": PtbApp}
     for name in sys.argv[1:] or list(runtimes):  # one per process for clean figures
         peak, rss = await measure(runtimes[name])
         print(f"{name}: peak RSS +{peak} MB, RSS after +{rss} MB for one 20 MB document")

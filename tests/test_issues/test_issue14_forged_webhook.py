@@ -21,7 +21,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot.config.derived_keys import SECRET_HEADER, webhook_secret
 from bot.config.settings import Settings
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.backends import TEST_DATABASE_URL
 from tests.bot.cluster.harness import fresh_database
@@ -62,7 +62,7 @@ async def webhook_bot(
         "webhook_host": "127.0.0.1",
         "webhook_port": port,
     }  # and no WEBHOOK_SECRET
-    runtime: Any = PtbApp if request.param == "ptb" else TelegramApp
+    runtime: Any = PtbApp if request.param == "ptb" else AiogramApp
     url = f"http://127.0.0.1:{port}/telegram"
     if request.param != "cluster":
         bot = WebhookBot(fake, tmp_path / "data", runtime, **overrides)

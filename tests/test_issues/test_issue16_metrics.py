@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from bot.telemetry.health import HEALTH
 from storage import Storage
@@ -24,7 +24,7 @@ from tests.e2e.conftest import CLAIMANT, RunningBot
 from tests.fake_telegram import FakeTelegram
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-RUNTIMES = [pytest.param(TelegramApp, id="aiogram"), pytest.param(PtbApp, id="ptb")]
+RUNTIMES = [pytest.param(AiogramApp, id="aiogram"), pytest.param(PtbApp, id="ptb")]
 
 
 async def probe(port: int, path: str) -> tuple[int, str]:
@@ -59,7 +59,7 @@ async def test_a_scrape_does_not_grow_with_the_cases_stored(
         await seed(storage, 20_000, 2_000)
     finally:
         await storage.close()
-    bot = await started(fake, tmp_path, TelegramApp, metrics_refresh_seconds=0.5)
+    bot = await started(fake, tmp_path, AiogramApp, metrics_refresh_seconds=0.5)
     try:
         samples = await fresh(port_of(bot))  # the gauges are there, counted by the database
         assert value(samples, "ipintake_funnel_reached", step="submitted") == 20_000
@@ -186,7 +186,7 @@ async def test_healthz_fails_while_telegram_stalls_the_sender(
 
 async def test_a_component_adds_a_health_check(fake: FakeTelegram, tmp_path: Path) -> None:
     """How another component (say, a token Telegram refused) makes /healthz or /readyz fail."""
-    bot = await started(fake, tmp_path, TelegramApp)
+    bot = await started(fake, tmp_path, AiogramApp)
     port = port_of(bot)
     problem: list[str] = []
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.bot.api.conftest import LINKS, ApiBot, StartApi, start_api
 from tests.e2e.claimant import Complaint
@@ -35,7 +35,7 @@ async def status_becomes(api: ApiBot, case_id: int, status: str) -> dict[str, An
     raise AssertionError(f"case {case_id} never became {status}: {answer.body['status']}")
 
 
-@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp], ids=["aiogram", "ptb"])
+@pytest.mark.parametrize("runtime", [AiogramApp, PtbApp], ids=["aiogram", "ptb"])
 async def test_accepted_through_the_api_and_listing_outcomes_told_once(
     fake: FakeTelegram, start_api: StartApi, runtime: Any
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from bot.updates.flood_control import Throttle, Verdict
 from dialogs.i18n import texts
@@ -33,7 +33,7 @@ SLOW_DOWN = "Please slow down"
 async def throttled_bot(
     request: pytest.FixtureRequest, fake: FakeTelegram, tmp_path: Path
 ) -> AsyncIterator[RunningBot]:
-    runtime = TelegramApp if request.param == "aiogram" else PtbApp
+    runtime = AiogramApp if request.param == "aiogram" else PtbApp
     bot = RunningBot(fake, tmp_path / "data", runtime, throttle_updates=20, throttle_seconds=WINDOW)
     await bot.start()
     yield bot

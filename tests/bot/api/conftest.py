@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from dialogs.model import Case, Draft, FileSection, StoredFile, utcnow
 from storage import Storage
 from storage.api_keys import ApiKeys, Scope
@@ -134,7 +134,7 @@ async def start_api(fake: FakeTelegram, backend: Backend) -> AsyncIterator[Start
     started: list[RunningBot] = []
     session = aiohttp.ClientSession()
 
-    async def start(runtime: Any = TelegramApp, **settings: Any) -> ApiBot:
+    async def start(runtime: Any = AiogramApp, **settings: Any) -> ApiBot:
         port = free_port()
         settings = {
             "api_port": port,

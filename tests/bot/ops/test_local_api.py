@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.e2e.claimant import Claimant
 from tests.e2e.conftest import CLAIMANT, RunningBot
@@ -16,7 +16,7 @@ from tests.fake_telegram import FakeTelegram
 BIG = b"%PDF-1.4\n% a long catalogue\n" + b"0" * (25 * 1024 * 1024) + b"\n%%EOF\n"
 
 
-@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+@pytest.mark.parametrize("runtime", [AiogramApp, PtbApp])
 async def test_a_25_mb_file_through_a_local_bot_api_server(
     fake: FakeTelegram, tmp_path: Path, runtime: type
 ) -> None:

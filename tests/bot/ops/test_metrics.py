@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.config.derived_keys import SECRET_HEADER, webhook_secret
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.bot.ops.cli import bot_env, run_cli
 from tests.e2e.claimant import Claimant
@@ -63,7 +63,7 @@ def value(
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+@pytest.mark.parametrize("runtime", [AiogramApp, PtbApp])
 async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
     fake: FakeTelegram, tmp_path: Path, runtime: type
 ) -> None:
@@ -126,7 +126,7 @@ async def test_metrics_during_a_conversation_count_updates_calls_and_the_funnel(
     assert any(line.split()[:2] == ["links", "1"] and "stopped" not in line for line in lines)
 
 
-@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+@pytest.mark.parametrize("runtime", [AiogramApp, PtbApp])
 async def test_webhook_mode_serves_health_and_stops_gracefully(
     fake: FakeTelegram, tmp_path: Path, runtime: type
 ) -> None:
@@ -146,7 +146,7 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
     task = asyncio.create_task(app.run(stop))
     try:
         await fake.wait_for_request("setWebhook", timeout=5)
-        port = webhook_port if runtime is TelegramApp else metrics_port
+        port = webhook_port if runtime is AiogramApp else metrics_port
         async with (
             aiohttp.ClientSession() as http,
             http.get(f"http://127.0.0.1:{port}/healthz") as response,
@@ -154,7 +154,7 @@ async def test_webhook_mode_serves_health_and_stops_gracefully(
             assert (response.status, await response.text()) == (200, "ok\n")
         before = await fresh(port)
         assert ("ipintake_outbox_backlog", ()) in before
-        if runtime is TelegramApp:  # updates posted to the webhook are counted too
+        if runtime is AiogramApp:  # updates posted to the webhook are counted too
             start = fake.user_sends_text(CLAIMANT, "/start")
             async with (
                 aiohttp.ClientSession() as http,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serving.aiogram_app import TelegramApp
+from bot.serving.aiogram_app import AiogramApp
 from bot.serving.ptb_app import PtbApp
 from tests.bot.ops.cases import CLAIMANT_EMAIL, CLAIMANT_NAME, file_case
 from tests.bot.ops.cli import bot_env, run_cli
@@ -159,7 +159,7 @@ async def test_export_user_holds_everything_about_them(
     assert "proof-6.pdf" not in json.dumps(held)  # nothing of the other claimant
 
 
-@pytest.mark.parametrize("runtime", [TelegramApp, PtbApp])
+@pytest.mark.parametrize("runtime", [AiogramApp, PtbApp])
 async def test_mydata_tells_what_is_held_and_how_to_ask_for_erasure(
     fake: FakeTelegram, tmp_path: Path, runtime: type
 ) -> None:
