@@ -34,7 +34,7 @@ from bot.outbox.messages import (
 )
 from bot.outbox.sender import OutboxSender
 from bot.staff.submission import compose_staff_dossier
-from dialogs.model import Case, Draft, FileSection, StoredFile, utcnow
+from dialogs.model import utcnow
 from storage import MIGRATIONS, Storage
 from storage.backends.base import Connection
 from storage.backends.postgres import PostgresConnection
@@ -51,6 +51,7 @@ from tests.bot.outbox.sending import (
     ScriptedTransport,
 )
 from tests.fake_telegram import FakeTelegram
+from tests.submitted import submitted
 
 LEGACY = 13  # the last migration before typed rows were retired
 
@@ -336,33 +337,6 @@ def test_every_legacy_shape_becomes_its_typed_message() -> None:
         ("composeStaffDossier", {"case_id": 5, "staff_lang": "de"}, 5),
     ]:
         assert typed_message(method, payload, GROUP, case) is None, method
-
-
-async def submitted(storage: Storage, user_id: int) -> Case:
-    """A case as submitted (nothing queued for it yet)."""
-    files = []
-    for i, section in enumerate(FileSection):
-        data = f"%PDF-1.4 file {user_id}/{i}".encode()
-        sha = await storage.files.put_async(data)
-        files.append(
-            StoredFile(
-                sha256=sha,
-                name=f"f{i}.pdf",
-                mime="application/pdf",
-                size=len(data),
-                section=section,
-            )
-        )
-    draft = Draft(
-        user_id=user_id,
-        chat_id=user_id,
-        step="review",
-        files=files,
-        links=["https://aliexpress.ru/item/1005001.html"],
-        answers={"role": "holder", "right_type": "trademark", "contact_name": "Ann"},
-    )
-    async with storage.db.transaction() as conn:
-        return await storage.cases.submit(conn, draft, now=utcnow())
 
 
 async def test_a_case_s_messages_queued_by_the_previous_version_are_composed_and_sent(

@@ -14,8 +14,9 @@ from bot.outbox.messages import ComposeDossier, parse_message
 from bot.outbox.text_limits import visible_length
 from bot.staff.card import CAPTION_LIMIT
 from bot.staff.submission import compose_staff_dossier, enqueue_submission
-from dialogs.model import Draft, FileSection, StoredFile, utcnow
+from dialogs.model import utcnow
 from storage import Storage
+from tests.submitted import submitted
 
 STAFF = -1001234567890
 
@@ -28,30 +29,9 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
 
 
 async def submitted_case(storage: Storage) -> None:
-    files = []
-    for i, section in enumerate(FileSection):
-        data = f"%PDF-1.4 file {i}".encode()
-        sha = await storage.files.put_async(data)
-        files.append(
-            StoredFile(
-                sha256=sha,
-                name=f"f{i}.pdf",
-                mime="application/pdf",
-                size=len(data),
-                section=section,
-            )
-        )
-    draft = Draft(
-        user_id=7,
-        chat_id=7,
-        step="review",
-        files=files,
-        links=["https://aliexpress.ru/item/1005001.html"],
-        answers={"role": "holder", "right_type": "trademark", "contact_name": "Ann"},
-    )
+    case = await submitted(storage, 7)
     settings = Settings(staff_chat_id=STAFF, _env_file=None)
     async with storage.db.transaction() as conn:
-        case = await storage.cases.submit(conn, draft, now=utcnow())
         await enqueue_submission(conn, storage, case, settings, username="ann")
 
 
